@@ -1,0 +1,125 @@
+"""Answer quality and speed of the policy Q&A.
+
+Prints, for the repo's own question set and the shared sample (when ../shared is beside the
+repo): in-scope answered-and-correct rate, out-of-scope declined rate, per kind; latency per
+question (median, p99) and batch throughput, as medians over several runs with a fresh matcher
+each time; and the cold-start time of `policybot ask`.
+
+    python bench/qa.py [--runs 5] [--failures]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from grading import KINDS, grade, is_oos, load  # noqa: E402
+
+from bot.app import build_answerer  # noqa: E402
+
+SETS = {"own": ROOT / "bench" / "questions.jsonl",
+        "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl"}
+
+
+def pct(xs: list[bool]) -> str:
+    """A rate as a percentage, or '-' for none."""
+    return f"{100 * sum(xs) / len(xs):5.1f}%" if xs else "    -"
+
+
+def quality(name: str, records: list[dict[str, Any]], failures: bool) -> None:
+    """Grade every question and print the summary table."""
+    answerer = build_answerer()
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    missed = []
+    for r in records:
+        a = answerer.answer(r["q"])
+        ok = grade(r, a.text, a.answered)
+        by_kind["oos" if is_oos(r) else r["kind"]].append(ok)
+        if not ok:
+            missed.append((r, a))
+    ins = [ok for k, v in by_kind.items() if k != "oos" for ok in v]
+    print(f"\n## {name}: {len(records)} questions")
+    print(f"in-scope answered and correct: {pct(ins)}  ({sum(ins)}/{len(ins)})")
+    print(f"out-of-scope declined:         {pct(by_kind['oos'])}  "
+          f"({sum(by_kind['oos'])}/{len(by_kind['oos'])})")
+    print("| kind | n | correct |")
+    for k in [*KINDS, "oos"]:
+        if by_kind.get(k):
+            print(f"| {k} | {len(by_kind[k])} | {pct(by_kind[k])} |")
+    if failures:
+        for r, a in missed:
+            got = a.clause.id if a.answered and a.clause else f"declined ({a.verdict.value})"
+            print(f"  MISS {r['id']} [{r['kind']}] {r['q'][:90]!r}\n       -> {got} "
+                  f"{a.score:.2f}; expected {r['expect'][:1]}")
+
+
+def speed(questions: list[str], runs: int) -> None:
+    """Per-question latency and batch throughput, fresh matcher per run."""
+    medians, p99s, rates, builds = [], [], [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        answerer = build_answerer()
+        builds.append(time.perf_counter() - t0)
+        lat = []
+        start = time.perf_counter()
+        for q in questions:
+            t = time.perf_counter()
+            answerer.answer(q)
+            lat.append((time.perf_counter() - t) * 1000)
+        total = time.perf_counter() - start
+        lat.sort()
+        medians.append(statistics.median(lat))
+        p99s.append(lat[min(len(lat) - 1, int(0.99 * len(lat)))])
+        rates.append(len(questions) / total)
+    print(f"\n## speed ({len(questions)} distinct questions, {runs} runs, medians of runs)")
+    print(f"load knowledge base + build matcher: {statistics.median(builds) * 1000:.0f} ms")
+    print(f"latency per question: median {statistics.median(medians):.3f} ms, "
+          f"p99 {statistics.median(p99s):.3f} ms")
+    print(f"batch throughput: {statistics.median(rates):.0f} questions/s")
+
+
+def cold_start(runs: int) -> None:
+    """Wall time of `policybot ask --json` as a new process."""
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "bot", "ask", "--json",
+                        "can I accept a friend request from a parent?"],
+                       check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t)
+    print(f"`policybot ask` cold start: median {statistics.median(times) * 1000:.0f} ms "
+          f"over {runs} runs (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+
+
+def main() -> None:
+    """Run the benchmark."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--failures", action="store_true", help="list every wrong answer")
+    ap.add_argument("--quality-only", action="store_true")
+    args = ap.parse_args()
+    questions: list[str] = []
+    for name, path in SETS.items():
+        if path.exists():
+            records = load(path)
+            quality(name, records, args.failures)
+            questions += [r["q"] for r in records]
+        else:
+            print(f"\n## {name}: {path} not found, skipped")
+    if not args.quality_only:
+        speed(list(dict.fromkeys(questions)), args.runs)
+        cold_start(args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,101 @@
+"""From a question to an answer: the matcher's decision plus the safeguarding rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from intents.knowledge import Clause, Intent, KnowledgeBase
+from intents.matcher import Matcher, Verdict
+from intents.safeguarding import SafeguardingCues
+
+SAFEGUARDING_CLAUSE = "safeguarding-concerns.seek-dso-advice"
+MAX_TEXT = 1500
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another clause that may answer the question."""
+
+    clause: Clause
+    score: float
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What the policy says about a question, or why the bot won't say."""
+
+    question: str
+    verdict: Verdict
+    clause: Clause | None
+    intent: Intent | None
+    score: float
+    safeguarding: bool
+    alternatives: tuple[Alternative, ...]
+    related: tuple[Clause, ...]
+
+    @property
+    def answered(self) -> bool:
+        """True when a clause is quoted as the answer."""
+        return self.clause is not None and self.verdict is Verdict.ANSWER
+
+    @property
+    def text(self) -> str:
+        """The section heading and the clause, verbatim, as one line of text."""
+        if self.clause is None:
+            return ""
+        return f"{self.clause.heading}: {self.clause.text}"[:MAX_TEXT]
+
+
+class Answerer:
+    """Answers questions from the knowledge base."""
+
+    def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
+        self.kb = kb
+        self.matcher = matcher
+        self.cues = SafeguardingCues(kb.lexicon)
+
+    def answer(self, question: str) -> Answer:
+        """Match the question; a possible risk to a child always leads with the DSO clause."""
+        decision = self.matcher.decide(question)
+        alternatives = tuple(
+            Alternative(self.kb.clauses[m.intent.clauses[0]], m.score, m.intent.title)
+            for m in decision.matches
+        )
+        best = decision.best
+        if self.cues.is_concern(question):
+            related = tuple(
+                a.clause for a in alternatives[:3] if a.clause.id != SAFEGUARDING_CLAUSE
+            )
+            return Answer(
+                question,
+                Verdict.ANSWER,
+                self.kb.clauses[SAFEGUARDING_CLAUSE],
+                None,
+                1.0,
+                True,
+                alternatives,
+                related,
+            )
+        if best is None or decision.verdict is not Verdict.ANSWER:
+            return Answer(
+                question,
+                decision.verdict,
+                None,
+                None,
+                best.score if best else 0.0,
+                False,
+                alternatives,
+                (),
+            )
+        intent = best.intent
+        return Answer(
+            question,
+            Verdict.ANSWER,
+            self.kb.clauses[intent.clauses[0]],
+            intent,
+            best.score,
+            False,
+            alternatives[1:],
+            tuple(self.kb.clauses[c] for c in intent.clauses[1:]),
+        )

@@ -1,0 +1,57 @@
+"""The composition root: the one place that builds concrete parts from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.answers import Answerer
+from bot.core import Bot
+from bot.database import prepare
+from bot.directory import DEMO_TRUST, Directory, load_directory
+from bot.ports import Clock
+from bot.settings import Settings
+from bot.store import SqlStore
+from intents.knowledge import KnowledgeBase
+from intents.matcher import Matcher
+
+
+def utc_now() -> datetime:
+    """The real clock."""
+    return datetime.now(UTC)
+
+
+def build_answerer() -> Answerer:
+    """The knowledge base, validated, and the matcher over it (no database needed)."""
+    kb = KnowledgeBase.load()
+    return Answerer(kb, Matcher(kb))
+
+
+def load_trust(settings: Settings) -> Directory:
+    """The trust directory from TRUST_FILE, or the bundled demo trust."""
+    return load_directory(settings.trust_file or DEMO_TRUST)
+
+
+@dataclass
+class App:
+    """Everything a running process needs, built once."""
+
+    settings: Settings
+    directory: Directory
+    answerer: Answerer
+    store: SqlStore
+    bot: Bot
+    clock: Clock
+
+    async def close(self) -> None:
+        """Release the database connections."""
+        await self.store.close()
+
+
+async def build_app(settings: Settings, clock: Clock = utc_now) -> App:
+    """Load the trust and the knowledge base, open the database (upgrading the default file)."""
+    directory = load_trust(settings)
+    answerer = build_answerer()
+    engine = await prepare(settings.database_url, auto_upgrade=settings.uses_default_database)
+    store = SqlStore(engine, clock)
+    return App(settings, directory, answerer, store, Bot(answerer, directory, store), clock)

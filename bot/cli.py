@@ -1,0 +1,220 @@
+"""The `policybot` command: chat, ask, intents check, gaps, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.answers import Answer, Answerer
+
+USAGE_ERROR = 2
+
+
+class CommandError(Exception):
+    """A problem the person at the terminal can fix; printed without a traceback."""
+
+
+def _settings() -> Any:
+    from bot.settings import Settings
+
+    return Settings.from_env(os.environ)
+
+
+def answer_json(answer: Answer, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The `ask --json` object for one answer."""
+    from bot.core import DECLINE
+
+    clause = answer.clause if answer.answered else None
+    return {
+        **(extra or {}),
+        "question": answer.question,
+        "answered": answer.answered,
+        "clause_id": clause.id if clause else None,
+        "section": clause.heading if clause else None,
+        "text": answer.text if clause else DECLINE,
+        "score": round(answer.score, 4),
+        "safeguarding": answer.safeguarding,
+        "alternatives": [
+            {"clause_id": a.clause.id, "section": a.clause.heading, "score": round(a.score, 4)}
+            for a in answer.alternatives[:5]
+        ],
+    }
+
+
+def _batch(path: str) -> Iterator[tuple[dict[str, Any], str]]:
+    """(fields to carry through, question) for each line of a JSON Lines or plain text file."""
+    stream = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")  # noqa: SIM115
+    with stream:
+        for n, raw in enumerate(stream, 1):
+            line = raw.strip()
+            if not line:
+                continue
+            if line.startswith("{"):
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise CommandError(f"{path}:{n}: not valid JSON: {exc.msg}") from exc
+                if not isinstance(record.get("q"), str):
+                    raise CommandError(f"{path}:{n}: a JSON line needs a text field \"q\"")
+                yield ({"id": record["id"]} if "id" in record else {}), record["q"]
+            else:
+                yield {}, line
+
+
+def cmd_ask(args: argparse.Namespace) -> None:
+    """Answer questions from the command line, one JSON object per line with --json."""
+    from bot.app import build_answerer
+
+    answerer: Answerer = build_answerer()
+    if args.batch:
+        items: Iterator[tuple[dict[str, Any], str]] = _batch(args.batch)
+    elif args.question:
+        items = iter([({}, " ".join(args.question))])
+    else:
+        raise CommandError("ask what? Give a question, or --batch FILE (- for stdin)")
+    for extra, question in items:
+        answer = answerer.answer(question)
+        if args.json:
+            print(json.dumps(answer_json(answer, extra), ensure_ascii=False), flush=False)
+        elif answer.answered and answer.clause:
+            note = "  [safeguarding: speak to your DSO first]" if answer.safeguarding else ""
+            print(f"{answer.clause.heading}{note}\n  {answer.clause.text}\n"
+                  f"  (clause {answer.clause.id}, score {answer.score:.2f})")
+        else:
+            print(f"(declined, best score {answer.score:.2f}) {question}")
+    sys.stdout.flush()
+
+
+def cmd_intents_check(_args: argparse.Namespace) -> None:
+    """Validate the knowledge base: clauses verbatim, intents point at real clauses, no clashes."""
+    from intents.knowledge import KnowledgeBase
+
+    kb = KnowledgeBase.load()
+    problems = kb.problems()
+    if problems:
+        raise CommandError(
+            f"{len(problems)} problem(s) in the knowledge base:\n" + "\n".join(
+                f"  - {p}" for p in problems
+            )
+        )
+    examples = sum(len(i.examples) for i in kb.intents)
+    print(f"ok: {len(kb.clauses)} clauses of policy v{kb.policy.version} ({kb.policy.date}), "
+          f"{len(kb.intents)} intents, {examples} example phrasings")
+
+
+async def _chat(args: argparse.Namespace) -> None:
+    from adapters.console import Console
+    from bot.app import build_app
+
+    settings = _settings()
+    app = await build_app(settings)
+    try:
+        person_id = args.user or settings.default_user
+        person = app.directory.person(person_id)
+        if person is None:
+            ids = ", ".join(p.id for p in app.directory.people)
+            raise CommandError(f"--user {person_id!r} is not in the trust directory. Try: {ids}")
+        academy = app.directory.academy_of(person)
+        where = f", {academy.name}" if academy else ""
+        banner = (f"policybot — {app.directory.trust.name}\n"
+                  f"You are {person.name} ({person.role}{where}). Ask about the Social Media "
+                  "Policy; 'help' for ideas, 'quit' to leave.")
+        await Console(app.bot, app.store, person.id).run(banner)
+    finally:
+        await app.close()
+
+
+async def _gaps(args: argparse.Namespace) -> None:
+    from bot.app import build_app
+
+    app = await build_app(_settings())
+    try:
+        rows = await app.store.top_declined(args.limit)
+    finally:
+        await app.close()
+    if args.json:
+        for r in rows:
+            print(json.dumps({"text": r.text, "count": r.count,
+                              "last_seen": r.last_seen.isoformat()}))
+        return
+    if not rows:
+        print("No declined questions yet.")
+    for r in rows:
+        print(f"{r.count:5d}  {r.last_seen:%Y-%m-%d}  {r.text}")
+
+
+async def _db_upgrade(_args: argparse.Namespace) -> None:
+    from bot.database import redact, upgrade
+
+    settings = _settings()
+    await upgrade(settings.database_url)
+    print(f"database {redact(settings.database_url)} is up to date")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command line."""
+    p = argparse.ArgumentParser(
+        prog="policybot",
+        description="A chat assistant for the Trust's staff Social Media Policy.",
+    )
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    chat = sub.add_parser("chat", help="talk to the bot in this terminal (works piped too)")
+    chat.add_argument("--user", help="directory person id to chat as (default: POLICYBOT_USER "
+                                     "or demo-teacher)")
+    chat.set_defaults(run=lambda a: asyncio.run(_chat(a)))
+    ask = sub.add_parser("ask", help="answer a question (or a batch) and exit")
+    ask.add_argument("question", nargs="*", help="the question")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--batch", metavar="FILE",
+                     help="JSON Lines with id and q, or plain lines; - reads stdin")
+    ask.set_defaults(run=cmd_ask)
+    intents = sub.add_parser("intents", help="knowledge base tools")
+    isub = intents.add_subparsers(dest="intents_command", required=True, metavar="ACTION")
+    isub.add_parser("check", help="validate clauses and intents").set_defaults(
+        run=cmd_intents_check
+    )
+    gaps = sub.add_parser("gaps", help="the questions staff asked that the bot declined")
+    gaps.add_argument("--limit", type=int, default=20)
+    gaps.add_argument("--json", action="store_true")
+    gaps.set_defaults(run=lambda a: asyncio.run(_gaps(a)))
+    db = sub.add_parser("db", help="database tools")
+    dsub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    dsub.add_parser("upgrade", help="create or migrate the schema").set_defaults(
+        run=lambda a: asyncio.run(_db_upgrade(a))
+    )
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `policybot` console script."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=os.environ.get("LOG_LEVEL", "WARNING").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    from bot.database import DatabaseNotReady
+    from bot.directory import DirectoryError
+    from bot.settings import SettingsError
+    from intents.knowledge import KnowledgeError
+
+    try:
+        args.run(args)
+    except (CommandError, DatabaseNotReady, DirectoryError, KnowledgeError, SettingsError) as exc:
+        print(f"policybot: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

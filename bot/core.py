@@ -1,0 +1,175 @@
+"""The bot: one message in, replies out. Knows no chat platform."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from bot.answers import Answer, Answerer
+from bot.directory import Directory, Person
+from bot.messages import Choice, Message, Quote, Reply
+from bot.ports import Store
+from bot.redaction import redact
+from bot.smalltalk import SmallTalk
+from intents.knowledge import Clause
+from intents.matcher import Verdict
+
+log = logging.getLogger(__name__)
+
+HELP = (
+    "I answer questions about the Trust's Social Media Policy, quoting the policy itself. "
+    "Ask in your own words, for example:\n"
+    "• can I accept a friend request from a parent?\n"
+    "• someone left a nasty comment on our PE twitter, what now?\n"
+    "• can I post photos from sports day on my own Instagram?\n"
+    "If something suggests a child may be at risk, I will point you to your Designated "
+    "Safeguarding Officer first."
+)
+GREETING = "Hello{name}! I'm policybot. Ask me anything about the Social Media Policy."
+THANKS = "You're welcome. Ask again any time."
+DECLINE = (
+    "Sorry, I can't find anything in the Social Media Policy that answers that, so I won't guess. "
+    "The policy covers staff use of social media: personal accounts, academy accounts, contact "
+    "with pupils and parents, images, and what happens when things go wrong. For anything else, "
+    "ask your line manager or HR. I've noted the question so HR can see what staff need."
+)
+UNSURE = "I'm not sure which part of the policy you mean. Did you mean one of these?"
+FEEDBACK_THANKS = {
+    True: "Thanks, glad it helped.",
+    False: "Thanks for telling me. HR reviews answers marked not helpful to improve them.",
+}
+
+
+class Bot:
+    """Routes each message: a picked choice, small talk, or a policy question."""
+
+    def __init__(self, answerer: Answerer, directory: Directory, store: Store) -> None:
+        self.answerer = answerer
+        self.kb = answerer.kb
+        self.directory = directory
+        self.store = store
+        self.smalltalk = SmallTalk(self.kb.lexicon)
+
+    async def handle(self, message: Message) -> list[Reply]:
+        """Everything the bot says back to the sender of this message."""
+        state = await self.store.load_state(message.sender)
+        value = message.value or self._picked(state, message.text)
+        replies = await self._choice(message.sender, value) if value else None
+        if replies is None:
+            replies = await self._text(message.sender, message.text)
+        state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
+        await self.store.save_state(message.sender, state)
+        return replies
+
+    def _picked(self, state: dict[str, Any], text: str) -> str | None:
+        """The value of a shown choice the person typed by number or by its label."""
+        choices = state.get("choices") or []
+        t = text.strip().lower()
+        if t.isdigit() and 1 <= int(t) <= len(choices):
+            return str(choices[int(t) - 1][1])
+        return next((str(v) for label, v in choices if str(label).lower() == t), None)
+
+    async def _choice(self, sender: str, value: str) -> list[Reply] | None:
+        kind, _, rest = value.partition(":")
+        if kind == "clause" and rest in self.kb.clauses:
+            return [self._clause_reply(self.kb.clauses[rest], "Here is that part of the policy.")]
+        if kind == "intent" and rest in self.kb.intent_by_id:
+            intent = self.kb.intent_by_id[rest]
+            related = [self.kb.clauses[c] for c in intent.clauses[1:]]
+            clause = self.kb.clauses[intent.clauses[0]]
+            return [self._clause_reply(clause, f"{intent.title}:", related, intent.id)]
+        if kind == "feedback":
+            vote, _, ref = rest.partition(":")
+            clause_id, _, intent_id = ref.partition(":")
+            if clause_id in self.kb.clauses:
+                helpful = vote == "up"
+                await self.store.add_feedback(sender, clause_id, intent_id or None, helpful)
+                return [Reply(FEEDBACK_THANKS[helpful])]
+        if kind == "help":
+            return [Reply(HELP)]
+        return None
+
+    async def _text(self, sender: str, text: str) -> list[Reply]:
+        if not text.strip():
+            return [Reply("Type a question about the Social Media Policy, or 'help'.")]
+        kind = self.smalltalk.kind(text)
+        if kind == "greeting":
+            person = self.directory.person(sender)
+            name = f" {person.name.split()[0]}" if person else ""
+            return [Reply(GREETING.format(name=name))]
+        if kind == "help":
+            return [Reply(HELP)]
+        if kind == "thanks":
+            return [Reply(THANKS)]
+        answer = self.answerer.answer(text)
+        log.info(
+            "question verdict=%s intent=%s score=%.3f safeguarding=%s",
+            answer.verdict.value,
+            answer.intent.id if answer.intent else None,
+            answer.score,
+            answer.safeguarding,
+        )
+        if answer.safeguarding:
+            return [self._safeguarding_reply(sender, answer)]
+        if answer.answered and answer.clause is not None:
+            intro = "Here's what the policy says:"
+            return [
+                self._clause_reply(
+                    answer.clause,
+                    intro,
+                    list(answer.related),
+                    answer.intent.id if answer.intent else None,
+                )
+            ]
+        if answer.verdict is Verdict.AMBIGUOUS and answer.alternatives:
+            choices = tuple(
+                Choice(a.title, f"clause:{a.clause.id}") for a in answer.alternatives[:3]
+            )
+            return [Reply(UNSURE, choices=choices)]
+        await self.store.add_declined(redact(text))
+        return [Reply(DECLINE, choices=(Choice("What can you do?", "help"),))]
+
+    def _quote(self, clause: Clause) -> Quote:
+        p = self.kb.policy
+        return Quote(clause.id, clause.heading, clause.text, f"{p.version} ({p.date})")
+
+    def _clause_reply(
+        self,
+        clause: Clause,
+        intro: str,
+        related: list[Clause] | None = None,
+        intent_id: str | None = None,
+    ) -> Reply:
+        ref = f"{clause.id}:{intent_id or ''}"
+        choices = [Choice(f"Also: {_short(c)}", f"clause:{c.id}") for c in (related or [])[:3]]
+        choices += [
+            Choice("Helpful", f"feedback:up:{ref}"),
+            Choice("Not helpful", f"feedback:down:{ref}"),
+        ]
+        return Reply(intro, quote=self._quote(clause), choices=tuple(choices))
+
+    def _safeguarding_reply(self, sender: str, answer: Answer) -> Reply:
+        dso = self._dso_for(self.directory.person(sender))
+        who = (
+            f"{dso.name} ({dso.email}{', ' + dso.phone if dso.phone else ''})"
+            if dso
+            else "your academy's Designated Safeguarding Officer"
+        )
+        text = (
+            "This sounds like it could be a safeguarding concern. Please speak to your Designated "
+            f"Safeguarding Officer first, today: {who}. If a child is in immediate danger, call "
+            "999. Don't investigate it yourself, and don't copy or forward any images."
+        )
+        assert answer.clause is not None
+        reply = self._clause_reply(answer.clause, text, list(answer.related))
+        return reply
+
+    def _dso_for(self, person: Person | None) -> Person | None:
+        academy = self.directory.academy_of(person) if person else None
+        return self.directory.person(academy.safeguarding_officer) if academy else None
+
+
+def _short(clause: Clause) -> str:
+    words = clause.text.split()
+    head = " ".join(words[:8])
+    return f"{clause.section} – {head}…" if len(words) > 8 else f"{clause.section} – {head}"

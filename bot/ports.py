@@ -1,0 +1,96 @@
+"""The core's ports: what it needs from storage and time, as Protocols the composition root fills."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from bot.messages import Reply
+
+Clock = Callable[[], datetime]
+"""Returns the current instant as an aware UTC datetime; injected so tests fix the time."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One message queued for someone other than the sender."""
+
+    id: int
+    key: str
+    recipient: str
+    reply: Reply
+    status: str
+    """'pending', 'sent' or 'failed'."""
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclinedQuestion:
+    """A question the bot could not answer, grouped by its normalised text."""
+
+    text: str
+    count: int
+    last_seen: datetime
+
+
+class ConversationStore(Protocol):
+    """Per-person conversation state, kept across restarts."""
+
+    async def load_state(self, person_id: str) -> dict[str, Any]:
+        """The saved state, or {} when there is none."""
+        ...
+
+    async def save_state(self, person_id: str, state: dict[str, Any]) -> None:
+        """Replace the saved state."""
+        ...
+
+
+class FeedbackStore(Protocol):
+    """Helpful / not helpful votes on answers."""
+
+    async def add_feedback(
+        self, person_id: str, clause_id: str, intent_id: str | None, helpful: bool
+    ) -> None:
+        """Record one vote."""
+        ...
+
+
+class GapStore(Protocol):
+    """Questions the bot declined, already redacted by the caller."""
+
+    async def add_declined(self, text: str) -> None:
+        """Record one declined question."""
+        ...
+
+    async def top_declined(self, limit: int = 20) -> list[DeclinedQuestion]:
+        """The most frequent declined questions, most frequent first."""
+        ...
+
+
+class Outbox(Protocol):
+    """Messages for people other than the sender, delivered exactly once per key."""
+
+    async def enqueue(self, key: str, recipient: str, reply: Reply) -> bool:
+        """Queue a message; False (and nothing queued) when the key is already there."""
+        ...
+
+    async def pending_for(self, recipient: str) -> list[OutboxItem]:
+        """Messages still waiting for this person, oldest first."""
+        ...
+
+    async def mark_sent(self, item_id: int) -> None:
+        """Record a successful delivery."""
+        ...
+
+    async def mark_failed(self, item_id: int, reason: str) -> None:
+        """Record a failed attempt with its reason; the row stays deliverable."""
+        ...
+
+
+class Store(ConversationStore, FeedbackStore, GapStore, Outbox, Protocol):
+    """Everything the core keeps in the database."""

@@ -1,0 +1,220 @@
+"""The policy's clauses and the intents that point at them, loaded from data files and checked."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DATA = Path(__file__).parent / "data"
+_SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
+_M = TypeVar("_M", bound="BaseModel")
+
+
+class KnowledgeError(Exception):
+    """A knowledge file is malformed; the message names the file, the field and the reason."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClauseData(_Strict):
+    id: str = Field(pattern=_SLUG)
+    text: str = Field(min_length=1)
+
+
+class SectionData(_Strict):
+    id: str = Field(pattern=_SLUG)
+    title: str
+    parent: str | None = None
+    clauses: list[ClauseData]
+
+
+class PolicyData(_Strict):
+    title: str
+    version: str
+    date: str
+    text_file: str
+
+
+class ClausesFile(_Strict):
+    policy: PolicyData
+    sections: list[SectionData]
+
+
+class IntentData(_Strict):
+    id: str = Field(pattern=_SLUG)
+    title: str = Field(min_length=3, max_length=80)
+    clauses: list[str] = Field(default_factory=list)
+    examples: list[str] = Field(min_length=1)
+    keywords: list[str] = Field(default_factory=list)
+
+    @field_validator("examples", "keywords")
+    @classmethod
+    def _no_blank(cls, v: list[str]) -> list[str]:
+        if any(not s.strip() for s in v):
+            raise ValueError("must not contain blank entries")
+        return v
+
+
+class LexiconFile(_Strict):
+    stopwords: list[str]
+    synonyms: dict[str, list[str]]
+    safeguarding: dict[str, list[str]]
+    smalltalk: dict[str, list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """Which policy the clauses come from."""
+
+    title: str
+    version: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    """One paragraph or bullet of the policy, verbatim, with where it sits."""
+
+    id: str
+    section: str
+    parent: str | None
+    text: str
+
+    @property
+    def heading(self) -> str:
+        """The section as people read it: 'Parent › Section' or just 'Section'."""
+        return f"{self.parent} › {self.section}" if self.parent else self.section
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """Something staff ask about: example phrasings, cue words and the clauses that answer it.
+
+    An intent with no clauses is out of scope: matching it means the bot declines.
+    """
+
+    id: str
+    title: str
+    clauses: tuple[str, ...]
+    examples: tuple[str, ...]
+    keywords: tuple[str, ...]
+
+    @property
+    def in_scope(self) -> bool:
+        """True when the policy answers it."""
+        return bool(self.clauses)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Words the matcher treats specially: stop words, synonyms, safeguarding and small-talk cues."""
+
+    stopwords: frozenset[str]
+    synonyms: dict[str, tuple[str, ...]]
+    safeguarding: dict[str, tuple[str, ...]]
+    smalltalk: dict[str, tuple[str, ...]]
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise KnowledgeError(f"{path.name}: not valid YAML: {exc}") from exc
+    except OSError as exc:
+        raise KnowledgeError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def _validate(model: type[_M], data: Any, source: str) -> _M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
+        raise KnowledgeError(f"{source}: {where}: {err['msg']}{more}") from exc
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace, so line breaks in the policy don't count as differences."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Clauses, intents and lexicon, as loaded from one data folder."""
+
+    policy: Policy
+    policy_text: str
+    clauses: dict[str, Clause]
+    intents: tuple[Intent, ...]
+    lexicon: Lexicon
+
+    @classmethod
+    def load(cls, folder: Path = DATA) -> KnowledgeBase:
+        """Load and validate every file; raise KnowledgeError naming the file and field at fault."""
+        cf = _validate(ClausesFile, _load_yaml(folder / "clauses.yaml"), "clauses.yaml")
+        clauses: dict[str, Clause] = {}
+        for sec in cf.sections:
+            for c in sec.clauses:
+                if c.id in clauses:
+                    raise KnowledgeError(f"clauses.yaml: clause id {c.id!r} is used twice")
+                clauses[c.id] = Clause(c.id, sec.title, sec.parent, normalise_space(c.text))
+        intents: list[Intent] = []
+        for path in sorted((folder / "intents").glob("*.yaml")):
+            raw = _load_yaml(path) or []
+            if not isinstance(raw, list):
+                raise KnowledgeError(f"intents/{path.name}: must be a list of intents")
+            for i, item in enumerate(raw):
+                d = _validate(IntentData, item, f"intents/{path.name}[{i}]")
+                intents.append(
+                    Intent(d.id, d.title, tuple(d.clauses), tuple(d.examples), tuple(d.keywords))
+                )
+        lx = _validate(LexiconFile, _load_yaml(folder / "lexicon.yaml"), "lexicon.yaml")
+        lexicon = Lexicon(
+            frozenset(lx.stopwords),
+            {k: tuple(v) for k, v in lx.synonyms.items()},
+            {k: tuple(v) for k, v in lx.safeguarding.items()},
+            {k: tuple(v) for k, v in lx.smalltalk.items()},
+        )
+        text = (folder / cf.policy.text_file).read_text(encoding="utf-8")
+        policy = Policy(cf.policy.title, cf.policy.version, cf.policy.date)
+        return cls(policy, text, clauses, tuple(intents), lexicon)
+
+    @cached_property
+    def intent_by_id(self) -> dict[str, Intent]:
+        """Intents by id."""
+        return {i.id: i for i in self.intents}
+
+    def problems(self) -> list[str]:
+        """Everything `policybot intents check` reports; empty when the knowledge base is sound."""
+        found: list[str] = []
+        policy = normalise_space(self.policy_text)
+        for c in self.clauses.values():
+            if c.text not in policy:
+                found.append(f"clause {c.id}: text not found verbatim in the policy: {c.text[:60]!r}")
+        ids = Counter(i.id for i in self.intents)
+        found += [f"intent {i}: id used {n} times" for i, n in ids.items() if n > 1]
+        owner: dict[str, str] = {}
+        for intent in self.intents:
+            for cid in intent.clauses:
+                if cid not in self.clauses:
+                    found.append(f"intent {intent.id}: points at missing clause {cid!r}")
+            for ex in intent.examples:
+                key = normalise_space(re.sub(r"[^\w\s]", " ", ex.lower()))
+                if key in owner and owner[key] != intent.id:
+                    found.append(
+                        f"intent {intent.id}: phrasing {ex!r} is also in intent {owner[key]}"
+                    )
+                elif key in owner:
+                    found.append(f"intent {intent.id}: phrasing {ex!r} is listed twice")
+                owner[key] = intent.id
+        return found

@@ -1,0 +1,140 @@
+"""Ranking intents for a question, and deciding whether to answer, ask, or decline."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from enum import Enum
+
+from intents.knowledge import Intent, KnowledgeBase
+from intents.text import Normaliser
+
+
+class Verdict(Enum):
+    """What the matcher advises doing with a question."""
+
+    ANSWER = "answer"
+    AMBIGUOUS = "ambiguous"
+    DECLINE = "decline"
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """An intent and how well the question fits it (0 to 1)."""
+
+    intent: Intent
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The ranked in-scope matches and the verdict."""
+
+    verdict: Verdict
+    matches: tuple[Match, ...]
+    """In-scope intents, best first, one per primary clause."""
+    out_of_scope: Match | None
+    """The best out-of-scope intent, when it beat every in-scope one."""
+
+    @property
+    def best(self) -> Match | None:
+        """The top in-scope match, if any."""
+        return self.matches[0] if self.matches else None
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Scores that separate answering, asking and declining; tuned with bench/qa.py."""
+
+    answer: float = 0.30
+    ask: float = 0.22
+    margin: float = 0.03
+
+
+class Matcher:
+    """Scores a question against every intent's example phrasings.
+
+    Each example and each question becomes a bag of canonical terms (see `Normaliser`), weighted
+    by how rare the term is across intents. An intent's score mixes its closest example with the
+    pool of all its examples, so both a short direct question and a long worried scenario find it.
+    """
+
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.kb = kb
+        self.thresholds = thresholds or Thresholds()
+        vocabulary = [e for i in kb.intents for e in (*i.examples, *i.keywords)]
+        vocabulary += [c.text for c in kb.clauses.values()]
+        self.normaliser = Normaliser(kb.lexicon, vocabulary)
+        self.intents = kb.intents
+        df: Counter[str] = Counter()
+        bags: list[set[str]] = []
+        for intent in self.intents:
+            bag = {t for e in (*intent.examples, *intent.keywords) for t in self.normaliser.terms(e)}
+            bags.append(bag)
+            df.update(bag)
+        n = len(self.intents)
+        self.idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+        self._postings: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
+        self._example_norm: list[list[float]] = []
+        self._pool_norm: list[float] = []
+        self._pool: list[dict[str, float]] = []
+        for i, intent in enumerate(self.intents):
+            norms: list[float] = []
+            pool: Counter[str] = Counter()
+            examples = intent.examples + intent.keywords
+            for j, example in enumerate(examples):
+                terms = set(self.normaliser.terms(example))
+                pool.update(terms)
+                for t in terms:
+                    self._postings[t].append((i, j, self.idf[t]))
+                norms.append(math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0)
+            self._example_norm.append(norms)
+            weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}
+            self._pool.append(weights)
+            self._pool_norm.append(math.sqrt(sum(w * w for w in weights.values())) or 1.0)
+
+    def rank(self, question: str) -> list[Match]:
+        """Every intent that shares a term with the question, best first."""
+        terms = set(self.normaliser.terms(question))
+        known = [t for t in terms if t in self.idf]
+        if not known:
+            return []
+        q_norm = math.sqrt(sum(self.idf[t] ** 2 for t in known))
+        dots: dict[tuple[int, int], float] = defaultdict(float)
+        for t in known:
+            w = self.idf[t]
+            for i, j, ew in self._postings[t]:
+                dots[(i, j)] += w * ew
+        best: dict[int, float] = defaultdict(float)
+        for (i, j), dot in dots.items():
+            cos = dot / (q_norm * self._example_norm[i][j])
+            if cos > best[i]:
+                best[i] = cos
+        scored = []
+        for i, example_cos in best.items():
+            pool = self._pool[i]
+            pool_cos = sum(self.idf[t] * pool.get(t, 0.0) for t in known) / (
+                q_norm * self._pool_norm[i]
+            )
+            scored.append(Match(self.intents[i], 0.7 * example_cos + 0.3 * pool_cos))
+        scored.sort(key=lambda m: m.score, reverse=True)
+        return scored
+
+    def decide(self, question: str) -> Decision:
+        """Rank, then answer, offer a choice between close matches, or decline."""
+        ranked = self.rank(question)
+        t = self.thresholds
+        in_scope: list[Match] = []
+        seen: set[str] = set()
+        for m in ranked:
+            if m.intent.in_scope and m.intent.clauses[0] not in seen:
+                seen.add(m.intent.clauses[0])
+                in_scope.append(m)
+        oos = next((m for m in ranked if not m.intent.in_scope), None)
+        top = in_scope[0] if in_scope else None
+        if top is None or top.score < t.ask or (oos is not None and oos.score >= top.score):
+            return Decision(Verdict.DECLINE, tuple(in_scope[:5]), oos)
+        if top.score < t.answer:
+            return Decision(Verdict.AMBIGUOUS, tuple(in_scope[:5]), None)
+        return Decision(Verdict.ANSWER, tuple(in_scope[:5]), None)

@@ -1,0 +1,102 @@
+"""Turning what staff type into comparable terms: shorthand, synonyms, typos and word endings."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from intents.knowledge import Lexicon
+
+_WORD = re.compile(r"[a-z0-9]+")
+_APOSTROPHE = re.compile(r"[’'`]")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens, apostrophes dropped ("don't" -> "dont")."""
+    return _WORD.findall(_APOSTROPHE.sub("", text.lower()))
+
+
+def _max_edits(word: str) -> int:
+    n = len(word)
+    return 0 if n < 4 else 1 if n < 6 else 2
+
+
+class Normaliser:
+    """Maps text to canonical terms.
+
+    Synonyms (single words or phrases) map to one concept; unknown words within a small edit
+    distance of a known word are read as that word; remaining words are stemmed so "posting",
+    "posted" and "posts" meet. Stop words are dropped.
+    """
+
+    def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str]) -> None:
+        self._stemmer = snowballstemmer.stemmer("english")
+        self._stop = {w for s in lexicon.stopwords for w in words(s)}
+        self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._single: dict[str, tuple[str, ...]] = {}
+        for names, variants in lexicon.synonyms.items():
+            concept = tuple(names.split())
+            for variant in (concept[0], *variants):
+                toks = tuple(words(variant))
+                if len(toks) == 1:
+                    self._single[toks[0]] = concept
+                    self._single.setdefault(self._stem(toks[0]), concept)
+                elif toks:
+                    self._phrases[toks] = concept
+        self._longest = max((len(p) for p in self._phrases), default=1)
+        known = {w for text in vocabulary for w in words(text)}
+        known |= set(self._single) | {w for p in self._phrases for w in p} | self._stop
+        self._known = known
+        self._spellable = sorted(w for w in known if len(w) >= 4 and not w.isdigit())
+        self._fixes: dict[str, str] = {}
+        self._cache: dict[str, list[str]] = {}
+
+    def _stem(self, word: str) -> str:
+        return str(self._stemmer.stemWord(word))
+
+    def correct(self, word: str) -> str:
+        """The known word this one is a likely typo of, or the word itself."""
+        if word in self._known or _max_edits(word) == 0 or word.isdigit():
+            return word
+        fixed = self._fixes.get(word)
+        if fixed is None:
+            best = process.extractOne(
+                word, self._spellable, scorer=Levenshtein.distance, score_cutoff=_max_edits(word)
+            )
+            fixed = best[0] if best else word
+            self._fixes[word] = fixed
+        return fixed
+
+    def terms(self, text: str) -> list[str]:
+        """Canonical terms of the text, in order, stop words removed."""
+        cached = self._cache.get(text)
+        if cached is None:
+            cached = self._terms(text)
+            if len(self._cache) < 50_000:
+                self._cache[text] = cached
+        return cached
+
+    def _terms(self, text: str) -> list[str]:
+        toks = [self.correct(w) for w in words(text)]
+        out: list[str] = []
+        i = 0
+        while i < len(toks):
+            for n in range(min(self._longest, len(toks) - i), 1, -1):
+                concept = self._phrases.get(tuple(toks[i : i + n]))
+                if concept:
+                    out.extend(concept)
+                    i += n
+                    break
+            else:
+                w = toks[i]
+                i += 1
+                if w in self._single:
+                    out.extend(self._single[w])
+                elif w not in self._stop:
+                    stem = self._stem(w)
+                    out.extend(self._single.get(stem, (stem,)))
+        return out

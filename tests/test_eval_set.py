@@ -1,0 +1,99 @@
+"""Validate the project's own evaluation set, bench/questions.jsonl.
+
+Every expected phrase must occur verbatim in the policy after the grader's normalisation
+(the same `norm` as the shared grade.py), so that a bot quoting the right clause can pass.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import TypedDict
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = ROOT / "bench" / "questions.jsonl"
+POLICY = ROOT / "intents" / "data" / "policy.txt"
+
+KINDS = {"plain", "paraphrase", "typo", "scenario", "role", "oos"}
+MIN_QUESTIONS = 180
+
+# Same translation as the grader: curly quotes and dashes made plain, U+F0B7 bullet removed.
+_PLAIN = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\uf0b7": " ",
+    }
+)
+
+
+class Question(TypedDict):
+    id: str
+    q: str
+    expect: list[str]
+    kind: str
+
+
+def norm(s: str) -> str:
+    """Lower case, plain quotes and dashes, no bullet glyph, whitespace collapsed."""
+    return re.sub(r"\s+", " ", s.translate(_PLAIN)).strip().lower()
+
+
+def load_questions() -> list[Question]:
+    lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+QS = load_questions()
+POLICY_TEXT = norm(POLICY.read_text(encoding="utf-8"))
+IN_SCOPE = [r for r in QS if r["kind"] != "oos"]
+
+
+def test_enough_questions_and_every_kind_present() -> None:
+    assert len(QS) >= MIN_QUESTIONS
+    assert set(Counter(r["kind"] for r in QS)) == KINDS
+
+
+def test_records_have_exactly_the_sample_fields() -> None:
+    for r in QS:
+        assert list(r) == ["id", "q", "expect", "kind"], r
+        assert isinstance(r["q"], str) and r["q"].strip(), r
+        assert isinstance(r["expect"], list), r
+
+
+def test_ids_are_well_formed_unique_and_sequential() -> None:
+    ids = [r["id"] for r in QS]
+    assert all(re.fullmatch(r"p\d{3}", i) for i in ids), ids
+    assert len(set(ids)) == len(ids)
+    assert ids == [f"p{n:03d}" for n in range(1, len(ids) + 1)]
+
+
+def test_kinds_are_allowed() -> None:
+    assert {r["kind"] for r in QS} <= KINDS
+
+
+def test_no_duplicate_questions() -> None:
+    counts = Counter(norm(r["q"]) for r in QS)
+    assert [q for q, n in counts.items() if n > 1] == []
+
+
+def test_oos_questions_expect_nothing() -> None:
+    assert all(r["expect"] == [] for r in QS if r["kind"] == "oos")
+
+
+@pytest.mark.parametrize("rec", IN_SCOPE, ids=[r["id"] for r in IN_SCOPE])
+def test_in_scope_phrases_are_short_verbatim_policy_quotes(rec: Question) -> None:
+    phrases = rec["expect"]
+    assert 1 <= len(phrases) <= 4
+    assert len({norm(p) for p in phrases}) == len(phrases), "repeated phrase"
+    for phrase in phrases:
+        assert 5 <= len(phrase.split()) <= 12, phrase
+        assert norm(phrase) in POLICY_TEXT, phrase
