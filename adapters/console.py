@@ -18,8 +18,12 @@ def render(reply: Reply) -> str:
     lines = [reply.text]
     if reply.quote:
         q = reply.quote
-        lines += ["", f"  {q.section}", *(f"  > {line}" for line in _wrap(q.text, 88)),
-                  f"  (Social Media Policy v{q.version}, clause {q.clause_id})"]
+        lines += [
+            "",
+            f"  {q.section}",
+            *(f"  > {line}" for line in _wrap(q.text, 88)),
+            f"  (Social Media Policy v{q.version}, clause {q.clause_id})",
+        ]
     if reply.choices:
         lines.append("")
         lines += [f"  [{n}] {c.label}" for n, c in enumerate(reply.choices, 1)]
@@ -43,7 +47,11 @@ class Console:
     """Reads lines, hands them to the bot as the given person, prints the replies."""
 
     def __init__(
-        self, bot: Bot, outbox: Outbox, person_id: str, stdin: TextIO = sys.stdin,
+        self,
+        bot: Bot,
+        outbox: Outbox,
+        person_id: str,
+        stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
     ) -> None:
         self.bot = bot

@@ -12,8 +12,17 @@ from rapidfuzz import fuzz
 THRESHOLD = 90
 MAX_ANSWER_CHARS = 1500
 KINDS = ["plain", "paraphrase", "typo", "scenario", "role"]
-_PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                        "\u2013": "-", "\u2014": "-", "\uf0b7": " "})
+_PLAIN = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\uf0b7": " ",
+    }
+)
 
 
 def norm(text: str) -> str:

@@ -27,8 +27,10 @@ from grading import KINDS, grade, is_oos, load  # noqa: E402
 
 from bot.app import build_answerer  # noqa: E402
 
-SETS = {"own": ROOT / "bench" / "questions.jsonl",
-        "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl"}
+SETS = {
+    "own": ROOT / "bench" / "questions.jsonl",
+    "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
+}
 
 
 def pct(xs: list[bool]) -> str:
@@ -50,8 +52,10 @@ def quality(name: str, records: list[dict[str, Any]], failures: bool) -> None:
     ins = [ok for k, v in by_kind.items() if k != "oos" for ok in v]
     print(f"\n## {name}: {len(records)} questions")
     print(f"in-scope answered and correct: {pct(ins)}  ({sum(ins)}/{len(ins)})")
-    print(f"out-of-scope declined:         {pct(by_kind['oos'])}  "
-          f"({sum(by_kind['oos'])}/{len(by_kind['oos'])})")
+    print(
+        f"out-of-scope declined:         {pct(by_kind['oos'])}  "
+        f"({sum(by_kind['oos'])}/{len(by_kind['oos'])})"
+    )
     print("| kind | n | correct |")
     for k in [*KINDS, "oos"]:
         if by_kind.get(k):
@@ -59,8 +63,10 @@ def quality(name: str, records: list[dict[str, Any]], failures: bool) -> None:
     if failures:
         for r, a in missed:
             got = a.clause.id if a.answered and a.clause else f"declined ({a.verdict.value})"
-            print(f"  MISS {r['id']} [{r['kind']}] {r['q'][:90]!r}\n       -> {got} "
-                  f"{a.score:.2f}; expected {r['expect'][:1]}")
+            print(
+                f"  MISS {r['id']} [{r['kind']}] {r['q'][:90]!r}\n       -> {got} "
+                f"{a.score:.2f}; expected {r['expect'][:1]}"
+            )
 
 
 def speed(questions: list[str], runs: int) -> None:
@@ -83,8 +89,10 @@ def speed(questions: list[str], runs: int) -> None:
         rates.append(len(questions) / total)
     print(f"\n## speed ({len(questions)} distinct questions, {runs} runs, medians of runs)")
     print(f"load knowledge base + build matcher: {statistics.median(builds) * 1000:.0f} ms")
-    print(f"latency per question: median {statistics.median(medians):.3f} ms, "
-          f"p99 {statistics.median(p99s):.3f} ms")
+    print(
+        f"latency per question: median {statistics.median(medians):.3f} ms, "
+        f"p99 {statistics.median(p99s):.3f} ms"
+    )
     print(f"batch throughput: {statistics.median(rates):.0f} questions/s")
 
 
@@ -93,12 +101,24 @@ def cold_start(runs: int) -> None:
     times = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "bot", "ask", "--json",
-                        "can I accept a friend request from a parent?"],
-                       check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "ask",
+                "--json",
+                "can I accept a friend request from a parent?",
+            ],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
         times.append(time.perf_counter() - t)
-    print(f"`policybot ask` cold start: median {statistics.median(times) * 1000:.0f} ms "
-          f"over {runs} runs (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})")
+    print(
+        f"`policybot ask` cold start: median {statistics.median(times) * 1000:.0f} ms "
+        f"over {runs} runs (min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f})"
+    )
 
 
 def main() -> None:

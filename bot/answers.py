@@ -33,6 +33,8 @@ class Answer:
     safeguarding: bool
     alternatives: tuple[Alternative, ...]
     related: tuple[Clause, ...]
+    did_you_mean: Intent | None = None
+    """A close runner-up intent, offered as a choice beside the answer."""
 
     @property
     def answered(self) -> bool:
@@ -98,4 +100,5 @@ class Answerer:
             False,
             alternatives[1:],
             tuple(self.kb.clauses[c] for c in intent.clauses[1:]),
+            decision.close.intent if decision.close else None,
         )

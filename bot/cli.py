@@ -62,7 +62,7 @@ def _batch(path: str) -> Iterator[tuple[dict[str, Any], str]]:
                 except json.JSONDecodeError as exc:
                     raise CommandError(f"{path}:{n}: not valid JSON: {exc.msg}") from exc
                 if not isinstance(record.get("q"), str):
-                    raise CommandError(f"{path}:{n}: a JSON line needs a text field \"q\"")
+                    raise CommandError(f'{path}:{n}: a JSON line needs a text field "q"')
                 yield ({"id": record["id"]} if "id" in record else {}), record["q"]
             else:
                 yield {}, line
@@ -85,8 +85,10 @@ def cmd_ask(args: argparse.Namespace) -> None:
             print(json.dumps(answer_json(answer, extra), ensure_ascii=False), flush=False)
         elif answer.answered and answer.clause:
             note = "  [safeguarding: speak to your DSO first]" if answer.safeguarding else ""
-            print(f"{answer.clause.heading}{note}\n  {answer.clause.text}\n"
-                  f"  (clause {answer.clause.id}, score {answer.score:.2f})")
+            print(
+                f"{answer.clause.heading}{note}\n  {answer.clause.text}\n"
+                f"  (clause {answer.clause.id}, score {answer.score:.2f})"
+            )
         else:
             print(f"(declined, best score {answer.score:.2f}) {question}")
     sys.stdout.flush()
@@ -100,13 +102,14 @@ def cmd_intents_check(_args: argparse.Namespace) -> None:
     problems = kb.problems()
     if problems:
         raise CommandError(
-            f"{len(problems)} problem(s) in the knowledge base:\n" + "\n".join(
-                f"  - {p}" for p in problems
-            )
+            f"{len(problems)} problem(s) in the knowledge base:\n"
+            + "\n".join(f"  - {p}" for p in problems)
         )
     examples = sum(len(i.examples) for i in kb.intents)
-    print(f"ok: {len(kb.clauses)} clauses of policy v{kb.policy.version} ({kb.policy.date}), "
-          f"{len(kb.intents)} intents, {examples} example phrasings")
+    print(
+        f"ok: {len(kb.clauses)} clauses of policy v{kb.policy.version} ({kb.policy.date}), "
+        f"{len(kb.intents)} intents, {examples} example phrasings"
+    )
 
 
 async def _chat(args: argparse.Namespace) -> None:
@@ -123,9 +126,11 @@ async def _chat(args: argparse.Namespace) -> None:
             raise CommandError(f"--user {person_id!r} is not in the trust directory. Try: {ids}")
         academy = app.directory.academy_of(person)
         where = f", {academy.name}" if academy else ""
-        banner = (f"policybot — {app.directory.trust.name}\n"
-                  f"You are {person.name} ({person.role}{where}). Ask about the Social Media "
-                  "Policy; 'help' for ideas, 'quit' to leave.")
+        banner = (
+            f"policybot — {app.directory.trust.name}\n"
+            f"You are {person.name} ({person.role}{where}). Ask about the Social Media "
+            "Policy; 'help' for ideas, 'quit' to leave."
+        )
         await Console(app.bot, app.store, person.id).run(banner)
     finally:
         await app.close()
@@ -141,8 +146,9 @@ async def _gaps(args: argparse.Namespace) -> None:
         await app.close()
     if args.json:
         for r in rows:
-            print(json.dumps({"text": r.text, "count": r.count,
-                              "last_seen": r.last_seen.isoformat()}))
+            print(
+                json.dumps({"text": r.text, "count": r.count, "last_seen": r.last_seen.isoformat()})
+            )
         return
     if not rows:
         print("No declined questions yet.")
@@ -166,14 +172,16 @@ def parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     chat = sub.add_parser("chat", help="talk to the bot in this terminal (works piped too)")
-    chat.add_argument("--user", help="directory person id to chat as (default: POLICYBOT_USER "
-                                     "or demo-teacher)")
+    chat.add_argument(
+        "--user", help="directory person id to chat as (default: POLICYBOT_USER or demo-teacher)"
+    )
     chat.set_defaults(run=lambda a: asyncio.run(_chat(a)))
     ask = sub.add_parser("ask", help="answer a question (or a batch) and exit")
     ask.add_argument("question", nargs="*", help="the question")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
-    ask.add_argument("--batch", metavar="FILE",
-                     help="JSON Lines with id and q, or plain lines; - reads stdin")
+    ask.add_argument(
+        "--batch", metavar="FILE", help="JSON Lines with id and q, or plain lines; - reads stdin"
+    )
     ask.set_defaults(run=cmd_ask)
     intents = sub.add_parser("intents", help="knowledge base tools")
     isub = intents.add_subparsers(dest="intents_command", required=True, metavar="ACTION")

@@ -1,4 +1,4 @@
-"""The core's ports: what it needs from storage and time, as Protocols the composition root fills."""
+"""The core's ports: what it needs from storage and time, as Protocols the root fills in."""
 
 from __future__ import annotations
 

@@ -116,7 +116,7 @@ class Intent:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Words the matcher treats specially: stop words, synonyms, safeguarding and small-talk cues."""
+    """Words treated specially: stop words, synonyms, safeguarding and small-talk cues."""
 
     stopwords: frozenset[str]
     synonyms: dict[str, tuple[str, ...]]
@@ -200,7 +200,9 @@ class KnowledgeBase:
         policy = normalise_space(self.policy_text)
         for c in self.clauses.values():
             if c.text not in policy:
-                found.append(f"clause {c.id}: text not found verbatim in the policy: {c.text[:60]!r}")
+                found.append(
+                    f"clause {c.id}: text not found verbatim in the policy: {c.text[:60]!r}"
+                )
         ids = Counter(i.id for i in self.intents)
         found += [f"intent {i}: id used {n} times" for i, n in ids.items() if n > 1]
         owner: dict[str, str] = {}

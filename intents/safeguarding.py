@@ -30,6 +30,4 @@ class SafeguardingCues:
             return False
         if self._has("harm", toks):
             return True
-        return (
-            self._has("adult", toks) and self._has("worry", toks) and self._has("contact", toks)
-        )
+        return self._has("adult", toks) and self._has("worry", toks) and self._has("contact", toks)

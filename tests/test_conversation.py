@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from bot.store import SqlStore
+from tests.conftest import FakeClock
 from tests.helpers import Person, make_bot
 
 HANDOVER = "Passwords should be reset once handover has been completed."
@@ -43,7 +44,9 @@ async def test_out_of_scope_is_declined_and_recorded_without_contact_details(
     store: SqlStore,
 ) -> None:
     dana = Person(make_bot(store), "demo-teacher")
-    said = await dana.says("when is the next inset day? ring me on 07700 900123 or dana@example.org")
+    said = await dana.says(
+        "when is the next inset day? ring me on 07700 900123 or dana@example.org"
+    )
     assert "can't find anything in the Social Media Policy" in said
     assert dana.replies[0].quote is None
     gaps = await store.top_declined()
@@ -61,11 +64,12 @@ async def test_safeguarding_concern_goes_to_the_academys_dso_first(store: SqlSto
     assert "safeguarding" in first_line.lower()
     assert "Helen" in first_line  # Holy Cross's Designated Safeguarding Officer
     assert "Concerns about Safeguarding" in said
-    assert "Designated Safeguarding Officer." in (dana.replies[0].quote or "").__str__()
+    quote = dana.replies[0].quote
+    assert quote is not None and quote.text.endswith("Academy Designated Safeguarding Officer.")
 
 
 async def test_a_restart_mid_conversation_keeps_the_offered_choices(
-    store: SqlStore, db_url: str
+    store: SqlStore, db_url: str, clock: FakeClock
 ) -> None:
     dana = Person(make_bot(store), "demo-teacher")
     await dana.says("can i put pics of my class on my own instagram")
@@ -74,7 +78,7 @@ async def test_a_restart_mid_conversation_keeps_the_offered_choices(
     # A new bot and a new store on the same database: the process restarted.
     from bot.database import create_engine
 
-    restarted = SqlStore(create_engine(db_url), store._clock)
+    restarted = SqlStore(create_engine(db_url), clock)
     try:
         dana_again = Person(make_bot(restarted), "demo-teacher")
         said = await dana_again.says(str(offered.index("Not helpful") + 1))

@@ -1,0 +1,81 @@
+"""The knowledge base files and `intents check`: problems are found and named."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from intents.knowledge import DATA, KnowledgeBase, KnowledgeError
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A copy of the shipped data folder a test may break."""
+    return Path(shutil.copytree(DATA, tmp_path / "data"))
+
+
+def test_the_shipped_knowledge_base_has_no_problems() -> None:
+    kb = KnowledgeBase.load()
+    assert kb.problems() == []
+    assert kb.policy.version == "2.1" and kb.policy.date == "09/2020"
+    handover = kb.clauses["handover.when-controller-trust"]
+    assert handover.section == "Handover"
+    assert handover.parent == "Use of Social Media for Professional Purposes"
+
+
+def test_every_clause_of_the_policy_is_there_once() -> None:
+    kb = KnowledgeBase.load()
+    joined = " ".join(c.text for c in kb.clauses.values())
+    for must in [
+        "Blogs and Vlogs,;",
+        "They will remind employees annually",
+        "Passwords should be reset once handover has been completed.",
+        "All of the above applies to both open and private sections",
+    ]:
+        assert joined.count(must) == 1, must
+
+
+def test_a_clause_that_is_not_verbatim_is_reported(data: Path) -> None:
+    path = data / "clauses.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Passwords should be reset once", "Passwords must be reset once"
+        ),
+        encoding="utf-8",
+    )
+    problems = KnowledgeBase.load(data).problems()
+    assert any(
+        "handover.when-controller-trust" in p and "not found verbatim" in p for p in problems
+    )
+
+
+def test_an_intent_pointing_at_a_missing_clause_is_reported(data: Path) -> None:
+    (data / "intents" / "zz_test.yaml").write_text(
+        "- id: zz-test\n  title: Test intent\n  clauses: [handover.no-such-clause]\n"
+        "  examples: [a question nobody else asks about zebras]\n",
+        encoding="utf-8",
+    )
+    problems = KnowledgeBase.load(data).problems()
+    assert "intent zz-test: points at missing clause 'handover.no-such-clause'" in problems
+
+
+def test_two_intents_sharing_a_phrasing_are_reported(data: Path) -> None:
+    kb = KnowledgeBase.load(data)
+    taken = kb.intents[0].examples[0]
+    (data / "intents" / "zz_test.yaml").write_text(
+        f"- id: zz-test\n  title: Test intent\n  clauses: [handover.when-controller-trust]\n"
+        f'  examples: ["{taken.upper()}!"]\n',
+        encoding="utf-8",
+    )
+    problems = KnowledgeBase.load(data).problems()
+    assert any(p.startswith("intent zz-test: phrasing") and kb.intents[0].id in p for p in problems)
+
+
+def test_a_malformed_intent_is_refused_at_load_with_file_and_field(data: Path) -> None:
+    (data / "intents" / "zz_test.yaml").write_text(
+        "- id: zz-test\n  title: Test intent\n  examples: []\n", encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeError, match=r"intents/zz_test.yaml\[0\]: examples"):
+        KnowledgeBase.load(data)

@@ -1,0 +1,57 @@
+"""Small pieces the matcher and the store rely on: normalising, safeguarding cues, redaction."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.redaction import redact
+from bot.smalltalk import SmallTalk
+from intents.safeguarding import SafeguardingCues
+from tests.helpers import answerer
+
+
+def terms(text: str) -> list[str]:
+    return answerer().matcher.normaliser.terms(text)
+
+
+def test_shorthand_and_synonyms_meet_the_same_terms() -> None:
+    assert set(terms("fb pics of the kids")) == set(terms("Facebook photos of the pupils"))
+    assert "message" in terms("can i dm a student")
+    assert "friendrequest" in terms("got a frend req from a mum")
+
+
+def test_typos_are_read_as_the_nearest_known_word() -> None:
+    assert terms("pasword") == terms("password")
+    assert terms("colegue") == terms("colleague")
+
+
+@pytest.mark.parametrize(
+    ("text", "concern"),
+    [
+        ("a year 8 girl told me someone is sending her nudes", True),
+        ("my colleague is messaging a pupil on snapchat late at night, I'm worried", True),
+        ("can I message my tutees on teams about homework", False),
+        ("what counts as a safeguarding concern about staff social media", False),
+    ],
+)
+def test_safeguarding_cues(text: str, concern: bool) -> None:
+    assert SafeguardingCues(answerer().kb.lexicon).is_concern(text) is concern
+
+
+def test_contact_details_are_redacted() -> None:
+    said = "call 07700 900123 or +44 (0)113 496 0000, or mail a.b@example.org; year 9 set 2"
+    assert redact(said) == "call [phone] or [phone], or mail [email]; year 9 set 2"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("hi", "greeting"),
+        ("Good morning!", "greeting"),
+        ("hi, what can you do?", "help"),
+        ("thanks so much", "thanks"),
+        ("hi can I add parents on facebook", None),
+    ],
+)
+def test_small_talk(text: str, kind: str | None) -> None:
+    assert SmallTalk(answerer().kb.lexicon).kind(text) == kind
