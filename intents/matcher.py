@@ -175,11 +175,14 @@ class Matcher:
                 in_scope.append(m)
         oos = next((m for m in ranked if not m.intent.in_scope), None)
         top = in_scope[0] if in_scope else None
-        if top is None or top.score < t.ask:
+        # The best-ranked intent can have a modest similarity in a long scenario while a close
+        # contender fits a phrasing well; the question is in scope if any of the top few fits.
+        confidence = max((m.score for m in in_scope[:3]), default=0.0)
+        if top is None or confidence < t.ask:
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), None)
         if oos is not None and oos.rank >= top.rank - t.out_of_scope_margin:
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), oos)
-        if top.score < t.answer:
+        if confidence < t.answer:
             return Decision(Verdict.AMBIGUOUS, tuple(in_scope[:5]), None)
         runner_up = in_scope[1] if len(in_scope) > 1 else None
         close = runner_up if runner_up and runner_up.rank >= top.rank - t.close else None

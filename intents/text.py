@@ -51,6 +51,7 @@ class Normaliser:
         known = {w for text in vocabulary for w in words(text)}
         known |= set(self._single) | {w for p in self._phrases for w in p} | self._stop
         self._known = known
+        self._known_stems = {self._stem(w) for w in known}
         self._spellable = sorted(w for w in known if len(w) >= 4 and not w.isdigit())
         self._fixes: dict[str, str] = {}
         self._cache: dict[str, list[str]] = {}
@@ -61,6 +62,8 @@ class Normaliser:
     def correct(self, word: str) -> str:
         """The known word this one is a likely typo of, or the word itself."""
         if word in self._known or _max_edits(word) == 0 or word.isdigit():
+            return word
+        if self._stem(word) in self._known_stems:  # another form of a known word, not a typo
             return word
         fixed = self._fixes.get(word)
         if fixed is None:
