@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from grading import KINDS, grade, is_oos, load  # noqa: E402
 
-from bot.app import build_answerer  # noqa: E402
+from bot.answers import build_answerer  # noqa: E402
 
 SETS = {
     "own": ROOT / "bench" / "questions.jsonl",

@@ -102,3 +102,9 @@ class Answerer:
             tuple(self.kb.clauses[c] for c in intent.clauses[1:]),
             decision.close.intent if decision.close else None,
         )
+
+
+def build_answerer() -> Answerer:
+    """The knowledge base, validated, and the matcher over it (no database needed)."""
+    kb = KnowledgeBase.load()
+    return Answerer(kb, Matcher(kb))

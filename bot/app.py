@@ -5,26 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.answers import Answerer
+from bot.answers import Answerer, build_answerer
 from bot.core import Bot
 from bot.database import prepare
 from bot.directory import DEMO_TRUST, Directory, load_directory
 from bot.ports import Clock
 from bot.settings import Settings
 from bot.store import SqlStore
-from intents.knowledge import KnowledgeBase
-from intents.matcher import Matcher
 
 
 def utc_now() -> datetime:
     """The real clock."""
     return datetime.now(UTC)
-
-
-def build_answerer() -> Answerer:
-    """The knowledge base, validated, and the matcher over it (no database needed)."""
-    kb = KnowledgeBase.load()
-    return Answerer(kb, Matcher(kb))
 
 
 def load_trust(settings: Settings) -> Directory:

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.answers import Answer, Answerer
+from bot.errors import UserError
 
 USAGE_ERROR = 2
 
 
-class CommandError(Exception):
+class CommandError(UserError):
     """A problem the person at the terminal can fix; printed without a traceback."""
 
 
@@ -70,7 +71,7 @@ def _batch(path: str) -> Iterator[tuple[dict[str, Any], str]]:
 
 def cmd_ask(args: argparse.Namespace) -> None:
     """Answer questions from the command line, one JSON object per line with --json."""
-    from bot.app import build_answerer
+    from bot.answers import build_answerer
 
     answerer: Answerer = build_answerer()
     if args.batch:
@@ -207,14 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         level=os.environ.get("LOG_LEVEL", "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    from bot.database import DatabaseNotReady
-    from bot.directory import DirectoryError
-    from bot.settings import SettingsError
-    from intents.knowledge import KnowledgeError
-
     try:
         args.run(args)
-    except (CommandError, DatabaseNotReady, DirectoryError, KnowledgeError, SettingsError) as exc:
+    except UserError as exc:
         print(f"policybot: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:

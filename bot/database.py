@@ -15,6 +15,8 @@ from sqlalchemy import Connection, event, pool
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.errors import UserError
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 """How long SQLite waits for another process's write lock before giving up."""
 
@@ -25,7 +27,7 @@ _ASYNC_DRIVERS = {
 _SYNC_DRIVERS = {"postgresql": "psycopg", "sqlite": ""}
 
 
-class DatabaseNotReady(RuntimeError):
+class DatabaseNotReady(UserError, RuntimeError):
     """The database schema is not at the revision this code needs."""
 
 

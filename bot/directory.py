@@ -22,6 +22,8 @@ from pydantic import (
 from pydantic_core import ErrorDetails, PydanticCustomError
 from rapidfuzz import process, utils
 
+from bot.errors import UserError
+
 DEMO_TRUST: Path = Path(__file__).parent / "data" / "demo_trust.yaml"
 """The bundled fictional trust: a working example and the template trusts copy."""
 
@@ -47,7 +49,7 @@ TRUST_WIDE_ROLES: frozenset[str] = frozenset({"hr", "it", "admin"})
 _FUZZY_CUTOFF = 70
 
 
-class DirectoryError(Exception):
+class DirectoryError(UserError):
     """A directory that cannot be used; each line of the message says file, field and reason."""
 
     def __init__(self, source: str, problems: Iterable[str]) -> None:

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.errors import UserError
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///policybot.db"
 
 
-class SettingsError(ValueError):
+class SettingsError(UserError, ValueError):
     """A setting has a value that can't work; the message says which and what to do."""
 
 

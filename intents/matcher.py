@@ -115,6 +115,13 @@ class Matcher:
             weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}
             self._pool.append(weights)
             self._pool_norm.append(math.sqrt(sum(w * w for w in weights.values())) or 1.0)
+        # Naive Bayes tables: log P(term | intent) = unseen + lift, lift only where seen.
+        a, v = self.NB_SMOOTHING, len(self.idf)
+        self._log_unseen = [math.log(a / (total + a * v)) for total in self._totals]
+        self._log_lift: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for i, counts in enumerate(self._counts):
+            for t, c in counts.items():
+                self._log_lift[t].append((i, math.log((c + a) / a)))
 
     def rank(self, question: str) -> list[Match]:
         """Every intent that shares a term with the question, best first."""
@@ -152,12 +159,10 @@ class Matcher:
 
     def _posterior(self, terms: list[str]) -> list[float]:
         """P(intent | terms) under naive Bayes with a uniform prior."""
-        a = self.NB_SMOOTHING
-        v = len(self.idf)
-        logs = [
-            sum(math.log((counts[t] + a) / (total + a * v)) for t in terms)
-            for counts, total in zip(self._counts, self._totals, strict=True)
-        ]
+        logs = [len(terms) * unseen for unseen in self._log_unseen]
+        for t in terms:
+            for i, lift in self._log_lift[t]:
+                logs[i] += lift
         top = max(logs)
         exps = [math.exp(x - top) for x in logs]
         z = sum(exps)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import snowballstemmer
+import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -34,7 +34,7 @@ class Normaliser:
     """
 
     def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str]) -> None:
-        self._stemmer = snowballstemmer.stemmer("english")
+        self._stemmer = Stemmer.Stemmer("english")
         self._stop = {w for s in lexicon.stopwords for w in words(s)}
         self._phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
         self._single: dict[str, tuple[str, ...]] = {}
