@@ -21,10 +21,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from grading import KINDS, grade, is_oos, load  # noqa: E402
-
+from bench.grading import KINDS, grade, is_oos, load  # noqa: E402
 from bot.answers import build_answerer  # noqa: E402
 
 SETS = {

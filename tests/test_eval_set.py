@@ -14,6 +14,8 @@ from typing import TypedDict
 
 import pytest
 
+from bench.grading import norm
+
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "bench" / "questions.jsonl"
 POLICY = ROOT / "intents" / "data" / "policy.txt"
@@ -21,30 +23,12 @@ POLICY = ROOT / "intents" / "data" / "policy.txt"
 KINDS = {"plain", "paraphrase", "typo", "scenario", "role", "oos"}
 MIN_QUESTIONS = 180
 
-# Same translation as the grader: curly quotes and dashes made plain, U+F0B7 bullet removed.
-_PLAIN = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\uf0b7": " ",
-    }
-)
-
 
 class Question(TypedDict):
     id: str
     q: str
     expect: list[str]
     kind: str
-
-
-def norm(s: str) -> str:
-    """Lower case, plain quotes and dashes, no bullet glyph, whitespace collapsed."""
-    return re.sub(r"\s+", " ", s.translate(_PLAIN)).strip().lower()
 
 
 def load_questions() -> list[Question]:
