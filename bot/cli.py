@@ -157,6 +157,17 @@ async def _gaps(args: argparse.Namespace) -> None:
         print(f"{r.count:5d}  {r.last_seen:%Y-%m-%d}  {r.text}")
 
 
+async def _serve(args: argparse.Namespace) -> None:
+    from adapters.web import serve
+    from bot.app import build_app
+
+    app = await build_app(_settings())
+    try:
+        await serve(app, args.host, args.port)
+    finally:
+        await app.close()
+
+
 async def _db_upgrade(_args: argparse.Namespace) -> None:
     from bot.database import redact, upgrade
 
@@ -193,6 +204,10 @@ def parser() -> argparse.ArgumentParser:
     gaps.add_argument("--limit", type=int, default=20)
     gaps.add_argument("--json", action="store_true")
     gaps.set_defaults(run=lambda a: asyncio.run(_gaps(a)))
+    srv = sub.add_parser("serve", help="run the web server for Slack and Teams")
+    srv.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
+    srv.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
+    srv.set_defaults(run=lambda a: asyncio.run(_serve(a)))
     db = sub.add_parser("db", help="database tools")
     dsub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     dsub.add_parser("upgrade", help="create or migrate the schema").set_defaults(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from bot.directory import Person
 from bot.messages import Reply
 
 Clock = Callable[[], datetime]
@@ -92,5 +93,44 @@ class Outbox(Protocol):
         ...
 
 
-class Store(ConversationStore, FeedbackStore, GapStore, Outbox, Protocol):
+class DeliveryQueue(Protocol):
+    """The outbox seen by whoever delivers it: claim what is due, then record the outcome."""
+
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxItem]:
+        """Pending messages due at `now`, each leased to this caller so no one else sends it."""
+        ...
+
+    async def mark_sent(self, item_id: int) -> None:
+        """Record a successful delivery."""
+        ...
+
+    async def mark_failed(self, item_id: int, reason: str) -> None:
+        """Record a failed attempt with its reason; the row stays deliverable."""
+        ...
+
+
+class DeliveryError(Exception):
+    """A platform could not deliver a message now; the reason goes on the outbox row."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Sender(Protocol):
+    """A chat platform that can message a person unprompted (approvals, reminders, alerts)."""
+
+    name: str
+    """Short platform name for logs and the outbox: 'slack', 'teams'."""
+
+    def reaches(self, person: Person) -> bool:
+        """True when this platform knows how to address the person (e.g. they have an id)."""
+        ...
+
+    async def send(self, person: Person, reply: Reply) -> None:
+        """Deliver the reply to the person; raise DeliveryError with a reason on failure."""
+        ...
+
+
+class Store(ConversationStore, FeedbackStore, GapStore, Outbox, DeliveryQueue, Protocol):
     """Everything the core keeps in the database."""

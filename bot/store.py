@@ -211,6 +211,41 @@ class SqlStore:
         )
         return await self._items(statement)
 
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxItem]:
+        """Pending messages due at `now`, each leased until now + lease to this caller.
+
+        A row is claimed by moving its next attempt past the lease only if nobody moved it
+        first, so two delivering processes never both send it. A process that dies while
+        sending leaves the row to be retried when the lease runs out.
+        """
+        claimed: list[OutboxItem] = []
+        for item_id, due_at in await self._due_ids(now, limit):
+            statement = (
+                update(outbox)
+                .where(
+                    outbox.c.id == item_id,
+                    outbox.c.status == "pending",
+                    outbox.c.next_attempt_at == due_at,
+                )
+                .values(next_attempt_at=now + lease)
+                .returning(*outbox.c)
+            )
+            async with self._engine.begin() as connection:
+                row = (await connection.execute(statement)).first()
+            if row is not None:
+                claimed.append(_outbox_item(row))
+        return claimed
+
+    async def _due_ids(self, now: datetime, limit: int) -> list[tuple[int, datetime]]:
+        statement = (
+            select(outbox.c.id, outbox.c.next_attempt_at)
+            .where(outbox.c.status == "pending", outbox.c.next_attempt_at <= now)
+            .order_by(outbox.c.next_attempt_at, outbox.c.id)
+            .limit(limit)
+        )
+        async with self._engine.connect() as connection:
+            return [(row.id, row.next_attempt_at) for row in await connection.execute(statement)]
+
     async def outbox_items(self, limit: int = 200) -> list[OutboxItem]:
         """The most recent messages in any status, newest first."""
         statement = (
