@@ -10,6 +10,7 @@ from bot.core import Bot
 from bot.database import prepare
 from bot.directory import DEMO_TRUST, Directory, load_directory
 from bot.ports import Clock
+from bot.register import SqlRegister
 from bot.settings import Settings
 from bot.store import SqlStore
 
@@ -32,6 +33,7 @@ class App:
     directory: Directory
     answerer: Answerer
     store: SqlStore
+    register: SqlRegister
     bot: Bot
     clock: Clock
 
@@ -46,4 +48,6 @@ async def build_app(settings: Settings, clock: Clock = utc_now) -> App:
     answerer = build_answerer()
     engine = await prepare(settings.database_url, auto_upgrade=settings.uses_default_database)
     store = SqlStore(engine, clock)
-    return App(settings, directory, answerer, store, Bot(answerer, directory, store), clock)
+    register = SqlRegister(engine, clock)
+    bot = Bot(answerer, directory, store)
+    return App(settings, directory, answerer, store, register, bot, clock)

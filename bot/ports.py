@@ -93,6 +93,96 @@ class Outbox(Protocol):
         ...
 
 
+class EventLog(Protocol):
+    """Ids of inbound platform events, so a redelivered event is acted on once."""
+
+    async def first_time(self, key: str) -> bool:
+        """Record the key; False when it was recorded before (a retry or a duplicate)."""
+        ...
+
+
+class ReferenceStore(Protocol):
+    """What a platform needs to message a person later (e.g. a Teams conversation reference)."""
+
+    async def save_reference(
+        self, person_id: str, platform: str, reference: dict[str, Any]
+    ) -> None:
+        """Store or replace the person's reference on that platform."""
+        ...
+
+    async def load_reference(self, person_id: str, platform: str) -> dict[str, Any] | None:
+        """The stored reference, or None."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One recorded state change: who did what to which subject, and when."""
+
+    subject: str
+    actor: str
+    action: str
+    detail: dict[str, Any]
+    at: datetime
+
+
+class AuditTrail(Protocol):
+    """Who changed what and when, for cases, accounts and comments."""
+
+    async def record(
+        self, subject: str, actor: str, action: str, detail: dict[str, Any] | None = None
+    ) -> None:
+        """Append one event."""
+        ...
+
+    async def history(self, subject: str) -> list[AuditEvent]:
+        """The subject's events, oldest first."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An official academy social media account in the register."""
+
+    id: str
+    academy: str
+    platform: str
+    handle: str
+    runners: tuple[str, ...]
+    """Person ids of the staff who monitor and run it."""
+    visibility: str
+    """'open' or 'private'."""
+    emails: tuple[str, ...]
+    """The record of logon email addresses."""
+    comments_restricted: bool
+    case_number: int | None
+    active: bool
+
+
+class AccountRegister(Protocol):
+    """The academy accounts approved through a business case."""
+
+    async def add(self, account: Account) -> bool:
+        """Register an account; False when its id is already registered."""
+        ...
+
+    async def get(self, account_id: str) -> Account | None:
+        """The account with this id."""
+        ...
+
+    async def find(self, text: str) -> Account | None:
+        """The active account whose id or handle is this text (case, '@' and spaces ignored)."""
+        ...
+
+    async def all(self, academy: str | None = None) -> list[Account]:
+        """Active accounts, of one academy or all, by id."""
+        ...
+
+    async def set_runners(self, account_id: str, runners: tuple[str, ...]) -> None:
+        """Replace the account's runners."""
+        ...
+
+
 class DeliveryQueue(Protocol):
     """The outbox seen by whoever delivers it: claim what is due, then record the outcome."""
 
@@ -132,5 +222,15 @@ class Sender(Protocol):
         ...
 
 
-class Store(ConversationStore, FeedbackStore, GapStore, Outbox, DeliveryQueue, Protocol):
+class Store(
+    ConversationStore,
+    FeedbackStore,
+    GapStore,
+    Outbox,
+    DeliveryQueue,
+    EventLog,
+    ReferenceStore,
+    AuditTrail,
+    Protocol,
+):
     """Everything the core keeps in the database."""

@@ -12,8 +12,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.messages import Choice, Quote, Reply
-from bot.ports import Clock, DeclinedQuestion, OutboxItem, Store
-from bot.tables import conversation_state, declined_question, feedback, outbox
+from bot.ports import AuditEvent, Clock, DeclinedQuestion, OutboxItem, Store
+from bot.tables import (
+    audit_event,
+    conversation_reference,
+    conversation_state,
+    declined_question,
+    feedback,
+    inbound_event,
+    outbox,
+)
 
 MAX_ERROR_LENGTH = 500
 RETRY_BASE = timedelta(seconds=30)
@@ -284,6 +292,72 @@ class SqlStore:
                 .where(outbox.c.id == item_id)
                 .values(next_attempt_at=now + retry_delay(attempts - 1))
             )
+
+    # EventLog
+
+    async def first_time(self, key: str) -> bool:
+        """Record the key; False when it was recorded before (a retry or a duplicate)."""
+        statement = (
+            self._insert(inbound_event)
+            .values(key=key[:_KEY_LENGTH], received_at=self._clock())
+            .on_conflict_do_nothing(index_elements=[inbound_event.c.key])
+            .returning(inbound_event.c.key)
+        )
+        async with self._engine.begin() as connection:
+            return await connection.scalar(statement) is not None
+
+    # ReferenceStore
+
+    async def save_reference(
+        self, person_id: str, platform: str, reference: dict[str, Any]
+    ) -> None:
+        """Store or replace the person's reference on that platform."""
+        insert = self._insert(conversation_reference).values(
+            person_id=person_id, platform=platform, reference=reference, updated_at=self._clock()
+        )
+        statement = insert.on_conflict_do_update(
+            index_elements=[conversation_reference.c.person_id, conversation_reference.c.platform],
+            set_={"reference": insert.excluded.reference, "updated_at": insert.excluded.updated_at},
+        )
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
+
+    async def load_reference(self, person_id: str, platform: str) -> dict[str, Any] | None:
+        """The stored reference, or None."""
+        async with self._engine.connect() as connection:
+            reference = await connection.scalar(
+                select(conversation_reference.c.reference).where(
+                    conversation_reference.c.person_id == person_id,
+                    conversation_reference.c.platform == platform,
+                )
+            )
+        return dict(reference) if reference else None
+
+    # AuditTrail
+
+    async def record(
+        self, subject: str, actor: str, action: str, detail: dict[str, Any] | None = None
+    ) -> None:
+        """Append one event."""
+        async with self._engine.begin() as connection:
+            await connection.execute(
+                audit_event.insert().values(
+                    subject=subject,
+                    actor=actor,
+                    action=action,
+                    detail=detail or {},
+                    at=self._clock(),
+                )
+            )
+
+    async def history(self, subject: str) -> list[AuditEvent]:
+        """The subject's events, oldest first."""
+        statement = (
+            select(audit_event).where(audit_event.c.subject == subject).order_by(audit_event.c.id)
+        )
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(statement)).all()
+        return [AuditEvent(r.subject, r.actor, r.action, dict(r.detail), r.at) for r in rows]
 
     async def _items(self, statement: Select[Any]) -> list[OutboxItem]:
         async with self._engine.connect() as connection:

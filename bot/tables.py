@@ -107,3 +107,76 @@ outbox = Table(
     Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
     Index("ix_outbox_recipient_status", "recipient", "status"),
 )
+
+business_case = Table(
+    "business_case",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=True),
+    Column("academy", String(255), nullable=True),
+    Column("requester", String(255), nullable=False, index=True),
+    Column("status", String(32), nullable=False),
+    Column("answers", JSONDocument, nullable=False),
+    Column("decided_by", String(255), nullable=True),
+    Column("decided_at", UTCDateTime(), nullable=True),
+    Column("decision_note", Text, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    CheckConstraint(
+        "status IN ('draft', 'submitted', 'changes_requested', 'approved', 'rejected', "
+        "'cancelled')",
+        name="status",
+    ),
+)
+
+case_confirmation = Table(
+    "case_confirmation",
+    metadata,
+    Column("case_number", Integer, primary_key=True),
+    Column("person_id", String(255), primary_key=True),
+    Column("confirmed_at", UTCDateTime(), nullable=False),
+)
+
+account = Table(
+    "account",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("academy", String(255), nullable=False, index=True),
+    Column("platform", String(64), nullable=False),
+    Column("handle", String(255), nullable=False),
+    Column("runners", JSONDocument, nullable=False),
+    Column("visibility", String(16), nullable=False),
+    Column("emails", JSONDocument, nullable=False),
+    Column("comments_restricted", Boolean, nullable=False),
+    Column("case_number", Integer, nullable=True),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("subject", String(255), nullable=False),
+    Column("actor", String(255), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("detail", JSONDocument, nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_audit_event_subject_id", "subject", "id"),
+)
+
+inbound_event = Table(
+    "inbound_event",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("received_at", UTCDateTime(), nullable=False),
+)
+
+conversation_reference = Table(
+    "conversation_reference",
+    metadata,
+    Column("person_id", String(255), primary_key=True),
+    Column("platform", String(32), primary_key=True),
+    Column("reference", JSONDocument, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)

@@ -1,0 +1,72 @@
+"""The account register, the audit trail, inbound event ids and stored chat references."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.database import create_engine
+from bot.ports import Account
+from bot.register import SqlRegister, account_id
+from bot.store import SqlStore
+from tests.conftest import FakeClock
+
+HISTORY = Account(
+    id=account_id("holy-cross", "X/Twitter", "@HolyCrossHistory"),
+    academy="holy-cross",
+    platform="X/Twitter",
+    handle="@HolyCrossHistory",
+    runners=("jack-sampleton", "kate-mockett"),
+    visibility="open",
+    emails=("history@holycross.example.org",),
+    comments_restricted=True,
+    case_number=1,
+    active=True,
+)
+
+
+async def test_an_account_is_registered_once_and_found_by_handle(
+    store: SqlStore, db_url: str, clock: FakeClock
+) -> None:
+    register = SqlRegister(store.engine, clock)
+    assert HISTORY.id == "holy-cross-x-twitter-holycrosshistory"
+    assert await register.add(HISTORY) is True
+    assert await register.add(replace(HISTORY, handle="@Other")) is False
+    assert await register.find("holycrosshistory") == HISTORY
+    assert await register.find("@HolyCrossHistory ") == HISTORY
+    assert await register.find(HISTORY.id) == HISTORY
+    assert await register.find("@SomethingElse") is None
+    assert await register.all("st-marys") == []
+    await register.set_runners(HISTORY.id, ("kate-mockett",))
+    restarted = SqlRegister(create_engine(db_url), clock)
+    assert (await restarted.all())[0].runners == ("kate-mockett",)
+
+
+async def test_a_redelivered_event_is_seen_as_a_duplicate(store: SqlStore) -> None:
+    firsts = await asyncio.gather(*(store.first_time("slack:Ev123") for _ in range(5)))
+    assert sorted(firsts) == [False, False, False, False, True]
+    assert await store.first_time("slack:Ev124") is True
+
+
+async def test_references_are_kept_per_person_and_platform(store: SqlStore) -> None:
+    assert await store.load_reference("kate-mockett", "teams") is None
+    await store.save_reference("kate-mockett", "teams", {"conversation": {"id": "a"}})
+    await store.save_reference("kate-mockett", "teams", {"conversation": {"id": "b"}})
+    assert await store.load_reference("kate-mockett", "teams") == {"conversation": {"id": "b"}}
+    assert await store.load_reference("kate-mockett", "slack") is None
+
+
+async def test_the_audit_trail_keeps_who_did_what_and_when_in_order(
+    store: SqlStore, clock: FakeClock
+) -> None:
+    await store.record("case:SMA-0001", "dana", "submitted")
+    clock.advance(hours=2)
+    await store.record("case:SMA-0001", "frances-dummy", "approved", {"note": "fine"})
+    await store.record("case:SMA-0002", "dana", "submitted")
+    events = await store.history("case:SMA-0001")
+    assert [(e.actor, e.action, e.detail) for e in events] == [
+        ("dana", "submitted", {}),
+        ("frances-dummy", "approved", {"note": "fine"}),
+    ]
+    assert events[1].at - events[0].at == timedelta(hours=2)
