@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Awaitable, Iterable, Sequence
+from typing import Any, Protocol
 
 from bot.answers import Answer, Answerer
 from bot.directory import Directory, Person
@@ -40,26 +41,68 @@ FEEDBACK_THANKS = {
 }
 
 
-class Bot:
-    """Routes each message: a picked choice, small talk, or a policy question."""
+class Feature(Protocol):
+    """A conversation beyond Q&A (business cases, comments, reminders), tried before Q&A.
 
-    def __init__(self, answerer: Answerer, directory: Directory, store: Store) -> None:
+    `state` is the person's saved conversation state; a feature keeps its own data under
+    its own key and the bot saves the state after every message.
+    """
+
+    async def on_choice(self, sender: str, value: str, state: dict[str, Any]) -> list[Reply] | None:
+        """Replies when the clicked value is this feature's, else None."""
+        ...
+
+    async def on_text(self, sender: str, text: str, state: dict[str, Any]) -> list[Reply] | None:
+        """Replies when the typed text is this feature's (e.g. mid-form), else None."""
+        ...
+
+
+class Bot:
+    """Routes each message: a picked choice, a feature's conversation, small talk, or Q&A."""
+
+    def __init__(
+        self,
+        answerer: Answerer,
+        directory: Directory,
+        store: Store,
+        features: Sequence[Feature] = (),
+    ) -> None:
         self.answerer = answerer
         self.kb = answerer.kb
         self.directory = directory
         self.store = store
+        self.features = tuple(features)
         self.smalltalk = SmallTalk(self.kb.lexicon)
 
     async def handle(self, message: Message) -> list[Reply]:
         """Everything the bot says back to the sender of this message."""
-        state = await self.store.load_state(message.sender)
+        sender = message.sender
+        state = await self.store.load_state(sender)
         value = message.value or self._picked(state, message.text)
-        replies = await self._choice(message.sender, value) if value else None
+        replies = None
+        if value:
+            replies = await self._first(f.on_choice(sender, value, state) for f in self.features)
+            replies = replies or await self._choice(sender, value)
+        if replies is None and message.text.strip():
+            replies = await self._first(
+                f.on_text(sender, message.text, state) for f in self.features
+            )
         if replies is None:
-            replies = await self._text(message.sender, message.text)
+            replies = await self._text(sender, message.text)
         state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
         await self.store.save_state(message.sender, state)
         return replies
+
+    @staticmethod
+    async def _first(
+        attempts: Iterable[Awaitable[list[Reply] | None]],
+    ) -> list[Reply] | None:
+        """The first feature's replies that are not None, trying features in order."""
+        for attempt in attempts:
+            replies = await attempt
+            if replies is not None:
+                return replies
+        return None
 
     def _picked(self, state: dict[str, Any], text: str) -> str | None:
         """The value of a shown choice the person typed by number or by its label."""
