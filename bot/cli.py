@@ -157,6 +157,73 @@ async def _gaps(args: argparse.Namespace) -> None:
         print(f"{r.count:5d}  {r.last_seen:%Y-%m-%d}  {r.text}")
 
 
+def case_json(case: Any, history: list[Any]) -> dict[str, Any]:
+    """The `cases --json` object for one case."""
+    return {
+        "id": case.id,
+        "status": case.status,
+        "academy": case.academy,
+        "requester": case.requester,
+        "answers": case.answers,
+        "runners": [
+            {
+                "person": r,
+                "confirmed_at": case.confirmations[r].isoformat()
+                if r in case.confirmations
+                else None,
+            }
+            for r in case.runners
+        ],
+        "decision": None
+        if case.decided_by is None
+        else {
+            "status": case.status,
+            "by": case.decided_by,
+            "at": case.decided_at.isoformat() if case.decided_at else None,
+            "note": case.decision_note,
+        },
+        "created_at": case.created_at.isoformat(),
+        "updated_at": case.updated_at.isoformat(),
+        "history": [
+            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "detail": e.detail}
+            for e in history
+        ],
+    }
+
+
+async def _cases(args: argparse.Namespace) -> None:
+    from bot.app import build_app
+    from bot.cases import case_number
+
+    app = await build_app(_settings())
+    try:
+        if args.cases_command == "show":
+            number = case_number(args.id)
+            case = await app.cases.get(number) if number else None
+            if case is None:
+                raise CommandError(f"no case {args.id!r}; `policybot cases list` shows them")
+            cases = [case]
+        else:
+            cases = await app.cases.all()
+        rows = [case_json(c, await app.store.history(f"case:{c.id}")) for c in cases]
+    finally:
+        await app.close()
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        print("No business cases yet.")
+    for row in rows:
+        a = row["answers"]
+        what = f"{a.get('platform', '?')} {a.get('handle', '?')}"
+        academy = row["academy"] or "-"
+        print(f"{row['id']}  {row['status']:<17} {academy:<12} {what}  ({row['requester']})")
+        if args.cases_command == "show":
+            for event in row["history"]:
+                print(f"    {event['at']}  {event['actor']}: {event['action']}")
+
+
 async def _serve(args: argparse.Namespace) -> None:
     from adapters.web import serve
     from bot.app import build_app
@@ -204,6 +271,14 @@ def parser() -> argparse.ArgumentParser:
     gaps.add_argument("--limit", type=int, default=20)
     gaps.add_argument("--json", action="store_true")
     gaps.set_defaults(run=lambda a: asyncio.run(_gaps(a)))
+    cases = sub.add_parser("cases", help="business cases for new academy accounts")
+    csub = cases.add_subparsers(dest="cases_command", required=True, metavar="ACTION")
+    clist = csub.add_parser("list", help="every case, newest first")
+    clist.add_argument("--json", action="store_true", help="one JSON object per case")
+    cshow = csub.add_parser("show", help="one case with its history")
+    cshow.add_argument("id", help="the case id, e.g. SMA-0001")
+    cshow.add_argument("--json", action="store_true")
+    cases.set_defaults(run=lambda a: asyncio.run(_cases(a)))
     srv = sub.add_parser("serve", help="run the web server for Slack and Teams")
     srv.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
     srv.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
