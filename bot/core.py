@@ -27,6 +27,8 @@ HELP = (
     "If something suggests a child may be at risk, I will point you to your Designated "
     "Safeguarding Officer first."
 )
+NEW_ACCOUNT_SECTION = "new-accounts."
+"""Clauses of 'Process for creating new accounts': answers offer to start a business case."""
 HELP_CHOICES = (
     Choice("Propose a new academy account", "case:start"),
     Choice("My business cases", "case:mine"),
@@ -199,6 +201,8 @@ class Bot:
     ) -> Reply:
         ref = f"{clause.id}:{intent_id or ''}"
         choices = [Choice(f"Also: {_short(c)}", f"clause:{c.id}") for c in (related or [])[:3]]
+        if clause.id.startswith(NEW_ACCOUNT_SECTION):
+            choices.insert(0, HELP_CHOICES[0])
         choices += [
             Choice("Helpful", f"feedback:up:{ref}"),
             Choice("Not helpful", f"feedback:down:{ref}"),

@@ -289,3 +289,11 @@ async def policybot_async(env: dict[str, str], *args: str) -> subprocess.Complet
         cwd=ROOT,
         timeout=60,
     )
+
+
+async def test_a_question_about_new_accounts_offers_to_start_the_business_case(bot: Bot) -> None:
+    dana = Person(bot, "demo-teacher")
+    await dana.says("what do I need to do before setting up a department twitter account?")
+    quote = dana.replies[0].quote
+    assert quote and "must present a business case to the Academy Leadership Team" in quote.text
+    assert "Step" in await dana.clicks("Propose a new academy account")
