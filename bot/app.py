@@ -9,6 +9,7 @@ from bot.answers import Answerer, build_answerer
 from bot.core import Bot
 from bot.database import prepare
 from bot.directory import DEMO_TRUST, Directory, load_directory
+from bot.handover import HandoverFeature
 from bot.ports import Clock
 from bot.register import SqlRegister
 from bot.settings import Settings
@@ -49,5 +50,5 @@ async def build_app(settings: Settings, clock: Clock = utc_now) -> App:
     engine = await prepare(settings.database_url, auto_upgrade=settings.uses_default_database)
     store = SqlStore(engine, clock)
     register = SqlRegister(engine, clock)
-    bot = Bot(answerer, directory, store)
+    bot = Bot(answerer, directory, store, features=[HandoverFeature(directory, store, register)])
     return App(settings, directory, answerer, store, register, bot, clock)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from adapters.console import render
 from bot.answers import Answerer
-from bot.core import Bot
+from bot.core import Bot, Feature
 from bot.directory import DEMO_TRUST, Directory, load_directory
 from bot.messages import Message, Reply
 from bot.ports import Store
@@ -47,6 +48,6 @@ class Person:
         return "\n".join(render(r) for r in self.replies)
 
 
-def make_bot(store: Store) -> Bot:
-    """A bot on the demo trust and the given store."""
-    return Bot(answerer(), demo_directory(), store)
+def make_bot(store: Store, features: Sequence[Feature] = ()) -> Bot:
+    """A bot on the demo trust and the given store, with these features before Q&A."""
+    return Bot(answerer(), demo_directory(), store, features)
