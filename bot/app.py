@@ -12,6 +12,7 @@ from bot.cases import SqlCases
 from bot.core import Bot
 from bot.database import prepare
 from bot.directory import DEMO_TRUST, Directory, load_directory
+from bot.handover import HandoverFeature
 from bot.ports import Clock
 from bot.register import SqlRegister
 from bot.settings import Settings
@@ -55,5 +56,6 @@ async def build_app(settings: Settings, clock: Clock = utc_now) -> App:
     register = SqlRegister(engine, clock)
     cases = SqlCases(engine, clock)
     business_case = BusinessCaseFeature(Form.load(), directory, cases, store, store, register)
-    bot = Bot(answerer, directory, store, features=[business_case])
+    handover = HandoverFeature(directory, store, register)
+    bot = Bot(answerer, directory, store, features=[business_case, handover])
     return App(settings, directory, answerer, store, register, cases, bot, clock)
