@@ -93,34 +93,34 @@ class Matcher:
             df.update(bag)
         n = len(self.intents)
         self.idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
-        self._postings: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
-        self._example_norm: list[list[float]] = []
-        self._pool_norm: list[float] = []
-        self._pool: list[dict[str, float]] = []
-        self._counts: list[Counter[str]] = []
-        self._totals: list[int] = []
+        # Postings hold each term's share of a cosine already divided by the other side's norm,
+        # so ranking a question is only sums over the question's terms.
+        self._example_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._pool_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._example_intent: list[int] = []
+        counts: list[Counter[str]] = []
         for i, intent in enumerate(self.intents):
-            norms: list[float] = []
             pool: Counter[str] = Counter()
             examples = intent.examples + intent.keywords
-            for j, example in enumerate(examples):
+            for example in examples:
                 terms = set(self.normaliser.terms(example))
                 pool.update(terms)
+                norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
+                k = len(self._example_intent)
+                self._example_intent.append(i)
                 for t in terms:
-                    self._postings[t].append((i, j, self.idf[t]))
-                norms.append(math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0)
-            self._example_norm.append(norms)
-            self._counts.append(pool)
-            self._totals.append(sum(pool.values()))
+                    self._example_postings[t].append((k, self.idf[t] ** 2 / norm))
+            counts.append(pool)
             weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}
-            self._pool.append(weights)
-            self._pool_norm.append(math.sqrt(sum(w * w for w in weights.values())) or 1.0)
+            pool_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for t, w in weights.items():
+                self._pool_postings[t].append((i, self.idf[t] * w / pool_norm))
         # Naive Bayes tables: log P(term | intent) = unseen + lift, lift only where seen.
         a, v = self.NB_SMOOTHING, len(self.idf)
-        self._log_unseen = [math.log(a / (total + a * v)) for total in self._totals]
+        self._log_unseen = [math.log(a / (sum(c.values()) + a * v)) for c in counts]
         self._log_lift: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, counts in enumerate(self._counts):
-            for t, c in counts.items():
+        for i, pool in enumerate(counts):
+            for t, c in pool.items():
                 self._log_lift[t].append((i, math.log((c + a) / a)))
 
     def rank(self, question: str) -> list[Match]:
@@ -133,25 +133,25 @@ class Matcher:
         # about something else ("flu jab clinic for staff") should not score high on "staff".
         unknown = len(terms) - len(known)
         q_norm = math.sqrt(sum(self.idf[t] ** 2 for t in known) + unknown * self.UNKNOWN_WEIGHT**2)
-        dots: dict[tuple[int, int], float] = defaultdict(float)
+        dots: dict[int, float] = defaultdict(float)
         for t in known:
-            w = self.idf[t]
-            for i, j, ew in self._postings[t]:
-                dots[(i, j)] += w * ew
+            for k, share in self._example_postings[t]:
+                dots[k] += share
         best: dict[int, float] = defaultdict(float)
-        for (i, j), dot in dots.items():
-            cos = dot / (q_norm * self._example_norm[i][j])
-            if cos > best[i]:
-                best[i] = cos
+        owner = self._example_intent
+        for k, dot in dots.items():
+            i = owner[k]
+            if dot > best[i]:
+                best[i] = dot
+        pooled: dict[int, float] = defaultdict(float)
+        for t in known:
+            for i, share in self._pool_postings[t]:
+                pooled[i] += share
         posterior = self._posterior(known)
         w = self.NB_WEIGHT
         scored = []
-        for i, example_cos in best.items():
-            pool = self._pool[i]
-            pool_cos = sum(self.idf[t] * pool.get(t, 0.0) for t in known) / (
-                q_norm * self._pool_norm[i]
-            )
-            nearest = 0.7 * example_cos + 0.3 * pool_cos
+        for i, example_dot in best.items():
+            nearest = (0.7 * example_dot + 0.3 * pooled[i]) / q_norm
             rank = w * posterior[i] + (1 - w) * nearest
             scored.append(Match(self.intents[i], nearest, rank))
         scored.sort(key=lambda m: m.rank, reverse=True)
