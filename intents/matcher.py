@@ -60,6 +60,10 @@ class Thresholds:
     """Decline when an out-of-scope intent ranks within this of the best in-scope one."""
     close: float = 0.03
     """A runner-up ranked within this of the best is offered as "did you mean"."""
+    off_topic: float = 0.55
+    """Similarity needed to answer a question with no word about being online or the policy:
+    "is there a staff flu jab clinic this year" shares "staff" and "year" with the intents but
+    is not what the policy is about."""
 
 
 class Matcher:
@@ -83,6 +87,7 @@ class Matcher:
         vocabulary += [c.text for c in kb.clauses.values()]
         self.normaliser = Normaliser(kb.lexicon, vocabulary)
         self.intents = kb.intents
+        self._topic = {t for w in kb.lexicon.topic for t in self.normaliser.terms(w)}
         df: Counter[str] = Counter()
         bags: list[set[str]] = []
         for intent in self.intents:
@@ -187,7 +192,8 @@ class Matcher:
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), None)
         if oos is not None and oos.rank >= top.rank - t.out_of_scope_margin:
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), oos)
-        if confidence < t.answer:
+        on_topic = not self._topic.isdisjoint(self.normaliser.terms(question))
+        if confidence < (t.answer if on_topic else t.off_topic):
             return Decision(Verdict.AMBIGUOUS, tuple(in_scope[:5]), None)
         runner_up = in_scope[1] if len(in_scope) > 1 else None
         close = runner_up if runner_up and runner_up.rank >= top.rank - t.close else None
