@@ -56,8 +56,9 @@ class Thresholds:
     """Similarity at or above which the best clause is quoted."""
     ask: float = 0.15
     """Similarity below which the bot declines; between the two it asks "did you mean"."""
-    out_of_scope_margin: float = 0.15
-    """Decline when an out-of-scope intent ranks within this of the best in-scope one."""
+    out_of_scope_margin: float = 0.4
+    """Decline when an out-of-scope intent ranks within this share of the best in-scope one's
+    rank (a share, not a difference: long scenarios rank everything lower)."""
     close: float = 0.03
     """A runner-up ranked within this of the best is offered as "did you mean"."""
     off_topic: float = 0.55
@@ -190,7 +191,7 @@ class Matcher:
         confidence = max((m.score for m in in_scope[:3]), default=0.0)
         if top is None or confidence < t.ask:
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), None)
-        if oos is not None and oos.rank >= top.rank - t.out_of_scope_margin:
+        if oos is not None and oos.rank >= top.rank * (1 - t.out_of_scope_margin):
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), oos)
         on_topic = not self._topic.isdisjoint(self.normaliser.terms(question))
         if confidence < (t.answer if on_topic else t.off_topic):
