@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
+from operator import add
 
 from intents.knowledge import Intent, KnowledgeBase
 from intents.text import Normaliser
@@ -80,6 +82,7 @@ class Matcher:
     NB_WEIGHT = 0.3
     NB_SMOOTHING = 0.1
     UNKNOWN_WEIGHT = 2.0
+    SHORTLIST = 25
 
     def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
         self.kb = kb
@@ -101,21 +104,19 @@ class Matcher:
         self.idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
         # Postings hold each term's share of a cosine already divided by the other side's norm,
         # so ranking a question is only sums over the question's terms.
-        self._example_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._example_postings: dict[str, dict[int, list[float]]] = defaultdict(dict)
         self._pool_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self._example_intent: list[int] = []
         counts: list[Counter[str]] = []
         for i, intent in enumerate(self.intents):
             pool: Counter[str] = Counter()
             examples = intent.examples + intent.keywords
-            for example in examples:
+            for j, example in enumerate(examples):
                 terms = set(self.normaliser.terms(example))
                 pool.update(terms)
                 norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
-                k = len(self._example_intent)
-                self._example_intent.append(i)
                 for t in terms:
-                    self._example_postings[t].append((k, self.idf[t] ** 2 / norm))
+                    shares = self._example_postings[t].setdefault(i, [0.0] * len(examples))
+                    shares[j] = self.idf[t] ** 2 / norm
             counts.append(pool)
             weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}
             pool_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
@@ -130,7 +131,7 @@ class Matcher:
                 self._log_lift[t].append((i, math.log((c + a) / a)))
 
     def rank(self, question: str) -> list[Match]:
-        """Every intent that shares a term with the question, best first."""
+        """The intents that fit the question best, best first (a shortlist, not all of them)."""
         terms = set(self.normaliser.terms(question))
         known = [t for t in terms if t in self.idf]
         if not known:
@@ -139,24 +140,25 @@ class Matcher:
         # about something else ("flu jab clinic for staff") should not score high on "staff".
         unknown = len(terms) - len(known)
         q_norm = math.sqrt(sum(self.idf[t] ** 2 for t in known) + unknown * self.UNKNOWN_WEIGHT**2)
-        dots: dict[int, float] = defaultdict(float)
-        for t in known:
-            for k, share in self._example_postings[t]:
-                dots[k] += share
-        best: dict[int, float] = defaultdict(float)
-        owner = self._example_intent
-        for k, dot in dots.items():
-            i = owner[k]
-            if dot > best[i]:
-                best[i] = dot
         pooled: dict[int, float] = defaultdict(float)
         for t in known:
             for i, share in self._pool_postings[t]:
                 pooled[i] += share
         posterior = self._posterior(known)
         w = self.NB_WEIGHT
+        # Comparing with every example is the costly part, so only the intents that the pooled
+        # view and naive Bayes already rank near the top get it.
+        shortlist = heapq.nlargest(
+            self.SHORTLIST, pooled, key=lambda i: w * posterior[i] + (1 - w) * pooled[i] / q_norm
+        )
         scored = []
-        for i, example_dot in best.items():
+        for i in shortlist:
+            dots: list[float] | None = None
+            for t in known:
+                shares = self._example_postings[t].get(i)
+                if shares is not None:
+                    dots = list(shares) if dots is None else list(map(add, dots, shares))
+            example_dot = max(dots) if dots else 0.0
             nearest = (0.7 * example_dot + 0.3 * pooled[i]) / q_norm
             rank = w * posterior[i] + (1 - w) * nearest
             scored.append(Match(self.intents[i], nearest, rank))
