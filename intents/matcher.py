@@ -63,7 +63,7 @@ class Thresholds:
     rank (a share, not a difference: long scenarios rank everything lower)."""
     close: float = 0.03
     """A runner-up ranked within this of the best is offered as "did you mean"."""
-    off_topic: float = 0.55
+    off_topic: float = 0.75
     """Similarity needed to answer a question with no word about being online or the policy:
     "is there a staff flu jab clinic this year" shares "staff" and "year" with the intents but
     is not what the policy is about."""
@@ -195,8 +195,9 @@ class Matcher:
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), None)
         if oos is not None and oos.rank >= top.rank * (1 - t.out_of_scope_margin):
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), oos)
-        on_topic = not self._topic.isdisjoint(self.normaliser.terms(question))
-        if confidence < (t.answer if on_topic else t.off_topic):
+        if confidence < t.off_topic and self._topic.isdisjoint(self.normaliser.terms(question)):
+            return Decision(Verdict.DECLINE, tuple(in_scope[:5]), None)
+        if confidence < t.answer:
             return Decision(Verdict.AMBIGUOUS, tuple(in_scope[:5]), None)
         runner_up = in_scope[1] if len(in_scope) > 1 else None
         close = runner_up if runner_up and runner_up.rank >= top.rank - t.close else None

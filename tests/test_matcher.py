@@ -55,6 +55,7 @@ def test_typos_and_scenarios_are_answered_with_the_right_clause(question: str, c
     "question",
     [
         "is the canteen doing jacket potatoes tomorrow",
+        "who runs the after school chess club this term",
         "where do I park on the training day",
         "how do students report bullying by classmates on tiktok",
         "what font does the trust use on its letterheads",
