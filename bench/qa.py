@@ -1,9 +1,9 @@
 """Answer quality and speed of the policy Q&A.
 
-Prints, for the repo's own question set and the shared sample (when ../shared is beside the
-repo): in-scope answered-and-correct rate, out-of-scope declined rate, per kind; latency per
-question (median, p99) and batch throughput, as medians over several runs with a fresh matcher
-each time; and the cold-start time of `policybot ask`.
+Prints, for the repo's own question set, the blind held-out set and the shared sample (when
+../shared is beside the repo): in-scope answered-and-correct rate, out-of-scope declined rate,
+per kind; latency per question (median, p99) and batch throughput, as medians over several
+runs with a fresh matcher each time; and the cold-start time of `policybot ask`.
 
     python bench/qa.py [--runs 5] [--failures]
 """
@@ -29,6 +29,8 @@ from bot.answers import build_answerer  # noqa: E402
 
 SETS = {
     "own": ROOT / "bench" / "questions.jsonl",
+    # Written blind (never seen while writing intents or tuning): the honest generalisation figure.
+    "held-out": ROOT / "bench" / "holdout.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 
