@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.answers import Answerer, build_answerer
-from bot.core import Bot
+from bot.calendar import Calendars
+from bot.comments import Comments, CommentsFeature
+from bot.core import Bot, Feature
 from bot.database import prepare
 from bot.directory import DEMO_TRUST, Directory, load_directory
 from bot.ports import Clock
 from bot.register import SqlRegister
+from bot.reminders import Reminders, RemindersFeature
 from bot.settings import Settings
 from bot.store import SqlStore
 
@@ -34,6 +37,8 @@ class App:
     answerer: Answerer
     store: SqlStore
     register: SqlRegister
+    comments: Comments
+    reminders: Reminders
     bot: Bot
     clock: Clock
 
@@ -49,5 +54,10 @@ async def build_app(settings: Settings, clock: Clock = utc_now) -> App:
     engine = await prepare(settings.database_url, auto_upgrade=settings.uses_default_database)
     store = SqlStore(engine, clock)
     register = SqlRegister(engine, clock)
-    bot = Bot(answerer, directory, store)
-    return App(settings, directory, answerer, store, register, bot, clock)
+    calendars = Calendars(directory)
+    grace = settings.worker_grace
+    comments = Comments(engine, register, directory, calendars, store, clock, grace)
+    reminders = Reminders(engine, directory, calendars, store, store, clock, grace)
+    features: list[Feature] = [CommentsFeature(comments), RemindersFeature(reminders)]
+    bot = Bot(answerer, directory, store, features)
+    return App(settings, directory, answerer, store, register, comments, reminders, bot, clock)

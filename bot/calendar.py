@@ -12,7 +12,7 @@ from functools import cache
 
 import holidays
 
-from bot.directory import Academy
+from bot.directory import Academy, Directory
 
 REPLY_WITHIN = timedelta(hours=24)
 """The policy's time to answer a comment, query or complaint."""
@@ -129,3 +129,20 @@ class WorkingCalendar:
         while not self.is_working_day(day):
             day -= timedelta(days=1)
         return day
+
+
+class Calendars:
+    """Each academy's working calendar, built once."""
+
+    def __init__(self, directory: Directory, bank_holidays: Container[date] | None = None) -> None:
+        self._calendars = {a.id: WorkingCalendar(a, bank_holidays) for a in directory.academies}
+
+    def __getitem__(self, academy_id: str) -> WorkingCalendar:
+        """The academy's calendar; KeyError for an academy not in the directory."""
+        return self._calendars[academy_id]
+
+
+def when(instant: datetime, calendar: WorkingCalendar) -> str:
+    """The instant as people at the academy read it: 'Wed 4 Mar 2026 10:05'."""
+    local = calendar.local(instant)
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
