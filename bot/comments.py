@@ -214,18 +214,19 @@ class Comments:
         calendar = self.calendars[c.academy]
         alerts = self.alerts(c, account)
         runner_stage = "overdue" if c.deadline <= now else "due-soon"
-        going, next_check = [], None
+        going: list[Planned] = []
+        checks: list[datetime] = []
         for alert in alerts:
             stage = alert.key.split(":")[0].removeprefix("comment-")
-            if alert.at > now:
-                next_check = min(next_check or alert.at, alert.at)
+            since = max(alert.at, c.logged_at)
+            if since > now:
+                checks.append(since)
             elif stage in (runner_stage, "escalation"):
-                since = max(alert.at, c.logged_at)
                 if goes_now(since, now, calendar, self.grace):
                     going.append(alert)
                 elif waiting_since(since, now, self.grace):
-                    opening = calendar.next_opening(now)
-                    next_check = min(next_check or opening, opening)
+                    checks.append(calendar.next_opening(now))
+        next_check = min(checks, default=None)
         return going, next_check
 
     async def queue_due(self, now: datetime, outbox: BulkOutbox) -> int:
