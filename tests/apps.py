@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from bot.app import App, build_app
@@ -38,3 +42,15 @@ async def register(app: App, account: Account = HISTORY, **changes: Any) -> Acco
     account = replace(account, **changes)
     await app.register.add(account)
     return account
+
+
+def policybot(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run the `policybot` command on this database, as an operator would."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DATABASE_URL": db_url},
+        timeout=60,
+    )
