@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -121,8 +122,11 @@ async def test_only_managers_act_and_only_for_their_own_academy(app: App, clock:
     assert (await app.reminders.status("holy-cross", 2026)).confirmed == ()
 
 
-async def test_reminders_status_on_the_command_line(app: App, db_url: str) -> None:
+async def test_reminders_status_on_the_command_line(clock: FakeClock, tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'policybot.db'}"  # the command is the same on PostgreSQL
+    app = await open_app(db_url, clock)
     await app.reminders.confirm("st-marys", 2026, "clara-testwell")
+    await app.close()
     done = policybot(
         db_url, "reminders", "status", "--json", "--academy", "st-marys", "--year", "2026"
     )
