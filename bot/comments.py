@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.calendar import Calendars, WorkingCalendar, when
@@ -103,6 +103,28 @@ class Comments:
         logged_by: str | None = None,
     ) -> Comment:
         """Record a comment received on the account (now, unless told), with its deadline."""
+        values = self.row(account, summary, received_at, author, source, logged_by)
+        async with self._engine.begin() as connection:
+            row = (
+                await connection.execute(comment.insert().values(**values).returning(*comment.c))
+            ).one()
+        recorded = _comment(row)
+        await self._audit.record(
+            f"comment:{recorded.id}", logged_by or source, "logged", {"account": account.id}
+        )
+        log.info("comment %s logged on %s via %s", recorded.id, account.id, source)
+        return recorded
+
+    def row(
+        self,
+        account: Account,
+        summary: str,
+        received_at: datetime | None,
+        author: str | None,
+        source: str,
+        logged_by: str | None,
+    ) -> dict[str, Any]:
+        """The checked `comment` row for a new comment: deadline and alert times worked out."""
         now = self._clock()
         received_at = now if received_at is None else received_at
         summary = " ".join(summary.split())
@@ -120,7 +142,7 @@ class Comments:
         calendar = self.calendars[account.academy]
         deadline = calendar.deadline(received_at)
         due_soon = calendar.working_time_before(deadline, DUE_SOON)
-        values = {
+        return {
             "account_id": account.id,
             "academy": account.academy,
             "received_at": received_at,
@@ -135,16 +157,6 @@ class Comments:
             "status": "open",
             "created_at": now,
         }
-        async with self._engine.begin() as connection:
-            row = (
-                await connection.execute(comment.insert().values(**values).returning(*comment.c))
-            ).one()
-        recorded = _comment(row)
-        await self._audit.record(
-            f"comment:{recorded.id}", logged_by or source, "logged", {"account": account.id}
-        )
-        log.info("comment %s logged on %s via %s", recorded.id, account.id, source)
-        return recorded
 
     async def get(self, comment_id: int) -> Comment | None:
         """The comment with this id."""
@@ -189,18 +201,7 @@ class Comments:
 
     def alerts(self, c: Comment, account: Account) -> list[Planned]:
         """Every alert the comment can ever raise, in time order."""
-        calendar = self.calendars[c.academy]
-        head = self.directory.academy(c.academy)
-        runners = [p for p in account.runners if self.directory.person(p)]
-        planned = [
-            *(self._alert(c, account, "due-soon", c.due_soon_at, r, calendar) for r in runners),
-            *(self._alert(c, account, "overdue", c.deadline, r, calendar) for r in runners),
-        ]
-        if head is not None:
-            planned.append(
-                self._alert(c, account, "escalation", c.escalate_at, head.headteacher, calendar)
-            )
-        return planned
+        return [a for stage in self._stages(c, account) for a in self._alerts(c, account, *stage)]
 
     def due(
         self, c: Comment, account: Account, now: datetime
@@ -212,22 +213,30 @@ class Comments:
         the comment was logged counts as due from when it was logged.
         """
         calendar = self.calendars[c.academy]
-        alerts = self.alerts(c, account)
         runner_stage = "overdue" if c.deadline <= now else "due-soon"
         going: list[Planned] = []
         checks: list[datetime] = []
-        for alert in alerts:
-            stage = alert.key.split(":")[0].removeprefix("comment-")
-            since = max(alert.at, c.logged_at)
+        for stage, at, recipients in self._stages(c, account):
+            since = max(at, c.logged_at)
             if since > now:
                 checks.append(since)
             elif stage in (runner_stage, "escalation"):
                 if goes_now(since, now, calendar, self.grace):
-                    going.append(alert)
+                    going += self._alerts(c, account, stage, at, recipients)
                 elif waiting_since(since, now, self.grace):
                     checks.append(calendar.next_opening(now))
-        next_check = min(checks, default=None)
-        return going, next_check
+        return going, min(checks, default=None)
+
+    def _stages(self, c: Comment, account: Account) -> list[tuple[str, datetime, list[str]]]:
+        """(stage, when, recipients) for the comment's three alerts."""
+        runners = [p for p in account.runners if self.directory.person(p)]
+        academy = self.directory.academy(c.academy)
+        head = [academy.headteacher] if academy else []
+        return [
+            ("due-soon", c.due_soon_at, runners),
+            ("overdue", c.deadline, runners),
+            ("escalation", c.escalate_at, head),
+        ]
 
     async def queue_due(self, now: datetime, outbox: BulkOutbox) -> int:
         """Queue every alert due at `now` that was not queued before; returns how many."""
@@ -254,17 +263,14 @@ class Comments:
         return queued
 
     async def _set_next_checks(self, checks: dict[int, datetime | None]) -> None:
-        by_time: dict[datetime | None, list[int]] = {}
-        for comment_id, at in checks.items():
-            by_time.setdefault(at, []).append(comment_id)
+        statement = (
+            update(comment)
+            .where(comment.c.id == bindparam("comment_id"))
+            .values(next_alert_at=bindparam("next_check"))
+        )
+        rows = [{"comment_id": i, "next_check": at} for i, at in checks.items()]
         async with self._engine.begin() as connection:
-            for at, ids in by_time.items():
-                for start in range(0, len(ids), 500):
-                    await connection.execute(
-                        update(comment)
-                        .where(comment.c.id.in_(ids[start : start + 500]))
-                        .values(next_alert_at=at)
-                    )
+            await connection.execute(statement, rows)
 
     async def upcoming(self, now: datetime, until: datetime) -> list[Planned]:
         """Alerts of open comments planned after `now` up to `until`, in time order."""
@@ -278,34 +284,30 @@ class Comments:
         ]
         return sorted(planned, key=lambda p: p.at)
 
-    def _alert(
-        self,
-        c: Comment,
-        account: Account,
-        stage: str,
-        at: datetime,
-        recipient: str,
-        calendar: WorkingCalendar,
-    ) -> Planned:
+    def _alerts(
+        self, c: Comment, account: Account, stage: str, at: datetime, recipients: list[str]
+    ) -> list[Planned]:
+        calendar = self.calendars[c.academy]
         about = (
             f"the {account.platform} comment on {account.handle} received "
             f"{when(c.received_at, calendar)} (#{c.id})"
         )
+        deadline = when(c.deadline, calendar)
         text = {
-            "due-soon": f"Reply due soon: {about} should be answered by "
-            f"{when(c.deadline, calendar)}.",
-            "overdue": f"Overdue: {about} was due an answer by {when(c.deadline, calendar)}.",
+            "due-soon": f"Reply due soon: {about} should be answered by {deadline}.",
+            "overdue": f"Overdue: {about} was due an answer by {deadline}.",
             "escalation": f"Still unanswered a working day after its deadline: {about}, due "
-            f"{when(c.deadline, calendar)}. Runners: {self.names(account.runners)}.",
+            f"{deadline}. Runners: {self.names(account.runners)}.",
         }[stage]
         text += (
             f'\n"{c.summary}"\nThe policy asks for a reply within 24 hours. '
             "Tap Responded once it has been answered."
         )
         reply = Reply(text, choices=(Choice("Responded", f"comment:responded:{c.id}"),))
-        return Planned(
-            at, f"comment-{stage}:{c.id}:{recipient}", recipient, reply, f"{stage} comment #{c.id}"
-        )
+        return [
+            Planned(at, f"comment-{stage}:{c.id}:{r}", r, reply, f"{stage} comment #{c.id}")
+            for r in recipients
+        ]
 
     def names(self, ids: tuple[str, ...]) -> str:
         """The people's names, for messages."""

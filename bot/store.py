@@ -27,8 +27,6 @@ MAX_ERROR_LENGTH = 500
 RETRY_BASE = timedelta(seconds=30)
 RETRY_MAX = timedelta(hours=1)
 _KEY_LENGTH = 255
-_BATCH = 500
-"""Rows per INSERT in enqueue_many: well under SQLite's limit on bound parameters."""
 _APOSTROPHES = str.maketrans("", "", "'\u2019")
 
 
@@ -204,30 +202,28 @@ class SqlStore:
 
     async def enqueue_many(self, messages: Sequence[tuple[str, str, Reply]]) -> int:
         """Queue (key, recipient, reply) messages in bulk; returns how many keys were new."""
+        if not messages:
+            return 0
         now = self._clock()
-        queued = 0
-        for start in range(0, len(messages), _BATCH):
-            rows = [
-                {
-                    "key": key,
-                    "recipient": recipient,
-                    "payload": reply_to_json(reply),
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_attempt_at": now,
-                    "created_at": now,
-                }
-                for key, recipient, reply in messages[start : start + _BATCH]
-            ]
-            statement = (
-                self._insert(outbox)
-                .values(rows)
-                .on_conflict_do_nothing(index_elements=[outbox.c.key])
-                .returning(outbox.c.id)
-            )
-            async with self._engine.begin() as connection:
-                queued += len((await connection.execute(statement)).all())
-        return queued
+        rows = [
+            {
+                "key": key,
+                "recipient": recipient,
+                "payload": reply_to_json(reply),
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for key, recipient, reply in messages
+        ]
+        statement = (
+            self._insert(outbox)
+            .on_conflict_do_nothing(index_elements=[outbox.c.key])
+            .returning(outbox.c.id)
+        )
+        async with self._engine.begin() as connection:
+            return len((await connection.execute(statement, rows)).all())
 
     async def pending_for(self, recipient: str) -> list[OutboxItem]:
         """Messages still waiting for this person, oldest first."""
