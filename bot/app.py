@@ -7,14 +7,17 @@ from datetime import UTC, datetime
 
 from bot.answers import Answerer, build_answerer
 from bot.business_case import BusinessCaseFeature
+from bot.calendar import Calendars
 from bot.case_form import Form
 from bot.cases import SqlCases
-from bot.core import Bot
+from bot.comments import Comments, CommentsFeature
+from bot.core import Bot, Feature
 from bot.database import prepare
 from bot.directory import DEMO_TRUST, Directory, load_directory
 from bot.handover import HandoverFeature
 from bot.ports import Clock
 from bot.register import SqlRegister
+from bot.reminders import Reminders, RemindersFeature
 from bot.settings import Settings
 from bot.store import SqlStore
 
@@ -39,6 +42,8 @@ class App:
     store: SqlStore
     register: SqlRegister
     cases: SqlCases
+    comments: Comments
+    reminders: Reminders
     bot: Bot
     clock: Clock
 
@@ -55,7 +60,17 @@ async def build_app(settings: Settings, clock: Clock = utc_now) -> App:
     store = SqlStore(engine, clock)
     register = SqlRegister(engine, clock)
     cases = SqlCases(engine, clock)
-    business_case = BusinessCaseFeature(Form.load(), directory, cases, store, store, register)
-    handover = HandoverFeature(directory, store, register)
-    bot = Bot(answerer, directory, store, features=[business_case, handover])
-    return App(settings, directory, answerer, store, register, cases, bot, clock)
+    calendars = Calendars(directory)
+    grace = settings.worker_grace
+    comments = Comments(engine, register, directory, calendars, store, clock, grace)
+    reminders = Reminders(engine, directory, calendars, store, store, clock, grace)
+    features: list[Feature] = [
+        BusinessCaseFeature(Form.load(), directory, cases, store, store, register),
+        HandoverFeature(directory, store, register),
+        CommentsFeature(comments),
+        RemindersFeature(reminders),
+    ]
+    bot = Bot(answerer, directory, store, features)
+    return App(
+        settings, directory, answerer, store, register, cases, comments, reminders, bot, clock
+    )

@@ -1,4 +1,4 @@
-"""The `policybot` command: chat, ask, intents check, gaps, accounts, outbox, db upgrade."""
+"""The `policybot` command line: chat, ask, cases, accounts, comments, worker, serve and more."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -322,6 +323,189 @@ async def _db_upgrade(_args: argparse.Namespace) -> None:
     print(f"database {redact(settings.database_url)} is up to date")
 
 
+def _instant(text: str | None, clock: Callable[[], datetime]) -> datetime:
+    """--now: an ISO 8601 instant (UTC when no offset is given), or the clock's now."""
+    if text is None:
+        return clock()
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise CommandError(
+            f"--now {text!r} is not an ISO 8601 time like 2026-09-01T09:00Z"
+        ) from None
+    return value.replace(tzinfo=value.tzinfo or UTC)
+
+
+async def _worker(args: argparse.Namespace) -> None:
+    import signal
+
+    from bot.app import build_app
+    from bot.scheduler import Worker
+
+    if args.now and not args.once:
+        raise CommandError("--now only makes sense with --once")
+    app = await build_app(_settings())
+    try:
+        worker = Worker(app)
+        if args.once:
+            now = _instant(args.now, app.clock)
+            report = await worker.run_due(now)
+            print(
+                f"{now.isoformat()}: queued {report.alerts} comment alert(s) and "
+                f"{report.reminders} reminder(s)"
+            )
+            return
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        print(
+            f"policybot worker: checking every {app.settings.worker_tick_seconds} s; "
+            "run exactly one worker per database",
+            flush=True,
+        )
+        await worker.run(stop)
+    finally:
+        await app.close()
+
+
+async def _schedule(args: argparse.Namespace) -> None:
+    from datetime import timedelta
+
+    from bot.app import build_app
+    from bot.scheduler import Worker
+
+    app = await build_app(_settings())
+    try:
+        now = _instant(args.now, app.clock)
+        planned = await Worker(app).upcoming(now, now + timedelta(days=args.days))
+    finally:
+        await app.close()
+    for p in planned:
+        if args.json:
+            print(
+                json.dumps(
+                    {"at": p.at.isoformat(), "what": p.what, "to": p.recipient, "key": p.key}
+                )
+            )
+        else:
+            print(f"{p.at:%a %Y-%m-%d %H:%M} UTC  {p.what:<40} -> {p.recipient}")
+    if not planned and not args.json:
+        print(f"Nothing planned in the next {args.days} day(s).")
+
+
+async def _comments_add(args: argparse.Namespace) -> None:
+    from bot.app import build_app
+    from bot.calendar import when
+    from bot.comments import parse_received
+
+    app = await build_app(_settings())
+    try:
+        account = await app.register.find(args.account)
+        if account is None:
+            known = ", ".join(a.id for a in await app.register.all()) or "none registered yet"
+            raise CommandError(f"--account {args.account!r} is not in the register ({known})")
+        calendar = app.comments.calendars[account.academy]
+        received = parse_received(args.received_at, calendar)
+        added = await app.comments.add(
+            account, args.summary, received, author=args.author, source="cli"
+        )
+    finally:
+        await app.close()
+    print(f"comment #{added.id} on {account.handle}: reply due by {when(added.deadline, calendar)}")
+
+
+async def _comments_list(args: argparse.Namespace) -> None:
+    from bot.app import build_app
+    from bot.calendar import when
+    from bot.comments import comment_json
+
+    app = await build_app(_settings())
+    try:
+        comments = await app.comments.all("open" if args.open else None)
+        accounts = {a.id: a for a in await app.register.all()}
+    finally:
+        await app.close()
+    for c in comments:
+        account = accounts.get(c.account_id)
+        if args.json:
+            print(json.dumps(comment_json(c, account), ensure_ascii=False))
+            continue
+        calendar = app.comments.calendars[c.academy]
+        who = f" by {c.responded_by}" if c.responded_by else ""
+        print(
+            f"#{c.id:<5} {account.handle if account else c.account_id:<24} "
+            f"received {when(c.received_at, calendar)}  due {when(c.deadline, calendar)}  "
+            f"{c.status}{who}"
+        )
+    if not comments and not args.json:
+        print("No comments recorded.")
+
+
+async def _reminders_status(args: argparse.Namespace) -> None:
+    from bot.app import build_app
+
+    app = await build_app(_settings())
+    try:
+        academies = [a.id for a in app.directory.academies]
+        if args.academy and args.academy not in academies:
+            raise CommandError(f"--academy {args.academy!r} is not one of {', '.join(academies)}")
+        statuses = [
+            await app.reminders.status(a, args.year or app.reminders.current_year(a, app.clock()))
+            for a in ([args.academy] if args.academy else academies)
+        ]
+    finally:
+        await app.close()
+    for status in statuses:
+        data = status.as_json(app.directory)
+        if args.json:
+            print(json.dumps(data, ensure_ascii=False))
+            continue
+        missing = ", ".join(p["name"] for p in data["not_confirmed"]) or "nobody"
+        print(
+            f"{status.academy} {status.year}: reminder {status.reminder_at:%Y-%m-%d %H:%M} UTC, "
+            f"{data['confirmed']} of {status.staff} confirmed; not yet: {missing}; "
+            f"{len(status.actions)} manager action(s)"
+        )
+
+
+def _add_scheduler_commands(sub: Any) -> None:
+    """worker, schedule, comments and reminders."""
+    worker = sub.add_parser("worker", help="run the scheduler (exactly one per database)")
+    worker.add_argument("--once", action="store_true", help="queue what is due now, then exit")
+    worker.add_argument("--now", metavar="ISO", help="with --once: pretend it is this instant")
+    worker.set_defaults(run=lambda a: asyncio.run(_worker(a)))
+    schedule = sub.add_parser("schedule", help="preview the alerts and reminders to come")
+    schedule.add_argument("--days", type=int, default=7)
+    schedule.add_argument("--now", metavar="ISO", help="preview from this instant")
+    schedule.add_argument("--json", action="store_true")
+    schedule.set_defaults(run=lambda a: asyncio.run(_schedule(a)))
+    comments = sub.add_parser("comments", help="comments on academy accounts")
+    csub = comments.add_subparsers(dest="comments_command", required=True, metavar="ACTION")
+    add = csub.add_parser("add", help="record a comment, query or complaint")
+    add.add_argument("--account", required=True, help="account id or handle in the register")
+    add.add_argument(
+        "--received-at",
+        required=True,
+        metavar="ISO",
+        help="when it was received (local if no offset)",
+    )
+    add.add_argument("--author", help="who wrote it")
+    add.add_argument("--summary", required=True, help="what it is about, in a line")
+    add.set_defaults(run=lambda a: asyncio.run(_comments_add(a)))
+    listing = csub.add_parser("list", help="comments with deadlines and who responded")
+    listing.add_argument("--json", action="store_true", help="one JSON object per comment")
+    listing.add_argument("--open", action="store_true", help="only those not yet answered")
+    listing.set_defaults(run=lambda a: asyncio.run(_comments_list(a)))
+    reminders = sub.add_parser("reminders", help="the annual policy reminder")
+    rsub = reminders.add_subparsers(dest="reminders_command", required=True, metavar="ACTION")
+    status = rsub.add_parser("status", help="who has confirmed reading the policy")
+    status.add_argument("--academy", help="one academy id (default: all)")
+    status.add_argument("--year", type=int, help="reminder year (default: the latest)")
+    status.add_argument("--json", action="store_true", help="one JSON object per academy")
+    status.set_defaults(run=lambda a: asyncio.run(_reminders_status(a)))
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     p = argparse.ArgumentParser(
@@ -376,6 +560,7 @@ def parser() -> argparse.ArgumentParser:
     dsub.add_parser("upgrade", help="create or migrate the schema").set_defaults(
         run=lambda a: asyncio.run(_db_upgrade(a))
     )
+    _add_scheduler_commands(sub)
     return p
 
 

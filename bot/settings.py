@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from bot.errors import UserError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///policybot.db"
+MIN_TOKEN_LENGTH = 16
 
 
 class SettingsError(UserError, ValueError):
@@ -23,6 +25,12 @@ class Settings:
     trust_file: Path | None = None
     default_user: str = "demo-teacher"
     log_level: str = "WARNING"
+    worker_grace: timedelta = timedelta(days=7)
+    """How late the worker still sends something it missed while it was down."""
+    worker_tick_seconds: int = 60
+    """How often the worker looks for due alerts and reminders."""
+    comments_api_token: str | None = None
+    """Bearer token for POST /api/comments; the endpoint is off without one."""
 
     @property
     def uses_default_database(self) -> bool:
@@ -36,9 +44,28 @@ class Settings:
         level = env.get("LOG_LEVEL", "WARNING").strip().upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"LOG_LEVEL={level!r}: use DEBUG, INFO, WARNING or ERROR")
+        token = env.get("COMMENTS_API_TOKEN", "").strip() or None
+        if token is not None and len(token) < MIN_TOKEN_LENGTH:
+            raise SettingsError(
+                f"COMMENTS_API_TOKEN is too short: use at least {MIN_TOKEN_LENGTH} random "
+                "characters, for example the output of `openssl rand -hex 32`"
+            )
         return cls(
             database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             trust_file=Path(trust) if trust else None,
             default_user=env.get("POLICYBOT_USER", "").strip() or "demo-teacher",
             log_level=level,
+            worker_grace=timedelta(days=_whole(env, "WORKER_GRACE_DAYS", 7, minimum=0)),
+            worker_tick_seconds=_whole(env, "WORKER_TICK_SECONDS", 60, minimum=1),
+            comments_api_token=token,
         )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, minimum: int) -> int:
+    """A whole-number setting, or SettingsError naming it."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < minimum:
+        raise SettingsError(f"{name}={text!r}: use a whole number, at least {minimum}")
+    return int(text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -199,6 +199,31 @@ class SqlStore:
         async with self._engine.begin() as connection:
             inserted = await connection.scalar(statement)
         return inserted is not None
+
+    async def enqueue_many(self, messages: Sequence[tuple[str, str, Reply]]) -> int:
+        """Queue (key, recipient, reply) messages in bulk; returns how many keys were new."""
+        if not messages:
+            return 0
+        now = self._clock()
+        rows = [
+            {
+                "key": key,
+                "recipient": recipient,
+                "payload": reply_to_json(reply),
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for key, recipient, reply in messages
+        ]
+        statement = (
+            self._insert(outbox)
+            .on_conflict_do_nothing(index_elements=[outbox.c.key])
+            .returning(outbox.c.id)
+        )
+        async with self._engine.begin() as connection:
+            return len((await connection.execute(statement, rows)).all())
 
     async def pending_for(self, recipient: str) -> list[OutboxItem]:
         """Messages still waiting for this person, oldest first."""

@@ -11,13 +11,16 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
     TypeDecorator,
+    Unicode,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
@@ -179,4 +182,45 @@ conversation_reference = Table(
     Column("platform", String(32), primary_key=True),
     Column("reference", JSONDocument, nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+comment = Table(
+    "comment",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", String(255), nullable=False, index=True),
+    Column("academy", String(255), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("deadline", UTCDateTime(), nullable=False),
+    Column("due_soon_at", UTCDateTime(), nullable=False),
+    Column("escalate_at", UTCDateTime(), nullable=False),
+    Column("next_alert_at", UTCDateTime(), nullable=True),
+    Column("author", String(255), nullable=True),
+    Column("summary", Text, nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("logged_by", String(255), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("responded_by", String(255), nullable=True),
+    Column("responded_at", UTCDateTime(), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    CheckConstraint("status IN ('open', 'responded')", name="status"),
+    Index("ix_comment_status_next_alert_at", "status", "next_alert_at"),
+)
+
+policy_confirmation = Table(
+    "policy_confirmation",
+    metadata,
+    Column("academy", String(255), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("person_id", String(255), primary_key=True),
+    Column("confirmed_at", UTCDateTime(), nullable=False),
+)
+
+apscheduler_jobs = Table(
+    # APScheduler's SQLAlchemyJobStore table, exactly as it defines it, so migrations own it.
+    "apscheduler_jobs",
+    metadata,
+    Column("id", Unicode(191), primary_key=True),
+    Column("next_run_time", Float(25), index=True),
+    Column("job_state", LargeBinary, nullable=False),
 )
