@@ -15,6 +15,7 @@ from typing import Protocol
 from aiohttp import web
 from sqlalchemy import text
 
+from adapters.slack import SlackAdapter
 from bot.app import App
 from bot.delivery import deliver_due
 from bot.errors import UserError
@@ -58,6 +59,8 @@ class NoPlatformConfigured(UserError):
 def configured_adapters(core: App) -> list[WebAdapter]:
     """The adapters whose credentials are in the settings."""
     adapters: list[WebAdapter] = []
+    if core.settings.slack_bot_token:
+        adapters.append(SlackAdapter.from_settings(core))
     if not adapters:
         raise NoPlatformConfigured(
             "no chat platform is configured. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import UserError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///policybot.db"
+SLACK_API_URL = "https://slack.com/api/"
 
 
 class SettingsError(UserError, ValueError):
@@ -23,6 +24,10 @@ class Settings:
     trust_file: Path | None = None
     default_user: str = "demo-teacher"
     log_level: str = "WARNING"
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str = SLACK_API_URL
 
     @property
     def uses_default_database(self) -> bool:
@@ -36,9 +41,34 @@ class Settings:
         level = env.get("LOG_LEVEL", "WARNING").strip().upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"LOG_LEVEL={level!r}: use DEBUG, INFO, WARNING or ERROR")
+        bot_token, secret, app_token, api_url = _slack_settings(env)
         return cls(
             database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             trust_file=Path(trust) if trust else None,
             default_user=env.get("POLICYBOT_USER", "").strip() or "demo-teacher",
             log_level=level,
+            slack_bot_token=bot_token,
+            slack_signing_secret=secret,
+            slack_app_token=app_token,
+            slack_api_url=api_url,
         )
+
+
+def _slack_settings(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None, str]:
+    bot_token = env.get("SLACK_BOT_TOKEN", "").strip() or None
+    secret = env.get("SLACK_SIGNING_SECRET", "").strip() or None
+    app_token = env.get("SLACK_APP_TOKEN", "").strip() or None
+    api_url = env.get("SLACK_API_URL", "").strip() or SLACK_API_URL
+    where = "Slack app settings → OAuth & Permissions → Bot User OAuth Token"
+    if bot_token and not bot_token.startswith("xoxb-"):
+        raise SettingsError(f"SLACK_BOT_TOKEN must be the bot token starting xoxb- ({where})")
+    if app_token and not app_token.startswith("xapp-"):
+        raise SettingsError(
+            "SLACK_APP_TOKEN must be an app-level token starting xapp- with the "
+            "connections:write scope (Slack app settings → Basic Information → App-Level Tokens)"
+        )
+    if (secret or app_token) and not bot_token:
+        raise SettingsError(f"SLACK_BOT_TOKEN is not set; Slack needs it too ({where})")
+    if not api_url.startswith(("https://", "http://")):
+        raise SettingsError(f"SLACK_API_URL={api_url!r}: use a web address like {SLACK_API_URL}")
+    return bot_token, secret, app_token, api_url if api_url.endswith("/") else api_url + "/"
