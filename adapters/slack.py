@@ -157,6 +157,7 @@ class SlackAdapter:
                 "Slack endpoint will not start. Copy it from the Slack app settings → Basic "
                 "Information → Signing Secret, or set SLACK_APP_TOKEN to use Socket Mode."
             )
+        _keep_message_text_out_of_logs()
         self.core = core
         self.client = web_client(token, api_url)
         self.people = SlackPeople(core.directory, self.client)
@@ -366,6 +367,13 @@ class SlackAdapter:
         self._tasks.discard(task)
         if not task.cancelled() and (exc := task.exception()) is not None:
             log.error("slack: could not post to Slack: %s", describe(exc))
+
+
+def _keep_message_text_out_of_logs() -> None:
+    """slack_sdk and Bolt log whole requests, message text included, at DEBUG: never let them."""
+    for name in ("slack_sdk", "slack_bolt"):
+        library = logging.getLogger(name)
+        library.setLevel(max(logging.INFO, library.getEffectiveLevel()))
 
 
 def _delivery_key(body: dict[str, Any]) -> str | None:

@@ -5,21 +5,23 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
 import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlparse
 
 import aiohttp
 import pytest
+import yaml
 from aiohttp.test_utils import TestServer
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import select
 
-from adapters.slack import SlackAdapter
+from adapters.slack import ROUTE, SlackAdapter
 from adapters.web import configured_adapters, make_web_app
 from bot.app import App, build_app
 from bot.cli import main
@@ -36,6 +38,8 @@ AGNES = "U0DEMO001"  # agnes-example, headteacher at St Mary's
 DORA = "U0DORA004"  # dora-mockford: the directory has only her email
 STRANGER = "U0GUEST99"  # a workspace member who is not in the trust directory
 FRIEND_REQUEST = "can I accept a friend request from a parent?"
+
+DEPLOY = Path(__file__).parent.parent / "deploy" / "slack"
 
 _counter = itertools.count(1)
 
@@ -472,6 +476,23 @@ async def test_message_text_is_escaped_so_it_pings_nobody(slack: Workspace) -> N
     assert "<!channel>" not in json.dumps(post.args) and "<@U0DEMO003>" not in json.dumps(post.args)
 
 
+async def test_message_text_never_reaches_the_logs_even_at_debug_level(
+    fake: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with serving(fake, f"sqlite:///{tmp_path / 'policybot.db'}") as slack:
+        [answer] = await slack.dm(CLARA, "my pupil Tommy Example sent me a friend request")
+        await slack.click(CLARA, answer, "Helpful")
+        case = Reply("Case SMA-3: Tommy Example's parent asked for the class page")
+        await slack.core.store.enqueue("case:3", "agnes-example", case)
+        await _outbox_row(slack, "case:3", lambda i: i.status == "sent")
+    slack_logs = "\n".join(
+        r.getMessage() for r in caplog.records if r.name.startswith(("slack", "adapters"))
+    )
+    assert "clara-testwell" in slack_logs  # the logs say who and what happened...
+    assert "Tommy" not in slack_logs  # ...but not what anyone said
+
+
 # Socket Mode and settings
 
 
@@ -539,3 +560,28 @@ def test_slack_settings_are_read_and_secrets_kept_out_of_logs() -> None:
     )
     assert (settings.slack_bot_token, settings.slack_api_url) == (BOT_TOKEN, "http://x/api/")
     assert BOT_TOKEN not in repr(settings) and SECRET not in repr(settings)
+
+
+@pytest.mark.parametrize("variant", ["manifest-http.yaml", "manifest-socket-mode.yaml"])
+def test_the_app_manifests_ask_slack_for_what_the_adapter_handles(variant: str) -> None:
+    manifest = yaml.safe_load((DEPLOY / variant).read_text())
+    settings, features = manifest["settings"], manifest["features"]
+    assert settings["event_subscriptions"]["bot_events"] == [
+        "app_home_opened",
+        "app_mention",
+        "message.im",
+    ]
+    assert [c["command"] for c in features["slash_commands"]] == ["/policy"]
+    assert features["app_home"]["home_tab_enabled"] is True
+    assert settings["interactivity"]["is_enabled"] is True
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"chat:write", "im:write", "users:read.email", "commands"} <= scopes
+    urls = [
+        settings["event_subscriptions"].get("request_url"),
+        settings["interactivity"].get("request_url"),
+        features["slash_commands"][0].get("url"),
+    ]
+    if settings["socket_mode_enabled"]:
+        assert urls == [None, None, None]
+    else:
+        assert {urlparse(u).path for u in urls if u} == {ROUTE} and None not in urls
