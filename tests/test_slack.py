@@ -120,14 +120,19 @@ class Workspace:
         assert status == 200
         return self.fake.since(mark, "response_url")
 
-    async def click(self, user: str, shown: Call, label: str) -> list[Call]:
-        """The user clicks the button whose label starts with `label` on a message they saw."""
+    async def click(
+        self, user: str, shown: Call, label: str, in_channel: str | None = None
+    ) -> list[Call]:
+        """The user clicks the button whose label starts with `label` on a message they saw.
+
+        `in_channel` forges the click as if the message had been posted there instead.
+        """
         button = next(b for b in shown.buttons if b["text"]["text"].startswith(label))
         ephemeral = shown.method == "response_url"
         container: dict[str, Any] = {
             "type": "message",
             "message_ts": "1700000000.999999" if ephemeral else shown.result["ts"],
-            "channel_id": shown.args.get("channel", "C0STAFF01"),
+            "channel_id": in_channel or shown.args.get("channel", "C0STAFF01"),
             "is_ephemeral": ephemeral,
         }
         payload: dict[str, Any] = {
@@ -161,6 +166,19 @@ class Workspace:
         form = urlencode({"payload": json.dumps(payload)})
         assert await self.post(form, "application/x-www-form-urlencoded") == 200
         return self.fake.since(mark)
+
+    async def delivered(self, user: str, containing: str) -> Call:
+        """The latest DM the outbox delivered to the user containing the text, once it is there."""
+
+        def found() -> list[Call]:
+            return [
+                c
+                for c in self.fake.to("chat.postMessage")
+                if c.args["channel"] == "D" + user[1:] and containing in c.text
+            ]
+
+        await self.fake.wait_for(lambda: bool(found()))
+        return found()[-1]
 
 
 def _ts() -> str:
@@ -421,6 +439,72 @@ async def test_a_retried_or_repeated_event_is_answered_once_across_processes(
         assert await second.dm(CLARA, FRIEND_REQUEST, event_id="Ev0RETRY1", headers=retried) == []
         assert await first.dm(CLARA, FRIEND_REQUEST, event_id="Ev0RETRY1") == []
     assert len(fake.to("chat.postMessage")) == 1
+
+
+# The business case, entirely in Slack
+
+DANA = "U0DEMO009"  # demo-teacher, Holy Cross
+JACK = "U0DEMO010"  # jack-sampleton, Holy Cross teacher (not leadership)
+FRANCES = "U0DEMO006"  # frances-dummy, Holy Cross headteacher (leadership)
+
+
+def _said(calls: list[Call]) -> str:
+    return "\n".join(c.text for c in calls if c.method in ("chat.postMessage", "response_url"))
+
+
+def _last_with_buttons(calls: list[Call]) -> Call:
+    return [c for c in calls if c.buttons][-1]
+
+
+async def test_a_business_case_is_proposed_confirmed_and_approved_in_slack(
+    slack: Workspace,
+) -> None:
+    started = await slack.command(DANA, "new account")
+    assert "business case for a new academy account (SMA-0001)" in _said(started)
+    after = await slack.click(DANA, _last_with_buttons(started), "X/Twitter")
+    assert after[0].args["replace_original"] is True and "✓ X/Twitter" in after[0].text
+    assert "Step 3 of 10" in _said(after)
+    for answer in [
+        "@HolyCrossHistory",
+        "To share pupils' work and history department news with families",
+        "Parents and carers of pupils in years 7 to 11",
+        "A link on the school website and in the weekly newsletter",
+    ]:
+        await slack.dm(DANA, answer)
+    [step8] = await slack.dm(DANA, "me, Jack Sampleton")
+    await slack.click(DANA, step8, "Open")
+    [step10] = await slack.dm(
+        DANA,
+        "history@holycross.example.org; the app on the department iPad with two-step verification",
+    )
+    review = await slack.click(DANA, step10, "Yes, restricted")
+    assert "7. Who runs it: Dana Demo, Jack Sampleton" in _said(review)
+    submitted = await slack.click(DANA, _last_with_buttons(review), "Submit")
+    assert "Submitted SMA-0001" in _said(submitted)
+    await slack.click(DANA, _last_with_buttons(submitted), "I have read and understood")
+
+    request = await slack.delivered(FRANCES, "New business case for a decision")
+    too_soon = await slack.click(FRANCES, request, "Approve")
+    assert "can't be approved yet: Jack Sampleton has not confirmed" in _said(too_soon)
+    asked = await slack.delivered(JACK, "named you to help run")
+    assert "Thank you" in _said(await slack.click(JACK, asked, "I have read and understood"))
+
+    ready = await slack.delivered(FRANCES, "Every runner has now confirmed")
+    # Jack is not on the leadership team: the same button, clicked by him, changes nothing.
+    forged = await slack.click(JACK, ready, "Approve", in_channel="D" + JACK[1:])
+    assert "Only the Academy Leadership Team" in _said(forged)
+    assert (await slack.core.cases.get(1)).status == "submitted"  # type: ignore[union-attr]
+
+    approved = await slack.click(FRANCES, ready, "Approve")
+    assert "Recorded: SMA-0001 approved" in _said(approved)
+    told = await slack.delivered(DANA, "was approved by Frances Dummy")
+    assert "SMA-0001 (X/Twitter @HolyCrossHistory)" in told.text
+    [account] = await slack.core.register.all("holy-cross")
+    assert account.runners == ("demo-teacher", "jack-sampleton")
+
+    await slack.event({"type": "app_home_opened", "user": DANA, "tab": "home"})
+    home = slack.fake.to("views.publish")[-1]
+    assert "SMA-0001 · X/Twitter @HolyCrossHistory · approved" in home.text
 
 
 # Proactive delivery (the outbox, delivered by the serve process)
