@@ -19,7 +19,7 @@ import pytest
 import yaml
 from aiohttp.test_utils import TestServer
 from slack_sdk.signature import SignatureVerifier
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from adapters.slack import ROUTE, SlackAdapter
 from adapters.web import configured_adapters, make_web_app
@@ -55,6 +55,8 @@ class Workspace:
         self.adapter = adapter
         self.url = url
         self.http: aiohttp.ClientSession = http
+        self.last_response: tuple[int, str] = (0, "")
+        """Status and body of the latest response from /slack/events."""
 
     async def post(
         self,
@@ -72,7 +74,7 @@ class Workspace:
             signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
             sent |= {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature}
         async with self.http.post(self.url, data=body.encode(), headers=sent) as response:
-            await response.read()
+            self.last_response = (response.status, await response.text())
         await self.adapter.settle()
         return response.status
 
@@ -428,6 +430,36 @@ async def test_a_signed_request_that_is_not_a_slack_payload_is_refused_without_a
     # Bolt checks its token (auth.test) on the first signed request; nothing else is called.
     assert [c.method for c in slack.fake.since(mark) if c.method != "auth.test"] == []
     assert len(await slack.dm(CLARA, "hello")) == 1  # and the next request is served as usual
+
+
+async def test_slack_can_verify_the_request_url(slack: Workspace) -> None:
+    challenge = {"token": "unused", "challenge": "3eZbrw1aBm2rZgRNFdxV", "type": "url_verification"}
+    assert await slack.post(json.dumps(challenge), "application/json") == 200
+    assert "3eZbrw1aBm2rZgRNFdxV" in slack.last_response[1]
+
+
+async def _rename(slack: Workspace, table: str, to: str) -> None:
+    async with slack.core.store.engine.begin() as db:
+        await db.execute(text(f"ALTER TABLE {table} RENAME TO {to}"))
+
+
+async def test_an_event_that_arrives_while_the_database_is_down_is_answered_on_slacks_retry(
+    slack: Workspace,
+) -> None:
+    await _rename(slack, "inbound_event", "inbound_event_away")
+    assert await slack.dm(CLARA, FRIEND_REQUEST, event_id="Ev0DBDOWN") == []
+    assert slack.last_response[0] == 500  # so Slack retries later
+    assert slack.fake.to("chat.postMessage") == []
+    await _rename(slack, "inbound_event_away", "inbound_event")
+    retried = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+    [answer] = await slack.dm(CLARA, FRIEND_REQUEST, event_id="Ev0DBDOWN", headers=retried)
+    assert "Helpful" in [b["text"]["text"] for b in answer.buttons]
+
+
+async def test_when_answering_fails_the_person_is_asked_to_try_again(slack: Workspace) -> None:
+    await _rename(slack, "conversation_state", "conversation_state_away")
+    [sorry] = await slack.dm(CLARA, FRIEND_REQUEST)
+    assert sorry.text.startswith("Sorry, something went wrong on my side")
 
 
 async def test_a_retried_or_repeated_event_is_answered_once_across_processes(
