@@ -30,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack_blocks import (
     CHOICE_ACTION,
     clicked,
+    escape,
     home_view,
     message,
     plain_text,
@@ -283,11 +284,7 @@ class SlackAdapter:
     ) -> None:
         await ack()
         text = plain_text(command.get("text", "")) or "help"
-
-        async def post(reply: Reply) -> None:
-            await respond(response_type="ephemeral", **message(reply))
-
-        self._spawn(self._converse(command["user_id"], post, "command", text=text))
+        self._spawn(self._converse(command["user_id"], _responder(respond), "command", text=text))
 
     async def _on_click(
         self,
@@ -308,22 +305,21 @@ class SlackAdapter:
         container = body.get("container", {})
         original = body.get("message") or {}
         shown = clicked(original.get("blocks", []), label)
-        post: Post
-        if container.get("is_ephemeral"):
-            await respond(replace_original=True, text=original.get("text") or label, blocks=shown)
-
-            async def post(reply: Reply) -> None:
-                await respond(response_type="ephemeral", replace_original=False, **message(reply))
-
+        fallback = original.get("text") or escape(label)
+        update: Awaitable[object]
+        if container.get("is_ephemeral"):  # only its response_url can change it
+            update = respond(replace_original=True, text=fallback, blocks=shown)
+            post = _responder(respond)
         else:
             channel = container["channel_id"]
-            await self.client.chat_update(
-                channel=channel,
-                ts=container["message_ts"],
-                text=original.get("text") or label,
-                blocks=shown,
+            update = self.client.chat_update(
+                channel=channel, ts=container["message_ts"], text=fallback, blocks=shown
             )
             post = self._poster(channel, original.get("thread_ts"))
+        try:
+            await update
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("slack: clicked message not updated: %s", describe(exc))  # click stands
         await self._converse(body["user"]["id"], post, "click", value=value)
 
     async def _publish_home(self, user_id: str) -> None:
@@ -378,6 +374,15 @@ class SlackAdapter:
         self._tasks.discard(task)
         if not task.cancelled() and (exc := task.exception()) is not None:
             log.error("slack: could not post to Slack: %s", describe(exc))
+
+
+def _responder(respond: Any) -> Post:
+    """Posts replies only the person sees, through a command's or click's response_url."""
+
+    async def post(reply: Reply) -> None:
+        await respond(response_type="ephemeral", replace_original=False, **message(reply))
+
+    return post
 
 
 def _keep_message_text_out_of_logs() -> None:

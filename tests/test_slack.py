@@ -321,6 +321,16 @@ async def test_helpful_is_recorded_and_the_clicked_message_loses_its_buttons(
     assert again == []
 
 
+async def test_a_click_still_counts_when_slack_will_not_update_the_message(
+    slack: Workspace,
+) -> None:
+    [answer] = await slack.dm(CLARA, FRIEND_REQUEST)
+    slack.fake.fail("chat.update", Failure(200, "message_not_found"))
+    after = await slack.click(CLARA, answer, "Not helpful")
+    assert [c.method for c in after] == ["chat.update", "chat.postMessage"]
+    assert "HR reviews answers marked not helpful" in after[1].text
+
+
 async def test_a_related_clause_button_shows_that_clause_in_the_same_thread(
     slack: Workspace,
 ) -> None:
