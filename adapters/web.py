@@ -15,6 +15,8 @@ from typing import Protocol
 from aiohttp import web
 from sqlalchemy import text
 
+from adapters.comments_api import CommentsApi
+from adapters.slack import SlackAdapter
 from bot.app import App
 from bot.delivery import deliver_due
 from bot.errors import UserError
@@ -58,6 +60,8 @@ class NoPlatformConfigured(UserError):
 def configured_adapters(core: App) -> list[WebAdapter]:
     """The adapters whose credentials are in the settings."""
     adapters: list[WebAdapter] = []
+    if core.settings.slack_bot_token:
+        adapters.append(SlackAdapter.from_settings(core))
     if not adapters:
         raise NoPlatformConfigured(
             "no chat platform is configured. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
@@ -65,6 +69,8 @@ def configured_adapters(core: App) -> list[WebAdapter]:
             "'Connecting Slack' and 'Connecting Teams'. To try the bot without them, run "
             "`policybot chat`."
         )
+    if core.settings.comments_api_token:
+        adapters.append(CommentsApi(core.comments, core.settings.comments_api_token))
     return adapters
 
 

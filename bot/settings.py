@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +11,7 @@ from bot.errors import UserError
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///policybot.db"
 MIN_TOKEN_LENGTH = 16
+SLACK_API_URL = "https://slack.com/api/"
 
 
 class SettingsError(UserError, ValueError):
@@ -31,6 +32,10 @@ class Settings:
     """How often the worker looks for due alerts and reminders."""
     comments_api_token: str | None = None
     """Bearer token for POST /api/comments; the endpoint is off without one."""
+    slack_bot_token: str | None = field(default=None, repr=False)
+    slack_signing_secret: str | None = field(default=None, repr=False)
+    slack_app_token: str | None = field(default=None, repr=False)
+    slack_api_url: str = SLACK_API_URL
 
     @property
     def uses_default_database(self) -> bool:
@@ -50,6 +55,7 @@ class Settings:
                 f"COMMENTS_API_TOKEN is too short: use at least {MIN_TOKEN_LENGTH} random "
                 "characters, for example the output of `openssl rand -hex 32`"
             )
+        bot_token, secret, app_token, api_url = _slack_settings(env)
         return cls(
             database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             trust_file=Path(trust) if trust else None,
@@ -58,6 +64,10 @@ class Settings:
             worker_grace=timedelta(days=_whole(env, "WORKER_GRACE_DAYS", 7, minimum=0)),
             worker_tick_seconds=_whole(env, "WORKER_TICK_SECONDS", 60, minimum=1),
             comments_api_token=token,
+            slack_bot_token=bot_token,
+            slack_signing_secret=secret,
+            slack_app_token=app_token,
+            slack_api_url=api_url,
         )
 
 
@@ -69,3 +79,23 @@ def _whole(env: Mapping[str, str], name: str, default: int, minimum: int) -> int
     if not text.isdigit() or int(text) < minimum:
         raise SettingsError(f"{name}={text!r}: use a whole number, at least {minimum}")
     return int(text)
+
+
+def _slack_settings(env: Mapping[str, str]) -> tuple[str | None, str | None, str | None, str]:
+    bot_token = env.get("SLACK_BOT_TOKEN", "").strip() or None
+    secret = env.get("SLACK_SIGNING_SECRET", "").strip() or None
+    app_token = env.get("SLACK_APP_TOKEN", "").strip() or None
+    api_url = env.get("SLACK_API_URL", "").strip() or SLACK_API_URL
+    where = "Slack app settings → OAuth & Permissions → Bot User OAuth Token"
+    if bot_token and not bot_token.startswith("xoxb-"):
+        raise SettingsError(f"SLACK_BOT_TOKEN must be the bot token starting xoxb- ({where})")
+    if app_token and not app_token.startswith("xapp-"):
+        raise SettingsError(
+            "SLACK_APP_TOKEN must be an app-level token starting xapp- with the "
+            "connections:write scope (Slack app settings → Basic Information → App-Level Tokens)"
+        )
+    if (secret or app_token) and not bot_token:
+        raise SettingsError(f"SLACK_BOT_TOKEN is not set; Slack needs it too ({where})")
+    if not api_url.startswith(("https://", "http://")):
+        raise SettingsError(f"SLACK_API_URL={api_url!r}: use a web address like {SLACK_API_URL}")
+    return bot_token, secret, app_token, api_url if api_url.endswith("/") else api_url + "/"

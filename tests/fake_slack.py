@@ -1,0 +1,214 @@
+"""A local Slack: the Web API, response URLs and a Socket Mode socket on loopback.
+
+It records every call, answers the methods policybot uses the way Slack does (checking the
+bearer token), and fails a method on request (a 429 with Retry-After, a server error or a
+Slack error code), so the real slack_sdk client is tested against real HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+from aiohttp.test_utils import TestServer
+
+BOT_TOKEN = "xoxb-local-test"
+APP_TOKEN = "xapp-local-test"
+BOT_USER = "UBOTPOLICY"
+TEAM = "T0DEMO"
+
+
+@dataclass
+class Call:
+    """One request the local Slack received."""
+
+    method: str
+    args: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+    result: dict[str, Any] = field(default_factory=dict)
+    """What the local Slack answered."""
+
+    @property
+    def text(self) -> str:
+        """Every piece of text the call would show, blocks included, joined by newlines."""
+        return "\n".join(_texts(self.args))
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        """The buttons in the call's blocks."""
+        blocks = self.args.get("blocks") or []
+        return [e for b in blocks if b.get("type") == "actions" for e in b["elements"]]
+
+
+@dataclass
+class Failure:
+    """How to fail the next call of a method."""
+
+    status: int = 200
+    error: str | None = None
+    retry_after: int | None = None
+
+
+class FakeSlack:
+    """Plays Slack's Web API; `users` maps Slack user ids of people unknown by id to emails."""
+
+    def __init__(self, users: dict[str, str] | None = None) -> None:
+        self.users = users or {}
+        self.calls: list[Call] = []
+        self.failures: dict[str, list[Failure]] = {}
+        self.socket_acks: dict[str, dict[str, Any]] = {}
+        self._ts = itertools.count(1)
+        self._changed = asyncio.Event()
+        self._socket: web.WebSocketResponse | None = None
+        self._socket_open = asyncio.Event()
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{id}", self._respond)
+        app.router.add_get("/socket", self._socket_handler)
+        self.server = TestServer(app, host="127.0.0.1")
+
+    async def start(self) -> None:
+        """Listen on a free loopback port."""
+        await self.server.start_server()
+
+    async def close(self) -> None:
+        """Stop listening."""
+        if self._socket is not None:
+            await self._socket.close()
+        await self.server.close()
+
+    @property
+    def api_url(self) -> str:
+        """What SLACK_API_URL is set to."""
+        return str(self.server.make_url("/api/"))
+
+    def response_url(self, name: str) -> str:
+        """A response_url for a slash command or a click."""
+        return str(self.server.make_url(f"/respond/{name}"))
+
+    def fail(self, method: str, failure: Failure, times: int = 1) -> None:
+        """Fail the next `times` calls of the method."""
+        self.failures.setdefault(method, []).extend([failure] * times)
+
+    def to(self, method: str) -> list[Call]:
+        """The calls of one method, oldest first."""
+        return [c for c in self.calls if c.method == method]
+
+    def since(self, mark: int, method: str | None = None) -> list[Call]:
+        """Calls after the first `mark` ones (of one method, if given)."""
+        return [c for c in self.calls[mark:] if method is None or c.method == method]
+
+    async def wait_for(self, check: Callable[[], bool]) -> None:
+        """Wait until `check()` holds after some call; fail the test if it never does."""
+        async with asyncio.timeout(15):
+            while not check():
+                self._changed.clear()
+                await self._changed.wait()
+
+    def _record(self, method: str, args: dict[str, Any]) -> Call:
+        call = Call(method, args)
+        self.calls.append(call)
+        self._changed.set()
+        return call
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            args.update(await request.json())
+        elif request.can_read_body:
+            args.update(await request.post())
+        for name in ("blocks", "view"):
+            if isinstance(args.get(name), str):
+                args[name] = json.loads(args[name])
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        call = self._record(method, args)
+        queued = self.failures.get(method)
+        if queued:
+            failure = queued.pop(0)
+            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
+            return web.json_response(
+                {"ok": False, "error": failure.error or "failed"},
+                status=failure.status,
+                headers=headers,
+            )
+        wanted = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
+        if token != wanted:
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        call.result = self._answer(method, args)
+        return web.json_response(call.result)
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        ok: dict[str, Any] = {"ok": True}
+        if method == "auth.test":
+            return ok | {"user_id": BOT_USER, "bot_id": "BPOLICY", "team_id": TEAM, "user": "bot"}
+        if method == "conversations.open":
+            return ok | {"channel": {"id": "D" + str(args["users"])[1:]}}
+        if method in ("chat.postMessage", "chat.update"):
+            ts = args.get("ts") or f"{1700000000 + next(self._ts)}.000100"
+            return ok | {"channel": args["channel"], "ts": ts}
+        if method == "views.publish":
+            return ok | {"view": {"id": "V1", **args["view"]}}
+        if method == "users.info":
+            email = self.users.get(str(args["user"]))
+            if email is None:
+                return {"ok": False, "error": "user_not_found"}
+            return ok | {
+                "user": {"id": args["user"], "deleted": False, "profile": {"email": email}}
+            }
+        if method == "apps.connections.open":
+            return ok | {"url": str(self.server.make_url("/socket")).replace("http", "ws", 1)}
+        return {"ok": False, "error": "unknown_method"}
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        args = await request.json()
+        self._record("response_url", {"url": request.match_info["id"], **args})
+        return web.Response(text="ok")
+
+    async def _socket_handler(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._socket = ws
+        await ws.send_json({"type": "hello", "num_connections": 1})
+        self._socket_open.set()
+        async for msg in ws:
+            if msg.type == WSMsgType.TEXT:
+                ack = json.loads(msg.data)
+                self.socket_acks[ack["envelope_id"]] = ack
+                self._record("socket_ack", ack)
+        return ws
+
+    async def push(self, kind: str, payload: dict[str, Any]) -> str:
+        """Send an envelope down the Socket Mode connection; returns its envelope id."""
+        async with asyncio.timeout(10):
+            await self._socket_open.wait()
+        assert self._socket is not None
+        envelope_id = f"env-{next(self._ts)}"
+        await self._socket.send_json(
+            {
+                "envelope_id": envelope_id,
+                "type": kind,
+                "payload": payload,
+                "accepts_response_payload": kind != "events_api",
+                "retry_attempt": 0,
+                "retry_reason": "",
+            }
+        )
+        return envelope_id
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        text = value.get("text")
+        return [*_texts(text), *(t for k, v in value.items() if k != "text" for t in _texts(v))]
+    if isinstance(value, list):
+        return [t for v in value for t in _texts(v)]
+    return []
