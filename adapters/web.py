@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -58,6 +59,18 @@ class NoPlatformConfigured(UserError):
 def configured_adapters(core: App) -> list[WebAdapter]:
     """The adapters whose credentials are in the settings."""
     adapters: list[WebAdapter] = []
+    settings = core.settings
+    if settings.teams_enabled:
+        from adapters.teams import TeamsAdapter
+
+        if settings.teams_dev_no_auth:
+            warning = (
+                "TEAMS_DEV_NO_AUTH=1: Teams requests are NOT authenticated; anyone who can reach "
+                "/api/messages can act as any staff member. Serving on 127.0.0.1 only."
+            )
+            log.warning(warning)
+            print(f"policybot: WARNING: {warning}", file=sys.stderr, flush=True)
+        adapters.append(TeamsAdapter(core.bot, core.directory, core.store, settings))
     if not adapters:
         raise NoPlatformConfigured(
             "no chat platform is configured. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
@@ -118,6 +131,8 @@ def make_web_app(
 async def serve(core: App, host: str, port: int) -> None:
     """Run the web application until cancelled (Ctrl-C or SIGTERM)."""
     adapters = configured_adapters(core)
+    if core.settings.teams_dev_no_auth:
+        host = "127.0.0.1"  # unauthenticated requests must not come from the network
     runner = web.AppRunner(make_web_app(core, adapters))
     await runner.setup()
     try:
