@@ -16,7 +16,8 @@ MICROSOFT_APP_TYPES = {
     "singletenant": "SingleTenant",
     "userassignedmsi": "UserAssignedMSI",
 }
-_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+"""A Microsoft app or tenant id (fullmatch it)."""
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -87,7 +88,7 @@ def _teams_settings(env: Mapping[str, str]) -> _TeamsSettings:
             "(the type chosen when the Azure Bot was created)"
         )
     for name, value in (("MICROSOFT_APP_ID", app_id), ("MICROSOFT_APP_TENANT_ID", tenant)):
-        if value and not _GUID.fullmatch(value):
+        if value and not GUID.fullmatch(value):
             raise SettingsError(
                 f"{name}={value!r}: expected a GUID like 3f2504e0-4f89-41d3-9a0c-0305e82c3301 "
                 "(see the Azure Bot's Configuration page)"

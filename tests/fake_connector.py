@@ -37,7 +37,7 @@ class Posted:
     @property
     def text(self) -> str:
         """Every TextBlock of the card, one per line, with the Markdown escapes removed."""
-        return "\n".join(_unescape(t) for t in _texts(self.card["body"]))
+        return "\n".join(unescape(t) for t in _texts(self.card["body"]))
 
     @property
     def buttons(self) -> list[tuple[str, dict[str, Any]]]:
@@ -54,7 +54,7 @@ def _texts(items: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
     """What a CommonMark renderer shows for backslash-escaped punctuation."""
     out, chars = [], iter(text)
     for ch in chars:
