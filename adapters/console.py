@@ -79,6 +79,8 @@ class Console:
         """Converse until end of input or 'quit'."""
         self._say(banner)
         await self.deliver_waiting()
+        for reply in await self.bot.resume(self.person_id):
+            self._say("bot> " + render(reply).replace("\n", "\n     "))
         interactive = self.stdin.isatty()
         while True:
             if interactive:

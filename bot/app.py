@@ -6,9 +6,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.answers import Answerer, build_answerer
+from bot.business_case import BusinessCaseFeature
+from bot.case_form import Form
+from bot.cases import SqlCases
 from bot.core import Bot
 from bot.database import prepare
 from bot.directory import DEMO_TRUST, Directory, load_directory
+from bot.handover import HandoverFeature
 from bot.ports import Clock
 from bot.register import SqlRegister
 from bot.settings import Settings
@@ -34,6 +38,7 @@ class App:
     answerer: Answerer
     store: SqlStore
     register: SqlRegister
+    cases: SqlCases
     bot: Bot
     clock: Clock
 
@@ -49,5 +54,8 @@ async def build_app(settings: Settings, clock: Clock = utc_now) -> App:
     engine = await prepare(settings.database_url, auto_upgrade=settings.uses_default_database)
     store = SqlStore(engine, clock)
     register = SqlRegister(engine, clock)
-    bot = Bot(answerer, directory, store)
-    return App(settings, directory, answerer, store, register, bot, clock)
+    cases = SqlCases(engine, clock)
+    business_case = BusinessCaseFeature(Form.load(), directory, cases, store, store, register)
+    handover = HandoverFeature(directory, store, register)
+    bot = Bot(answerer, directory, store, features=[business_case, handover])
+    return App(settings, directory, answerer, store, register, cases, bot, clock)

@@ -1,4 +1,4 @@
-"""The `policybot` command: chat, ask, intents check, gaps, db upgrade."""
+"""The `policybot` command: chat, ask, intents check, gaps, accounts, outbox, db upgrade."""
 
 from __future__ import annotations
 
@@ -67,6 +67,13 @@ def _batch(path: str) -> Iterator[tuple[dict[str, Any], str]]:
                 yield ({"id": record["id"]} if "id" in record else {}), record["q"]
             else:
                 yield {}, line
+
+
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return int(text)
 
 
 def cmd_ask(args: argparse.Namespace) -> None:
@@ -157,6 +164,145 @@ async def _gaps(args: argparse.Namespace) -> None:
         print(f"{r.count:5d}  {r.last_seen:%Y-%m-%d}  {r.text}")
 
 
+def case_json(case: Any, history: list[Any]) -> dict[str, Any]:
+    """The `cases --json` object for one case."""
+    return {
+        "id": case.id,
+        "status": case.status,
+        "academy": case.academy,
+        "requester": case.requester,
+        "answers": case.answers,
+        "runners": [
+            {
+                "person": r,
+                "confirmed_at": case.confirmations[r].isoformat()
+                if r in case.confirmations
+                else None,
+            }
+            for r in case.runners
+        ],
+        "decision": None
+        if case.decided_by is None
+        else {
+            "status": case.status,
+            "by": case.decided_by,
+            "at": case.decided_at.isoformat() if case.decided_at else None,
+            "note": case.decision_note,
+        },
+        "created_at": case.created_at.isoformat(),
+        "updated_at": case.updated_at.isoformat(),
+        "history": [
+            {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "detail": e.detail}
+            for e in history
+        ],
+    }
+
+
+async def _cases(args: argparse.Namespace) -> None:
+    from bot.app import build_app
+    from bot.cases import case_number
+
+    app = await build_app(_settings())
+    try:
+        if args.cases_command == "show":
+            number = case_number(args.id)
+            case = await app.cases.get(number) if number else None
+            if case is None:
+                raise CommandError(f"no case {args.id!r}; `policybot cases list` shows them")
+            cases = [case]
+        else:
+            cases = await app.cases.all()
+        rows = [case_json(c, await app.store.history(f"case:{c.id}")) for c in cases]
+    finally:
+        await app.close()
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    if not rows:
+        print("No business cases yet.")
+    for row in rows:
+        a = row["answers"]
+        what = f"{a.get('platform', '?')} {a.get('handle', '?')}"
+        academy = row["academy"] or "-"
+        print(f"{row['id']}  {row['status']:<17} {academy:<12} {what}  ({row['requester']})")
+        if args.cases_command == "show":
+            for event in row["history"]:
+                print(f"    {event['at']}  {event['actor']}: {event['action']}")
+
+
+async def _accounts_list(args: argparse.Namespace) -> None:
+    from bot.app import build_app
+
+    app = await build_app(_settings())
+    try:
+        accounts = await app.register.all()
+    finally:
+        await app.close()
+    if args.json:
+        for a in accounts:
+            print(
+                json.dumps(
+                    {
+                        "id": a.id,
+                        "academy": a.academy,
+                        "platform": a.platform,
+                        "handle": a.handle,
+                        "runners": list(a.runners),
+                        "visibility": a.visibility,
+                        "emails": list(a.emails),
+                        "comments_restricted": a.comments_restricted,
+                        "case": a.case_number,
+                    }
+                )
+            )
+        return
+    if not accounts:
+        print("No accounts in the register yet.")
+    for a in accounts:
+        case = f"case {a.case_number}" if a.case_number is not None else "no case"
+        comments = "comments restricted" if a.comments_restricted else "comments open"
+        print(f"{a.handle} ({a.platform}, {a.academy}) {a.visibility}, {comments}, {case}")
+        print(f"  id: {a.id}")
+        print(f"  runners: {', '.join(a.runners) or 'none'}")
+        print(f"  logon emails: {', '.join(a.emails) or 'none'}")
+
+
+async def _outbox(args: argparse.Namespace) -> None:
+    from bot.app import build_app
+
+    app = await build_app(_settings())
+    try:
+        items = await app.store.outbox_items(args.limit)
+    finally:
+        await app.close()
+    if args.json:
+        for i in items:
+            print(
+                json.dumps(
+                    {
+                        "key": i.key,
+                        "recipient": i.recipient,
+                        "text": i.reply.text,
+                        "status": i.status,
+                        "attempts": i.attempts,
+                        "last_error": i.last_error,
+                        "created_at": i.created_at.isoformat(),
+                        "sent_at": i.sent_at.isoformat() if i.sent_at else None,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        return
+    if not items:
+        print("The outbox is empty.")
+    for i in items:
+        tries = f", {i.attempts} failed: {i.last_error}" if i.attempts else ""
+        first_line = i.reply.text.splitlines()[0] if i.reply.text else ""
+        print(f"{i.created_at:%Y-%m-%d %H:%M}  {i.status:<7}  to {i.recipient}{tries}")
+        print(f"  {first_line[:100]}")
+
+
 async def _serve(args: argparse.Namespace) -> None:
     from adapters.web import serve
     from bot.app import build_app
@@ -210,9 +356,26 @@ def parser() -> argparse.ArgumentParser:
         run=cmd_intents_check
     )
     gaps = sub.add_parser("gaps", help="the questions staff asked that the bot declined")
-    gaps.add_argument("--limit", type=int, default=20)
+    gaps.add_argument("--limit", type=_positive, default=20)
     gaps.add_argument("--json", action="store_true")
     gaps.set_defaults(run=lambda a: asyncio.run(_gaps(a)))
+    cases = sub.add_parser("cases", help="business cases for new academy accounts")
+    csub = cases.add_subparsers(dest="cases_command", required=True, metavar="ACTION")
+    clist = csub.add_parser("list", help="every case, newest first")
+    clist.add_argument("--json", action="store_true", help="one JSON object per case")
+    cshow = csub.add_parser("show", help="one case with its history")
+    cshow.add_argument("id", help="the case id, e.g. SMA-0001")
+    cshow.add_argument("--json", action="store_true")
+    cases.set_defaults(run=lambda a: asyncio.run(_cases(a)))
+    accounts = sub.add_parser("accounts", help="the register of official academy accounts")
+    asub = accounts.add_subparsers(dest="accounts_command", required=True, metavar="ACTION")
+    alist = asub.add_parser("list", help="every active account with its runners")
+    alist.add_argument("--json", action="store_true", help="print one JSON object per account")
+    alist.set_defaults(run=lambda a: asyncio.run(_accounts_list(a)))
+    out = sub.add_parser("outbox", help="messages queued for people, newest first")
+    out.add_argument("--limit", type=_positive, default=50)
+    out.add_argument("--json", action="store_true", help="print one JSON object per message")
+    out.set_defaults(run=lambda a: asyncio.run(_outbox(a)))
     srv = sub.add_parser("serve", help="run the web server for Slack and Teams")
     srv.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
     srv.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))

@@ -23,8 +23,15 @@ HELP = (
     "• can I accept a friend request from a parent?\n"
     "• someone left a nasty comment on our PE twitter, what now?\n"
     "• can I post photos from sports day on my own Instagram?\n"
+    "To propose a new official academy account, say 'new account'; 'my cases' shows yours.\n"
     "If something suggests a child may be at risk, I will point you to your Designated "
     "Safeguarding Officer first."
+)
+NEW_ACCOUNT_SECTION = "new-accounts."
+"""Clauses of 'Process for creating new accounts': answers offer to start a business case."""
+HELP_CHOICES = (
+    Choice("Propose a new academy account", "case:start"),
+    Choice("My business cases", "case:mine"),
 )
 GREETING = "Hello{name}! I'm policybot. Ask me anything about the Social Media Policy."
 THANKS = "You're welcome. Ask again any time."
@@ -93,6 +100,15 @@ class Bot:
         await self.store.save_state(message.sender, state)
         return replies
 
+    async def resume(self, sender: str) -> list[Reply]:
+        """What to say when a person comes back (e.g. a new console session): an open form."""
+        state = await self.store.load_state(sender)
+        replies = await self._first(f.on_choice(sender, "resume", state) for f in self.features)
+        if replies:
+            state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
+            await self.store.save_state(sender, state)
+        return replies or []
+
     @staticmethod
     async def _first(
         attempts: Iterable[Awaitable[list[Reply] | None]],
@@ -129,7 +145,7 @@ class Bot:
                 await self.store.add_feedback(sender, clause_id, intent_id or None, helpful)
                 return [Reply(FEEDBACK_THANKS[helpful])]
         if kind == "help":
-            return [Reply(HELP)]
+            return [Reply(HELP, choices=HELP_CHOICES)]
         return None
 
     async def _text(self, sender: str, text: str) -> list[Reply]:
@@ -141,7 +157,7 @@ class Bot:
             name = f" {person.name.split()[0]}" if person else ""
             return [Reply(GREETING.format(name=name))]
         if kind == "help":
-            return [Reply(HELP)]
+            return [Reply(HELP, choices=HELP_CHOICES)]
         if kind == "thanks":
             return [Reply(THANKS)]
         answer = self.answerer.answer(text)
@@ -185,6 +201,8 @@ class Bot:
     ) -> Reply:
         ref = f"{clause.id}:{intent_id or ''}"
         choices = [Choice(f"Also: {_short(c)}", f"clause:{c.id}") for c in (related or [])[:3]]
+        if clause.id.startswith(NEW_ACCOUNT_SECTION):
+            choices.insert(0, HELP_CHOICES[0])
         choices += [
             Choice("Helpful", f"feedback:up:{ref}"),
             Choice("Not helpful", f"feedback:down:{ref}"),

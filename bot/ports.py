@@ -183,6 +183,71 @@ class AccountRegister(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A business case for a new academy account, from draft to decision."""
+
+    number: int
+    academy: str | None
+    requester: str
+    status: str
+    """'draft', 'submitted', 'changes_requested', 'approved', 'rejected' or 'cancelled'."""
+    answers: dict[str, Any]
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    created_at: datetime
+    updated_at: datetime
+    confirmations: dict[str, datetime]
+    """Runners who confirmed they have read the policy, and when."""
+
+    @property
+    def id(self) -> str:
+        """The readable id people use: SMA-0007."""
+        return f"SMA-{self.number:04d}"
+
+    @property
+    def runners(self) -> list[str]:
+        """Person ids named to run the account."""
+        return list(self.answers.get("runners") or [])
+
+
+class CaseStore(Protocol):
+    """Business cases and the runners' confirmations."""
+
+    async def create(self, requester: str, academy: str | None) -> Case:
+        """A new draft."""
+        ...
+
+    async def get(self, number: int) -> Case | None:
+        """The case with this number."""
+        ...
+
+    async def save_answers(self, number: int, academy: str | None, answers: dict[str, Any]) -> None:
+        """Replace a draft's answers."""
+        ...
+
+    async def move(self, number: int, from_statuses: set[str], to_status: str) -> bool:
+        """Change status only from one of `from_statuses`; False when it was not in one."""
+        ...
+
+    async def decide(self, number: int, status: str, by: str, note: str | None) -> bool:
+        """Approve or reject a submitted case; False when someone decided first."""
+        ...
+
+    async def confirm(self, number: int, person_id: str) -> bool:
+        """Record a runner's confirmation; False when they had already confirmed."""
+        ...
+
+    async def of_requester(self, person_id: str) -> list[Case]:
+        """The person's cases, newest first."""
+        ...
+
+    async def all(self) -> list[Case]:
+        """Every case, newest first."""
+        ...
+
+
 class DeliveryQueue(Protocol):
     """The outbox seen by whoever delivers it: claim what is due, then record the outcome."""
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from adapters.console import render
 from bot.answers import Answerer
-from bot.core import Bot
+from bot.core import Bot, Feature
 from bot.directory import DEMO_TRUST, Directory, load_directory
 from bot.messages import Message, Reply
-from bot.ports import Store
+from bot.ports import Outbox, Store
 from intents.knowledge import KnowledgeBase
 from intents.matcher import Matcher
 
@@ -47,6 +48,18 @@ class Person:
         return "\n".join(render(r) for r in self.replies)
 
 
-def make_bot(store: Store) -> Bot:
-    """A bot on the demo trust and the given store."""
-    return Bot(answerer(), demo_directory(), store)
+def make_bot(store: Store, features: Sequence[Feature] = ()) -> Bot:
+    """A bot on the demo trust and the given store, with the given features."""
+    return Bot(answerer(), demo_directory(), store, features)
+
+
+async def inbox(outbox: Outbox, person: Person) -> str:
+    """Deliver what the outbox holds for the person, as the console does; return it rendered.
+
+    The delivered messages become the person's last replies, so `clicks` picks their choices.
+    """
+    items = await outbox.pending_for(person.id)
+    for item in items:
+        await outbox.mark_sent(item.id)
+    person.replies = [item.reply for item in items]
+    return "\n".join(render(r) for r in person.replies)
