@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,17 +20,16 @@ from aiohttp.test_utils import TestServer
 from sqlalchemy import select
 
 from adapters.teams import TeamsAdapter
-from adapters.web import make_web_app
-from bot.app import App
+from adapters.web import configured_adapters, make_web_app
+from bot.app import build_app
 from bot.delivery import deliver_due
 from bot.messages import Choice, Reply
-from bot.register import SqlRegister
 from bot.settings import Settings
 from bot.store import SqlStore
 from bot.tables import feedback
 from tests.conftest import FakeClock
 from tests.fake_connector import FakeConnector, Posted
-from tests.helpers import answerer, demo_directory, make_bot
+from tests.helpers import demo_directory
 
 TENANT = "7d3c0a55-1b7e-4d8a-9c3f-0f6a2b1c9e11"
 BOT_ID = "28:5b7c1f3e-policybot"
@@ -106,22 +106,32 @@ class User:
         await self.send(self.activity(type="installationUpdate", action="add"))
 
 
-@pytest.fixture
-async def teams(store: SqlStore, clock: FakeClock) -> AsyncIterator[Teams]:
-    """The serve application with Teams (dev mode: no auth) on loopback, and its connector."""
+@asynccontextmanager
+async def running(store: SqlStore, clock: FakeClock, **settings: Any) -> AsyncIterator[Teams]:
+    """`serve`'s application (build_app + make_web_app + the Teams adapter) on loopback, on the
+    store's database, with a local Bot Connector to answer it."""
     connector = FakeConnector()
     await connector.start()
-    settings = Settings(teams_dev_no_auth=True)
-    bot = make_bot(store)
-    register = SqlRegister(store.engine, clock)
-    core = App(settings, demo_directory(), answerer(), store, register, bot, clock)
-    adapter = TeamsAdapter(bot, core.directory, store, settings)
+    db = store.engine.url.render_as_string(hide_password=False)
+    core = await build_app(Settings(database_url=db, **settings), clock)
+    [adapter] = configured_adapters(core)
     server = TestServer(make_web_app(core, [adapter], delivery_interval=3600), host="127.0.0.1")
     await server.start_server()
-    async with aiohttp.ClientSession() as http:
-        yield Teams(http, str(server.make_url("")).rstrip("/"), connector, store, clock, [adapter])
-    await server.close()
-    await connector.close()
+    try:
+        async with aiohttp.ClientSession() as http:
+            url = str(server.make_url("")).rstrip("/")
+            yield Teams(http, url, connector, core.store, clock, [adapter])
+    finally:
+        await server.close()
+        await connector.close()
+        await core.close()
+
+
+@pytest.fixture
+async def teams(store: SqlStore, clock: FakeClock) -> AsyncIterator[Teams]:
+    """Teams with authentication off (TEAMS_DEV_NO_AUTH), as for local development."""
+    async with running(store, clock, teams_dev_no_auth=True) as teams:
+        yield teams
 
 
 async def test_a_question_gets_the_clause_quoted_in_a_card_in_the_same_chat(teams: Teams) -> None:
@@ -301,24 +311,12 @@ async def test_malformed_requests_get_a_clear_error(teams: Teams) -> None:
 
 @pytest.fixture
 async def authenticated(store: SqlStore, clock: FakeClock) -> AsyncIterator[Teams]:
-    """The serve application with a real app id and password: Bot Framework JWTs required."""
-    connector = FakeConnector()
-    await connector.start()
-    settings = Settings(
-        microsoft_app_id="0b5a6c2e-8f1d-4e3a-9b7c-2d4e6f8a0c1e",
-        microsoft_app_password="not-a-real-secret",
-    )
-    bot = make_bot(store)
-    core = App(
-        settings, demo_directory(), answerer(), store, SqlRegister(store.engine, clock), bot, clock
-    )
-    adapter = TeamsAdapter(bot, core.directory, store, settings)
-    server = TestServer(make_web_app(core, [adapter], delivery_interval=3600), host="127.0.0.1")
-    await server.start_server()
-    async with aiohttp.ClientSession() as http:
-        yield Teams(http, str(server.make_url("")).rstrip("/"), connector, store, clock, [adapter])
-    await server.close()
-    await connector.close()
+    """Teams with a real app id and password: every request needs a Bot Framework JWT."""
+    app_id, password = "0b5a6c2e-8f1d-4e3a-9b7c-2d4e6f8a0c1e", "not-a-real-secret"
+    async with running(
+        store, clock, microsoft_app_id=app_id, microsoft_app_password=password
+    ) as teams:
+        yield teams
 
 
 async def test_with_authentication_on_a_request_without_a_valid_token_gets_401(
