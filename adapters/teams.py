@@ -94,9 +94,15 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
         """Handle the activity; on an unexpected failure, tell the person instead of going quiet."""
         try:
             await super().on_turn(turn_context)
-        except Exception:
-            # The traceback names code, not message text; the text is never logged.
-            log.exception("teams %s activity failed", turn_context.activity.type)
+        except Exception as exc:
+            # Only the exception's type: its message may quote what the person wrote (e.g. SQL
+            # parameters); the traceback is there when debugging.
+            log.error(
+                "teams %s activity failed: %s",
+                turn_context.activity.type,
+                type(exc).__name__,
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
             if turn_context.activity.type == ActivityTypes.message:
                 await send_replies(turn_context, [Reply(SORRY)], self.store)
 
@@ -212,11 +218,12 @@ def _bot_framework_config(settings: Settings) -> SimpleNamespace:
 
 
 def _connector_error(exc: Exception) -> str:
-    """A short reason for the outbox row: the Bot Connector's status and message, no content."""
-    response = getattr(exc, "response", None)
-    status = getattr(response, "status_code", None)
-    text = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-    return f"Teams refused the message (HTTP {status}): {text}" if status else f"Teams: {text}"
+    """A short reason for the outbox row: the Bot Connector's status and error, no content."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    # msrest's HttpOperationError carries "(code) message" from the connector's error body.
+    detail = str(getattr(exc, "message", "") or exc) or type(exc).__name__
+    detail = detail.splitlines()[0][:200]
+    return f"Teams refused the message (HTTP {status}): {detail}" if status else f"Teams: {detail}"
 
 
 class TeamsAdapter:
@@ -255,8 +262,10 @@ class TeamsAdapter:
             body = json.loads(await request.read())
         except (UnicodeDecodeError, json.JSONDecodeError):
             return _problem(400, "the body is not valid JSON")
-        if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-            return _problem(400, "expected a Bot Framework activity: a JSON object with a type")
+        if not _is_activity(body):
+            return _problem(
+                400, "expected a Bot Framework activity: type, serviceUrl and conversation.id"
+            )
         activity = Activity().deserialize(body)
         try:
             auth = await self.cloud.bot_framework_authentication.authenticate_request(
@@ -322,6 +331,19 @@ class TeamsAdapter:
         await self.cloud.create_conversation(
             self.app_id, remember_then_post, parameters, known.channel_id, known.service_url
         )
+
+
+def _is_activity(body: Any) -> bool:
+    """The fields every turn relies on are there (the rest is optional in the schema)."""
+    if not isinstance(body, dict):
+        return False
+    conversation = body.get("conversation")
+    return (
+        isinstance(body.get("type"), str)
+        and isinstance(body.get("serviceUrl"), str)
+        and isinstance(conversation, dict)
+        and isinstance(conversation.get("id"), str)
+    )
 
 
 def _problem(status: int, detail: str) -> web.Response:

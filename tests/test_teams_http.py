@@ -293,7 +293,9 @@ async def test_teams_refusing_to_open_a_chat_is_kept_as_the_reason(teams: Teams)
     await teams.deliver()
     [row] = await teams.store.outbox_items()
     assert row.status == "pending"
-    assert row.last_error and "HTTP 403" in row.last_error
+    assert row.last_error == (
+        "Teams refused the message (HTTP 403): (Forbidden) The bot is not installed for the user"
+    )
 
 
 async def test_malformed_requests_get_a_clear_error(teams: Teams) -> None:
@@ -306,6 +308,10 @@ async def test_malformed_requests_get_a_clear_error(teams: Teams) -> None:
         assert r.status == 415
     async with teams.http.post(url, json=["a", "list"]) as r:
         assert r.status == 400
+    clara = User(teams, CLARA, "Clara Testwell")
+    async with teams.http.post(url, json={**clara.activity(text="hi"), "conversation": None}) as r:
+        assert r.status == 400
+        assert "conversation.id" in (await r.json())["error"]
     assert teams.connector.sent == []
 
 
