@@ -117,7 +117,8 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
         tenant = _tenant_of(activity)
         reference.conversation.tenant_id = tenant or None  # Teams sends it in channelData
         data = reference.serialize()
-        if tenant and (not self.tenant_id or tenant == self.tenant_id):
+        # Only staff in the directory vouch for the tenant new chats are opened in.
+        if person and tenant and (not self.tenant_id or tenant == self.tenant_id):
             await self.store.save_reference(SERVICE_KEY, PLATFORM, data)
         # A channel reference would post reminders and approvals where the team can read them.
         if person and activity.conversation.conversation_type == "personal":
@@ -167,7 +168,10 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
             type=ActivityTypes.message,
             attachments=[_attachment(reply_card(card, picked=f"{person.name} chose: {label}"))],
         )
-        await turn_context.update_activity(closed)
+        try:
+            await turn_context.update_activity(closed)
+        except Exception as exc:  # the choice is made and kept; a stale card only looks open
+            log.warning("teams card not closed: %s", type(exc).__name__)
         return replies
 
     def _not_in_directory(self) -> Reply:

@@ -71,6 +71,8 @@ class FakeConnector:
     sent: list[Posted] = field(default_factory=list)
     updated: list[Posted] = field(default_factory=list)
     created: list[dict[str, Any]] = field(default_factory=list)
+    refuse_updates: bool = False
+    """Answer card updates with 404, as Teams does for a message that is gone."""
     server: TestServer | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -110,6 +112,10 @@ class FakeConnector:
         return web.json_response({"id": posted.id})
 
     async def _update(self, request: web.Request) -> web.Response:
+        if self.refuse_updates:
+            return web.json_response(
+                {"error": {"code": "NotFound", "message": "Activity not found"}}, status=404
+            )
         posted = Posted(
             conversation=request.match_info["conversation"],
             id=request.match_info["id"],

@@ -164,6 +164,15 @@ async def test_helpful_is_recorded_once_and_the_card_is_closed(teams: Teams) -> 
     assert [tuple(v) for v in votes] == [("clara-testwell", True)]
 
 
+async def test_a_card_teams_cannot_update_does_not_lose_the_choice(teams: Teams) -> None:
+    clara = User(teams, CLARA, "Clara Testwell")
+    [answer] = await clara.says("can I accept a friend request from a parent?")
+    teams.connector.refuse_updates = True
+    [thanks] = await clara.clicks("Helpful", answer)
+    assert thanks.text == "Thanks, glad it helped."
+    assert "already been used" in (await clara.clicks("Helpful", answer))[0].text
+
+
 async def test_a_related_clause_button_shows_that_clause(teams: Teams) -> None:
     clara = User(teams, CLARA, "Clara Testwell")
     [answer] = await clara.says("can I accept a friend request from a parent?")
@@ -296,6 +305,16 @@ async def test_teams_refusing_to_open_a_chat_is_kept_as_the_reason(teams: Teams)
     assert row.last_error == (
         "Teams refused the message (HTTP 403): (Forbidden) The bot is not installed for the user"
     )
+
+
+async def test_a_stranger_does_not_decide_where_new_chats_are_opened(teams: Teams) -> None:
+    await User(teams, STRANGER, "Sam Stranger").says("hello")
+    teams.connector.installed_for.add(CLARA)
+    await teams.store.enqueue("k1", "clara-testwell", Reply("Please complete your training."))
+    await teams.deliver()
+    assert teams.connector.created == []
+    [row] = await teams.store.outbox_items()
+    assert row.last_error and row.last_error.startswith("no Teams chat with clara-testwell yet")
 
 
 async def test_malformed_requests_get_a_clear_error(teams: Teams) -> None:
