@@ -13,8 +13,8 @@ from bot.ports import Outbox
 QUIT = {"quit", "exit", "bye", ":q"}
 
 
-def render(reply: Reply) -> str:
-    """A reply as plain text: the text, the clause as a quote, choices numbered."""
+def render(reply: Reply, first: int = 1) -> str:
+    """A reply as plain text: the text, the clause as a quote, choices numbered from `first`."""
     lines = [reply.text]
     if reply.quote:
         q = reply.quote
@@ -26,7 +26,7 @@ def render(reply: Reply) -> str:
         ]
     if reply.choices:
         lines.append("")
-        lines += [f"  [{n}] {c.label}" for n, c in enumerate(reply.choices, 1)]
+        lines += [f"  [{n}] {c.label}" for n, c in enumerate(reply.choices, first)]
         lines.append("  (type a number to pick)")
     return "\n".join(lines)
 
@@ -64,23 +64,34 @@ class Console:
         self.stdout.write(text + "\n")
         self.stdout.flush()
 
-    async def deliver_waiting(self) -> int:
-        """Print the messages the outbox holds for this person and mark them sent."""
+    def _show(self, replies: list[Reply], first: int = 1, prefix: str = "bot> ") -> None:
+        """Print replies with their choices numbered on across them, as the bot maps numbers."""
+        for reply in replies:
+            self._say(prefix + render(reply, first).replace("\n", "\n" + " " * len(prefix)))
+            first += len(reply.choices)
+
+    async def deliver_waiting(self) -> list[Reply]:
+        """Print the messages the outbox holds for this person, mark them sent, return them."""
         waiting = await self.outbox.pending_for(self.person_id)
+        first = 1
         for item in waiting:
             self._say(f"--- waiting for you (sent {item.created_at:%d %b %H:%M} UTC) ---")
-            self._say(render(item.reply))
+            self._say(render(item.reply, first))
+            first += len(item.reply.choices)
             await self.outbox.mark_sent(item.id)
         if waiting:
             self._say("--- end of waiting messages ---")
-        return len(waiting)
+        return [item.reply for item in waiting]
 
     async def run(self, banner: str) -> None:
         """Converse until end of input or 'quit'."""
         self._say(banner)
-        await self.deliver_waiting()
-        for reply in await self.bot.resume(self.person_id):
-            self._say("bot> " + render(reply).replace("\n", "\n     "))
+        waiting = await self.deliver_waiting()
+        resumed = await self.bot.resume(self.person_id)
+        self._show(resumed, first=1 + sum(len(r.choices) for r in waiting))
+        if waiting or resumed:
+            # Numbers typed next pick from what was just shown, waiting messages first.
+            await self.bot.offer(self.person_id, [*waiting, *resumed])
         interactive = self.stdin.isatty()
         while True:
             if interactive:
@@ -94,6 +105,5 @@ class Console:
                 break
             if not text:
                 continue
-            for reply in await self.bot.handle(Message(self.person_id, text)):
-                self._say("bot> " + render(reply).replace("\n", "\n     "))
+            self._show(await self.bot.handle(Message(self.person_id, text)))
         self._say("Bye.")

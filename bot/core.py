@@ -104,10 +104,18 @@ class Bot:
         """What to say when a person comes back (e.g. a new console session): an open form."""
         state = await self.store.load_state(sender)
         replies = await self._first(f.on_choice(sender, "resume", state) for f in self.features)
-        if replies:
-            state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
-            await self.store.save_state(sender, state)
+        await self.store.save_state(sender, state)
         return replies or []
+
+    async def offer(self, sender: str, replies: list[Reply]) -> None:
+        """Make these replies' choices the ones a typed number or label picks next.
+
+        For replies shown without `handle`, like waiting outbox messages; choices are numbered
+        on across the replies, in order.
+        """
+        state = await self.store.load_state(sender)
+        state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
+        await self.store.save_state(sender, state)
 
     @staticmethod
     async def _first(

@@ -215,8 +215,9 @@ class HandoverFeature:
             return [refusal]
         subject = f"account:{account.id}"
         n = len(await self.store.history(subject))
-        remaining = tuple(r for r in account.runners if r != runner.id)
-        await self.register.set_runners(account.id, remaining)
+        remaining = await self.register.change_runners(
+            account.id, lambda runners: tuple(r for r in runners if r != runner.id)
+        )
         await self.store.record(
             subject, actor.id, "handover", {"runner": runner.id, "runners": list(remaining)}
         )
@@ -337,8 +338,9 @@ class HandoverFeature:
             return [Reply(f"{person.name} already runs {account.handle}.")]
         subject = f"account:{account.id}"
         n = len(await self.store.history(subject))
-        runners = (*account.runners, person.id)
-        await self.register.set_runners(account.id, runners)
+        runners = await self.register.change_runners(
+            account.id, lambda now: now if person.id in now else (*now, person.id)
+        )
         await self.store.record(subject, actor.id, "runner added", {"runner": person.id})
         log.info("runner added account=%s runner=%s actor=%s", account.id, person.id, actor.id)
         await self.store.enqueue(

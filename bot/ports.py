@@ -178,8 +178,10 @@ class AccountRegister(Protocol):
         """Active accounts, of one academy or all, by id."""
         ...
 
-    async def set_runners(self, account_id: str, runners: tuple[str, ...]) -> None:
-        """Replace the account's runners."""
+    async def change_runners(
+        self, account_id: str, change: Callable[[tuple[str, ...]], tuple[str, ...]]
+    ) -> tuple[str, ...]:
+        """Apply `change` to the current runners atomically and return the new runners."""
         ...
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, select, update
@@ -68,17 +69,28 @@ class SqlRegister:
         async with self._engine.connect() as connection:
             return [_account(row) for row in await connection.execute(statement)]
 
-    async def set_runners(self, account_id: str, runners: tuple[str, ...]) -> None:
-        """Replace the account's runners."""
-        statement = (
-            update(account)
-            .where(account.c.id == account_id)
-            .values(runners=list(runners), updated_at=self._clock())
-            .returning(account.c.id)
-        )
+    async def change_runners(
+        self, account_id: str, change: Callable[[tuple[str, ...]], tuple[str, ...]]
+    ) -> tuple[str, ...]:
+        """Apply `change` to the current runners atomically and return the new runners.
+
+        Touching the row first takes the write lock (SQLite) or the row lock (PostgreSQL), so
+        a handover and an addition at the same moment both land instead of one being lost.
+        """
+        where = account.c.id == account_id
         async with self._engine.begin() as connection:
-            if await connection.scalar(statement) is None:
+            touched = await connection.scalar(
+                update(account)
+                .where(where)
+                .values(updated_at=self._clock())
+                .returning(account.c.id)
+            )
+            if touched is None:
                 raise LookupError(f"no account {account_id}")
+            runners = tuple(await connection.scalar(select(account.c.runners).where(where)) or ())
+            new = change(runners)
+            await connection.execute(update(account).where(where).values(runners=list(new)))
+        return new
 
 
 def _values(a: Account) -> dict[str, Any]:

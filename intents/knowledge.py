@@ -71,6 +71,7 @@ class LexiconFile(_Strict):
     synonyms: dict[str, list[str]]
     safeguarding: dict[str, list[str]]
     smalltalk: dict[str, list[str]]
+    topic: list[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,10 @@ class Lexicon:
     synonyms: dict[str, tuple[str, ...]]
     safeguarding: dict[str, tuple[str, ...]]
     smalltalk: dict[str, tuple[str, ...]]
+    topic: tuple[str, ...] = ()
+    """Words that put a question on the policy's subject: being online, or the policy itself."""
+    english: frozenset[str] = frozenset()
+    """Common English words, never taken for typos of the policy's words."""
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
@@ -146,6 +151,17 @@ def _validate(model: type[_M], data: Any, source: str) -> _M:
         where = ".".join(str(p) for p in err["loc"]) or "(top level)"
         more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
         raise KnowledgeError(f"{source}: {where}: {err['msg']}{more}") from exc
+
+
+def _word_list(path: Path) -> frozenset[str]:
+    """One word a line; lines starting with # are comments; a missing file is an empty list."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return frozenset()
+    except OSError as exc:
+        raise KnowledgeError(f"{path}: cannot read: {exc.strerror}") from exc
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
 def normalise_space(text: str) -> str:
@@ -189,6 +205,8 @@ class KnowledgeBase:
             {k: tuple(v) for k, v in lx.synonyms.items()},
             {k: tuple(v) for k, v in lx.safeguarding.items()},
             {k: tuple(v) for k, v in lx.smalltalk.items()},
+            tuple(lx.topic),
+            _word_list(folder / "english_words.txt"),
         )
         text = (folder / cf.policy.text_file).read_text(encoding="utf-8")
         policy = Policy(cf.policy.title, cf.policy.version, cf.policy.date)

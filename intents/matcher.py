@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
+from operator import add
 
 from intents.knowledge import Intent, KnowledgeBase
 from intents.text import Normaliser
@@ -56,10 +58,15 @@ class Thresholds:
     """Similarity at or above which the best clause is quoted."""
     ask: float = 0.15
     """Similarity below which the bot declines; between the two it asks "did you mean"."""
-    out_of_scope_margin: float = 0.15
-    """Decline when an out-of-scope intent ranks within this of the best in-scope one."""
+    out_of_scope_margin: float = 0.4
+    """Decline when an out-of-scope intent ranks within this share of the best in-scope one's
+    rank (a share, not a difference: long scenarios rank everything lower)."""
     close: float = 0.03
     """A runner-up ranked within this of the best is offered as "did you mean"."""
+    off_topic: float = 0.75
+    """Similarity needed to answer a question with no word about being online or the policy:
+    "is there a staff flu jab clinic this year" shares "staff" and "year" with the intents but
+    is not what the policy is about."""
 
 
 class Matcher:
@@ -75,6 +82,7 @@ class Matcher:
     NB_WEIGHT = 0.3
     NB_SMOOTHING = 0.1
     UNKNOWN_WEIGHT = 2.0
+    SHORTLIST = 25
 
     def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
         self.kb = kb
@@ -83,6 +91,7 @@ class Matcher:
         vocabulary += [c.text for c in kb.clauses.values()]
         self.normaliser = Normaliser(kb.lexicon, vocabulary)
         self.intents = kb.intents
+        self._topic = {t for w in kb.lexicon.topic for t in self.normaliser.terms(w)}
         df: Counter[str] = Counter()
         bags: list[set[str]] = []
         for intent in self.intents:
@@ -93,38 +102,36 @@ class Matcher:
             df.update(bag)
         n = len(self.intents)
         self.idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
-        self._postings: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
-        self._example_norm: list[list[float]] = []
-        self._pool_norm: list[float] = []
-        self._pool: list[dict[str, float]] = []
-        self._counts: list[Counter[str]] = []
-        self._totals: list[int] = []
+        # Postings hold each term's share of a cosine already divided by the other side's norm,
+        # so ranking a question is only sums over the question's terms.
+        self._example_postings: dict[str, dict[int, list[float]]] = defaultdict(dict)
+        self._pool_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        counts: list[Counter[str]] = []
         for i, intent in enumerate(self.intents):
-            norms: list[float] = []
             pool: Counter[str] = Counter()
             examples = intent.examples + intent.keywords
             for j, example in enumerate(examples):
                 terms = set(self.normaliser.terms(example))
                 pool.update(terms)
+                norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
                 for t in terms:
-                    self._postings[t].append((i, j, self.idf[t]))
-                norms.append(math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0)
-            self._example_norm.append(norms)
-            self._counts.append(pool)
-            self._totals.append(sum(pool.values()))
+                    shares = self._example_postings[t].setdefault(i, [0.0] * len(examples))
+                    shares[j] = self.idf[t] ** 2 / norm
+            counts.append(pool)
             weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}
-            self._pool.append(weights)
-            self._pool_norm.append(math.sqrt(sum(w * w for w in weights.values())) or 1.0)
+            pool_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for t, w in weights.items():
+                self._pool_postings[t].append((i, self.idf[t] * w / pool_norm))
         # Naive Bayes tables: log P(term | intent) = unseen + lift, lift only where seen.
         a, v = self.NB_SMOOTHING, len(self.idf)
-        self._log_unseen = [math.log(a / (total + a * v)) for total in self._totals]
+        self._log_unseen = [math.log(a / (sum(c.values()) + a * v)) for c in counts]
         self._log_lift: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, counts in enumerate(self._counts):
-            for t, c in counts.items():
+        for i, pool in enumerate(counts):
+            for t, c in pool.items():
                 self._log_lift[t].append((i, math.log((c + a) / a)))
 
     def rank(self, question: str) -> list[Match]:
-        """Every intent that shares a term with the question, best first."""
+        """The intents that fit the question best, best first (a shortlist, not all of them)."""
         terms = set(self.normaliser.terms(question))
         known = [t for t in terms if t in self.idf]
         if not known:
@@ -133,25 +140,26 @@ class Matcher:
         # about something else ("flu jab clinic for staff") should not score high on "staff".
         unknown = len(terms) - len(known)
         q_norm = math.sqrt(sum(self.idf[t] ** 2 for t in known) + unknown * self.UNKNOWN_WEIGHT**2)
-        dots: dict[tuple[int, int], float] = defaultdict(float)
+        pooled: dict[int, float] = defaultdict(float)
         for t in known:
-            w = self.idf[t]
-            for i, j, ew in self._postings[t]:
-                dots[(i, j)] += w * ew
-        best: dict[int, float] = defaultdict(float)
-        for (i, j), dot in dots.items():
-            cos = dot / (q_norm * self._example_norm[i][j])
-            if cos > best[i]:
-                best[i] = cos
+            for i, share in self._pool_postings[t]:
+                pooled[i] += share
         posterior = self._posterior(known)
         w = self.NB_WEIGHT
+        # Comparing with every example is the costly part, so only the intents that the pooled
+        # view and naive Bayes already rank near the top get it.
+        shortlist = heapq.nlargest(
+            self.SHORTLIST, pooled, key=lambda i: w * posterior[i] + (1 - w) * pooled[i] / q_norm
+        )
         scored = []
-        for i, example_cos in best.items():
-            pool = self._pool[i]
-            pool_cos = sum(self.idf[t] * pool.get(t, 0.0) for t in known) / (
-                q_norm * self._pool_norm[i]
-            )
-            nearest = 0.7 * example_cos + 0.3 * pool_cos
+        for i in shortlist:
+            dots: list[float] | None = None
+            for t in known:
+                shares = self._example_postings[t].get(i)
+                if shares is not None:
+                    dots = list(shares) if dots is None else list(map(add, dots, shares))
+            example_dot = max(dots) if dots else 0.0
+            nearest = (0.7 * example_dot + 0.3 * pooled[i]) / q_norm
             rank = w * posterior[i] + (1 - w) * nearest
             scored.append(Match(self.intents[i], nearest, rank))
         scored.sort(key=lambda m: m.rank, reverse=True)
@@ -185,8 +193,10 @@ class Matcher:
         confidence = max((m.score for m in in_scope[:3]), default=0.0)
         if top is None or confidence < t.ask:
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), None)
-        if oos is not None and oos.rank >= top.rank - t.out_of_scope_margin:
+        if oos is not None and oos.rank >= top.rank * (1 - t.out_of_scope_margin):
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), oos)
+        if confidence < t.off_topic and self._topic.isdisjoint(self.normaliser.terms(question)):
+            return Decision(Verdict.DECLINE, tuple(in_scope[:5]), None)
         if confidence < t.answer:
             return Decision(Verdict.AMBIGUOUS, tuple(in_scope[:5]), None)
         runner_up = in_scope[1] if len(in_scope) > 1 else None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 import Stemmer
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 from intents.knowledge import Lexicon
 
@@ -44,15 +45,24 @@ class Normaliser:
                 toks = tuple(words(variant))
                 if len(toks) == 1:
                     self._single[toks[0]] = concept
-                    self._single.setdefault(self._stem(toks[0]), concept)
+                    stem = self._stem(toks[0])
+                    # "followers" stems to "follow", a word of its own that must not join in.
+                    if stem == toks[0] or stem not in lexicon.english:
+                        self._single.setdefault(stem, concept)
                 elif toks:
                     self._phrases[toks] = concept
         self._longest = max((len(p) for p in self._phrases), default=1)
-        known = {w for text in vocabulary for w in words(text)}
+        used = Counter(w for text in vocabulary for w in words(text))
+        known = set(used)
         known |= set(self._single) | {w for p in self._phrases for w in p} | self._stop
         self._known = known
+        self._english = lexicon.english
         self._known_stems = {self._stem(w) for w in known}
-        self._spellable = sorted(w for w in known if len(w) >= 4 and not w.isdigit())
+        self._used = used
+        self._spellable: dict[int, list[str]] = defaultdict(list)
+        for w in sorted(known):
+            if len(w) >= 4 and not w.isdigit():
+                self._spellable[len(w)].append(w)
         self._fixes: dict[str, str] = {}
         self._cache: dict[str, list[str]] = {}
 
@@ -63,16 +73,38 @@ class Normaliser:
         """The known word this one is a likely typo of, or the word itself."""
         if word in self._known or _max_edits(word) == 0 or word.isdigit():
             return word
+        if word in self._english:  # a real word the policy doesn't use is not a typo
+            return word
         if self._stem(word) in self._known_stems:  # another form of a known word, not a typo
             return word
         fixed = self._fixes.get(word)
         if fixed is None:
-            best = process.extractOne(
-                word, self._spellable, scorer=Levenshtein.distance, score_cutoff=_max_edits(word)
-            )
-            fixed = best[0] if best else word
+            fixed = self._nearest(word)
             self._fixes[word] = fixed
         return fixed
+
+    def _nearest(self, word: str) -> str:
+        """The closest known word; ties go to fewer swaps, the same first letter, the commonest."""
+        edits = _max_edits(word)
+        candidates = [
+            w for n in range(len(word) - edits, len(word) + edits + 1) for w in self._spellable[n]
+        ]
+        found = process.extract(
+            word, candidates, scorer=Levenshtein.distance, score_cutoff=edits, limit=None
+        )
+        if not found:
+            return word
+        # A dropped or doubled letter ("realy", "doin") is likelier than a swapped one.
+        best = min(
+            found,
+            key=lambda f: (
+                f[1],
+                Indel.distance(word, f[0]),
+                f[0][0] != word[0],
+                -self._used[f[0]],
+            ),
+        )
+        return best[0]
 
     def terms(self, text: str) -> list[str]:
         """Canonical terms of the text, in order, stop words removed."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 
 from adapters.console import Console
 from bot.messages import Choice, Reply
 from bot.store import SqlStore
+from tests.conftest import FakeClock
 from tests.helpers import make_bot
+from tests.test_business_case import ANSWERS_AFTER_STEP_4, ANSWERS_TO_STEP_4, bot_on
 
 
 async def run_console(store: SqlStore, lines: str, person: str = "demo-teacher") -> str:
@@ -48,3 +51,30 @@ async def test_waiting_messages_are_shown_once_at_start(store: SqlStore) -> None
     assert "Case HC-1" not in second
     other = await run_console(store, "", person="demo-teacher")
     assert "waiting for you" not in other
+
+
+async def test_a_business_case_across_three_console_sessions(store: SqlStore) -> None:
+    bot = bot_on(store, FakeClock(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)))
+
+    async def session(person: str, lines: list[str]) -> str:
+        out = io.StringIO()
+        await Console(bot, store, person, io.StringIO("".join(f"{x}\n" for x in lines)), out).run(
+            ""
+        )
+        return out.getvalue()
+
+    first = await session("demo-teacher", ANSWERS_TO_STEP_4)
+    assert "Step 5 of 10" in first
+    # Dana comes back later: the form carries on where it was.
+    second = await session("demo-teacher", [*ANSWERS_AFTER_STEP_4, "submit", "1"])
+    assert "Welcome back: your business case SMA-0001" in second
+    assert "Submitted SMA-0001" in second and "recorded that you have read" in second
+    jack = await session("jack-sampleton", ["1"])
+    assert "waiting for you" in jack and "[1] I have read and understood the policy" in jack
+    assert "recorded that you have read" in jack
+    frances = await session("frances-dummy", ["4"])
+    # Two waiting messages: the request (choices 1-3) and "every runner has confirmed" (4-6).
+    assert "[4] Approve" in frances
+    assert "Recorded: SMA-0001 approved" in frances
+    dana = await session("demo-teacher", [])
+    assert "SMA-0001 (X/Twitter @HolyCrossHistory) was approved by Frances Dummy" in dana

@@ -67,7 +67,9 @@ async def texts(store: SqlStore, person_id: str) -> list[str]:
 async def test_a_runner_hands_over_and_the_head_and_it_get_the_checklist(
     store: SqlStore, register: SqlRegister, clock: FakeClock
 ) -> None:
-    await register.set_runners(HISTORY.id, ("demo-teacher", "jack-sampleton", "kate-mockett"))
+    await register.change_runners(
+        HISTORY.id, lambda _: ("demo-teacher", "jack-sampleton", "kate-mockett")
+    )
     dana = Person(bot(store, register), "demo-teacher")
     said = await dana.says("I'm leaving, hand over the history twitter")
     assert "Hand over @HolyCrossHistory (X/Twitter)? You will be removed from its runners" in said

@@ -38,9 +38,24 @@ async def test_an_account_is_registered_once_and_found_by_handle(
     assert await register.find(HISTORY.id) == HISTORY
     assert await register.find("@SomethingElse") is None
     assert await register.all("st-marys") == []
-    await register.set_runners(HISTORY.id, ("kate-mockett",))
+    removed = await register.change_runners(HISTORY.id, lambda rs: rs[1:])
+    assert removed == ("kate-mockett",)
     restarted = SqlRegister(create_engine(db_url), clock)
     assert (await restarted.all())[0].runners == ("kate-mockett",)
+
+
+async def test_runner_changes_at_the_same_moment_are_all_kept(
+    store: SqlStore, clock: FakeClock
+) -> None:
+    register = SqlRegister(store.engine, clock)
+    await register.add(HISTORY)
+    await asyncio.gather(
+        register.change_runners(HISTORY.id, lambda rs: (*rs, "demo-teacher")),
+        register.change_runners(HISTORY.id, lambda rs: tuple(r for r in rs if r != "kate-mockett")),
+        register.change_runners(HISTORY.id, lambda rs: (*rs, "helen-proxy")),
+    )
+    account = await register.get(HISTORY.id)
+    assert account and sorted(account.runners) == ["demo-teacher", "helen-proxy", "jack-sampleton"]
 
 
 async def test_a_redelivered_event_is_seen_as_a_duplicate(store: SqlStore) -> None:

@@ -1,0 +1,65 @@
+"""The matcher as staff meet it: typos, worried scenarios, questions the policy does not cover."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import answerer
+
+
+def terms(text: str) -> list[str]:
+    return answerer().matcher.normaliser.terms(text)
+
+
+def test_real_english_words_are_not_taken_for_typos_of_policy_words() -> None:
+    assert terms("cancer village danger") == ["cancer", "villag", "danger"]
+
+
+def test_a_typo_goes_to_the_likeliest_word() -> None:
+    assert terms("socail") == terms("social")
+    assert terms("doin") == terms("doing")
+
+
+def test_a_synonym_stem_that_is_a_word_of_its_own_does_not_join_the_concept() -> None:
+    assert "audience" not in terms("do supply staff have to follow this")
+    assert "audience" in terms("the page has lots of followers")
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        ("cn i giv my mobil numbr to a yr 10 kid", "children.do-not-give"),
+        (
+            "wot if a parnt sends me a frend reqest on fb",
+            "good-practice.consider-carefully-whether",
+        ),
+        (
+            "My tutee's mum has sent me a friend request on Facebook. I get on well with her but "
+            "I'm not sure it's a good idea. What should I do?",
+            "good-practice.consider-carefully-whether",
+        ),
+        (
+            "is it alright to look at instagram on my phone in the staff room at lunch",
+            "equipment.we-authorise-occasional",
+        ),
+        ("does the policy aim to keep pupils safe", "aims.safeguarding-children-young"),
+    ],
+)
+def test_typos_and_scenarios_are_answered_with_the_right_clause(question: str, clause: str) -> None:
+    answer = answerer().answer(question)
+    assert answer.answered
+    assert answer.clause is not None and answer.clause.id == clause
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is the canteen doing jacket potatoes tomorrow",
+        "who runs the after school chess club this term",
+        "where do I park on the training day",
+        "how do students report bullying by classmates on tiktok",
+        "what font does the trust use on its letterheads",
+    ],
+)
+def test_questions_the_policy_does_not_cover_are_declined(question: str) -> None:
+    assert not answerer().answer(question).answered
