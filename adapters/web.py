@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -59,9 +60,21 @@ class NoPlatformConfigured(UserError):
 
 def configured_adapters(core: App) -> list[WebAdapter]:
     """The adapters whose credentials are in the settings."""
+    settings = core.settings
     adapters: list[WebAdapter] = []
-    if core.settings.slack_bot_token:
+    if settings.slack_bot_token:
         adapters.append(SlackAdapter.from_settings(core))
+    if settings.teams_enabled:
+        from adapters.teams import TeamsAdapter
+
+        if settings.teams_dev_no_auth:
+            warning = (
+                "TEAMS_DEV_NO_AUTH=1: Teams requests are NOT authenticated; anyone who can reach "
+                "/api/messages can act as any staff member. Serving on 127.0.0.1 only."
+            )
+            log.warning(warning)
+            print(f"policybot: WARNING: {warning}", file=sys.stderr, flush=True)
+        adapters.append(TeamsAdapter(core.bot, core.directory, core.store, settings))
     if not adapters:
         raise NoPlatformConfigured(
             "no chat platform is configured. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
@@ -69,8 +82,8 @@ def configured_adapters(core: App) -> list[WebAdapter]:
             "'Connecting Slack' and 'Connecting Teams'. To try the bot without them, run "
             "`policybot chat`."
         )
-    if core.settings.comments_api_token:
-        adapters.append(CommentsApi(core.comments, core.settings.comments_api_token))
+    if settings.comments_api_token:
+        adapters.append(CommentsApi(core.comments, settings.comments_api_token))
     return adapters
 
 
@@ -124,6 +137,8 @@ def make_web_app(
 async def serve(core: App, host: str, port: int) -> None:
     """Run the web application until cancelled (Ctrl-C or SIGTERM)."""
     adapters = configured_adapters(core)
+    if core.settings.teams_dev_no_auth:
+        host = "127.0.0.1"  # unauthenticated requests must not come from the network
     runner = web.AppRunner(make_web_app(core, adapters))
     await runner.setup()
     try:

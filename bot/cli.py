@@ -506,6 +506,15 @@ def _add_scheduler_commands(sub: Any) -> None:
     status.set_defaults(run=lambda a: asyncio.run(_reminders_status(a)))
 
 
+def cmd_teams_package(args: argparse.Namespace) -> None:
+    """Build the Teams app zip to upload, with the bot's app id in its manifest."""
+    from adapters.teams_package import build_package
+
+    app_id = args.app_id or os.environ.get("MICROSOFT_APP_ID", "")
+    out = build_package(app_id, Path(args.out))
+    print(f"wrote {out}: upload it in Teams (Apps > Manage your apps > Upload an app)")
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line."""
     p = argparse.ArgumentParser(
@@ -555,6 +564,10 @@ def parser() -> argparse.ArgumentParser:
     srv.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
     srv.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     srv.set_defaults(run=lambda a: asyncio.run(_serve(a)))
+    pkg = sub.add_parser("teams-package", help="build the Teams app package (zip) to upload")
+    pkg.add_argument("--app-id", help="the bot's Microsoft App ID (default: MICROSOFT_APP_ID)")
+    pkg.add_argument("--out", default="policybot-teams.zip", help="zip file to write")
+    pkg.set_defaults(run=cmd_teams_package)
     db = sub.add_parser("db", help="database tools")
     dsub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     dsub.add_parser("upgrade", help="create or migrate the schema").set_defaults(
