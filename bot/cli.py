@@ -584,6 +584,9 @@ def main(argv: list[str] | None = None) -> int:
         level=os.environ.get("LOG_LEVEL", "WARNING").upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Database drivers log query parameters (message text, names) at DEBUG: never show them.
+    for driver in ("aiosqlite", "asyncpg", "psycopg"):
+        logging.getLogger(driver).setLevel(max(logging.INFO, logging.getLogger().level))
     try:
         args.run(args)
     except UserError as exc:
