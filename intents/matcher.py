@@ -104,7 +104,12 @@ class Matcher:
         vocabulary += [c.text for c in kb.clauses.values()]
         self.normaliser = Normaliser(kb.lexicon, vocabulary)
         self.intents = kb.intents
-        self._group = [i.clauses[0] if i.clauses else i.id for i in self.intents]
+        groups: dict[str, int] = {}
+        self._group = [
+            groups.setdefault(i.clauses[0] if i.clauses else i.id, len(groups))
+            for i in self.intents
+        ]
+        self._groups = len(groups)
         self._topic = {t for w in kb.lexicon.topic for t in self.normaliser.terms(w)}
         df: Counter[str] = Counter()
         bags: list[set[str]] = []
@@ -175,9 +180,9 @@ class Matcher:
         posterior = self._posterior(known)
         # Intents answered by the same clause share their belief: several intents phrasing one
         # situation differently should not split the vote against a single rival.
-        grouped: dict[str, float] = defaultdict(float)
-        for i, p in enumerate(posterior):
-            grouped[self._group[i]] += p
+        grouped = [0.0] * self._groups
+        for g, p in zip(self._group, posterior, strict=True):
+            grouped[g] += p
         posterior = [grouped[g] for g in self._group]
         w = self.NB_WEIGHT
         # Comparing with every example is the costly part, so only the intents that the pooled
