@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
@@ -11,6 +12,13 @@ from operator import add
 
 from intents.knowledge import Intent, KnowledgeBase
 from intents.text import Normaliser
+
+# "As a TA, ...", "I'm a governor and ...", "Head of dept here - ...": who is asking, not what.
+_ROLE = re.compile(
+    r"^(?:(?:as an?|as the|i'?m an?|i am an?|i'?m the|i am the)\s+[^,.;:!?]{2,40}?"
+    r"(?:\s+and\b|[,.;:!?]|\s+-+\s)|[^,.;:!?]{2,40}?\s+here\s*(?:[,.;:!?]|-+))",
+    re.I,
+)
 
 
 class Verdict(Enum):
@@ -83,6 +91,11 @@ class Matcher:
     NB_SMOOTHING = 0.1
     UNKNOWN_WEIGHT = 2.0
     SHORTLIST = 25
+    IDF_POWER = 0.75
+    """Rarity counts for less than plain inverse document frequency: a word that only one
+    phrasing happens to use ("genuinely") should not outweigh the words the question is about."""
+    ROLE_WEIGHT = 0.45
+    """How much an opening that names the asker's job ("As a TA, ...", "Governor here:") counts."""
 
     def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
         self.kb = kb
@@ -91,6 +104,12 @@ class Matcher:
         vocabulary += [c.text for c in kb.clauses.values()]
         self.normaliser = Normaliser(kb.lexicon, vocabulary)
         self.intents = kb.intents
+        groups: dict[str, int] = {}
+        self._group = [
+            groups.setdefault(i.clauses[0] if i.clauses else i.id, len(groups))
+            for i in self.intents
+        ]
+        self._groups = len(groups)
         self._topic = {t for w in kb.lexicon.topic for t in self.normaliser.terms(w)}
         df: Counter[str] = Counter()
         bags: list[set[str]] = []
@@ -101,7 +120,7 @@ class Matcher:
             bags.append(bag)
             df.update(bag)
         n = len(self.intents)
-        self.idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
+        self.idf = {t: math.log((n + 1) / (d + 0.5)) ** self.IDF_POWER for t, d in df.items()}
         # Postings hold each term's share of a cosine already divided by the other side's norm,
         # so ranking a question is only sums over the question's terms.
         self._example_postings: dict[str, dict[int, list[float]]] = defaultdict(dict)
@@ -130,21 +149,41 @@ class Matcher:
             for t, c in pool.items():
                 self._log_lift[t].append((i, math.log((c + a) / a)))
 
+    def weights(self, question: str) -> dict[str, float]:
+        """The question's terms, each with how much it counts: an opening naming the asker's job
+        counts less, so "TA here, a parent messaged me" is about the parent, not about TAs."""
+        text = question.strip()
+        out: dict[str, float] = {}
+        role = _ROLE.match(text)
+        if role:
+            out = dict.fromkeys(self.normaliser.terms(role.group(0)), self.ROLE_WEIGHT)
+            text = text[role.end() :]
+        out.update(dict.fromkeys(self.normaliser.terms(text), 1.0))
+        return out
+
     def rank(self, question: str) -> list[Match]:
         """The intents that fit the question best, best first (a shortlist, not all of them)."""
-        terms = set(self.normaliser.terms(question))
-        known = [t for t in terms if t in self.idf]
+        weights = self.weights(question)
+        known = {t: x for t, x in weights.items() if t in self.idf}
         if not known:
             return []
         # Words the intents never use still count against the fit: a question that is mostly
         # about something else ("flu jab clinic for staff") should not score high on "staff".
-        unknown = len(terms) - len(known)
-        q_norm = math.sqrt(sum(self.idf[t] ** 2 for t in known) + unknown * self.UNKNOWN_WEIGHT**2)
+        unknown = sum(x * x for t, x in weights.items() if t not in self.idf)
+        q_norm = math.sqrt(
+            sum((x * self.idf[t]) ** 2 for t, x in known.items()) + unknown * self.UNKNOWN_WEIGHT**2
+        )
         pooled: dict[int, float] = defaultdict(float)
-        for t in known:
+        for t, x in known.items():
             for i, share in self._pool_postings[t]:
-                pooled[i] += share
+                pooled[i] += x * share
         posterior = self._posterior(known)
+        # Intents answered by the same clause share their belief: several intents phrasing one
+        # situation differently should not split the vote against a single rival.
+        grouped = [0.0] * self._groups
+        for g, p in zip(self._group, posterior, strict=True):
+            grouped[g] += p
+        posterior = [grouped[g] for g in self._group]
         w = self.NB_WEIGHT
         # Comparing with every example is the costly part, so only the intents that the pooled
         # view and naive Bayes already rank near the top get it.
@@ -154,9 +193,11 @@ class Matcher:
         scored = []
         for i in shortlist:
             dots: list[float] | None = None
-            for t in known:
+            for t, x in known.items():
                 shares = self._example_postings[t].get(i)
                 if shares is not None:
+                    if x != 1.0:
+                        shares = [x * s for s in shares]
                     dots = list(shares) if dots is None else list(map(add, dots, shares))
             example_dot = max(dots) if dots else 0.0
             nearest = (0.7 * example_dot + 0.3 * pooled[i]) / q_norm
@@ -165,12 +206,13 @@ class Matcher:
         scored.sort(key=lambda m: m.rank, reverse=True)
         return scored
 
-    def _posterior(self, terms: list[str]) -> list[float]:
+    def _posterior(self, terms: dict[str, float]) -> list[float]:
         """P(intent | terms) under naive Bayes with a uniform prior."""
-        logs = [len(terms) * unseen for unseen in self._log_unseen]
-        for t in terms:
+        total = sum(terms.values())
+        logs = [total * unseen for unseen in self._log_unseen]
+        for t, x in terms.items():
             for i, lift in self._log_lift[t]:
-                logs[i] += lift
+                logs[i] += x * lift
         top = max(logs)
         exps = [math.exp(x - top) for x in logs]
         z = sum(exps)

@@ -63,3 +63,37 @@ def test_typos_and_scenarios_are_answered_with_the_right_clause(question: str, c
 )
 def test_questions_the_policy_does_not_cover_are_declined(question: str) -> None:
     assert not answerer().answer(question).answered
+
+
+def test_idioms_are_not_read_as_policy_words() -> None:
+    assert "headteacher" not in terms("do teachers need to get their heads round snapchat")
+    assert "post" not in terms("does the policy stick up for staff")
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        (
+            "I'm a governor and I want to complain about the head on Facebook. Is that allowed?",
+            "do-not.post-derogatory-defamatory",
+        ),
+        (
+            "Office manager here: a mum keeps sending me friend requests, should I accept?",
+            "good-practice.consider-carefully-whether",
+        ),
+        (
+            "is this policy there to stick up for staff or just to ban things",
+            "breach.policy-not-intended",
+        ),
+    ],
+)
+def test_the_askers_job_does_not_outweigh_what_they_ask(question: str, clause: str) -> None:
+    answer = answerer().answer(question)
+    assert answer.answered
+    assert answer.clause is not None and answer.clause.id == clause
+
+
+def test_an_opening_naming_the_askers_job_counts_less_than_the_question() -> None:
+    weights = answerer().matcher.weights("As a governor, can I post photos of pupils?")
+    assert weights["governor"] < weights["photo"] == 1.0
+    assert answerer().matcher.weights("can governors post photos?")["governor"] == 1.0
