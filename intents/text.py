@@ -71,6 +71,12 @@ class Normaliser:
 
     def correct(self, word: str) -> str:
         """The known word this one is a likely typo of, or the word itself."""
+        if (  # chat's dropped g: "doin", "postin", "goin"
+            word.endswith("in")
+            and word not in self._english
+            and ((full := word + "g") in self._english or full in self._known)
+        ):
+            return full
         if word in self._known or _max_edits(word) == 0 or word.isdigit():
             return word
         if word in self._english:  # a real word the policy doesn't use is not a typo

@@ -11,21 +11,10 @@ from bot.handover import HandoverFeature
 from bot.ports import Account
 from bot.register import SqlRegister, account_id
 from bot.store import SqlStore
+from tests.apps import HISTORY
 from tests.conftest import FakeClock
 from tests.helpers import Person, demo_directory, make_bot
 
-HISTORY = Account(
-    id=account_id("holy-cross", "X/Twitter", "@HolyCrossHistory"),
-    academy="holy-cross",
-    platform="X/Twitter",
-    handle="@HolyCrossHistory",
-    runners=("jack-sampleton", "kate-mockett"),
-    visibility="open",
-    emails=("history@holycross.example.org",),
-    comments_restricted=True,
-    case_number=1,
-    active=True,
-)
 PE = replace(
     HISTORY,
     id=account_id("holy-cross", "Instagram", "@HolyCrossPE"),

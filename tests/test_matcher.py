@@ -18,6 +18,7 @@ def test_real_english_words_are_not_taken_for_typos_of_policy_words() -> None:
 def test_a_typo_goes_to_the_likeliest_word() -> None:
     assert terms("socail") == terms("social")
     assert terms("doin") == terms("doing")
+    assert terms("postin pics") == terms("posting pics")
 
 
 def test_a_synonym_stem_that_is_a_word_of_its_own_does_not_join_the_concept() -> None:

@@ -7,23 +7,10 @@ from dataclasses import replace
 from datetime import timedelta
 
 from bot.database import create_engine
-from bot.ports import Account
-from bot.register import SqlRegister, account_id
+from bot.register import SqlRegister
 from bot.store import SqlStore
+from tests.apps import HISTORY
 from tests.conftest import FakeClock
-
-HISTORY = Account(
-    id=account_id("holy-cross", "X/Twitter", "@HolyCrossHistory"),
-    academy="holy-cross",
-    platform="X/Twitter",
-    handle="@HolyCrossHistory",
-    runners=("jack-sampleton", "kate-mockett"),
-    visibility="open",
-    emails=("history@holycross.example.org",),
-    comments_restricted=True,
-    case_number=1,
-    active=True,
-)
 
 
 async def test_an_account_is_registered_once_and_found_by_handle(
