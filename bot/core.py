@@ -24,6 +24,8 @@ HELP = (
     "• someone left a nasty comment on our PE twitter, what now?\n"
     "• can I post photos from sports day on my own Instagram?\n"
     "To propose a new official academy account, say 'new account'; 'my cases' shows yours.\n"
+    "Running an academy account? 'log a comment on @handle: …' starts the reply clock, and "
+    "'handover' hands it over when you leave.\n"
     "If something suggests a child may be at risk, I will point you to your Designated "
     "Safeguarding Officer first."
 )
