@@ -30,7 +30,11 @@ def test_typos_are_read_as_the_nearest_known_word() -> None:
     [
         ("a year 8 girl told me someone is sending her nudes", True),
         ("my colleague is messaging a pupil on snapchat late at night, I'm worried", True),
+        ("a year 8 girl told me her stepdad hits her and she posted about it on tiktok", True),
+        ("one of my boys said he's scared to go home, he messaged me on insta", True),
+        ("a pupil's story shows her cutting herself", True),
         ("can I message my tutees on teams about homework", False),
+        ("can I post the year 6 leavers' photos on the school facebook", False),
         ("what counts as a safeguarding concern about staff social media", False),
     ],
 )
