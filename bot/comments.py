@@ -13,16 +13,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, bindparam, select, update
+from sqlalchemy import Integer, Row, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.bulk import json_rows
 from bot.calendar import Calendars, WorkingCalendar, when
 from bot.directory import Directory, Person
 from bot.due import BulkOutbox, Planned, goes_now, waiting_since
 from bot.errors import UserError
 from bot.messages import Choice, Reply
 from bot.ports import Account, AccountRegister, AuditTrail, Clock
-from bot.tables import comment
+from bot.tables import UTCDateTime, comment
 
 log = logging.getLogger(__name__)
 
@@ -240,8 +241,11 @@ class Comments:
 
     async def queue_due(self, now: datetime, outbox: BulkOutbox) -> int:
         """Queue every alert due at `now` that was not queued before; returns how many."""
-        statement = select(comment).where(
-            comment.c.status == "open", comment.c.next_alert_at <= now
+        # In id order, so racing workers queue keys in the same order and never deadlock.
+        statement = (
+            select(comment)
+            .where(comment.c.status == "open", comment.c.next_alert_at <= now)
+            .order_by(comment.c.id)
         )
         async with self._engine.connect() as connection:
             rows = (await connection.execute(statement)).all()
@@ -263,14 +267,14 @@ class Comments:
         return queued
 
     async def _set_next_checks(self, checks: dict[int, datetime | None]) -> None:
-        statement = (
-            update(comment)
-            .where(comment.c.id == bindparam("comment_id"))
-            .values(next_alert_at=bindparam("next_check"))
+        rows = json_rows(
+            self._engine.dialect,
+            [{"id": i, "at": at} for i, at in checks.items()],
+            {"id": Integer(), "at": UTCDateTime()},
         )
-        rows = [{"comment_id": i, "next_check": at} for i, at in checks.items()]
+        statement = update(comment).where(comment.c.id == rows.c.id).values(next_alert_at=rows.c.at)
         async with self._engine.begin() as connection:
-            await connection.execute(statement, rows)
+            await connection.execute(statement)
 
     async def upcoming(self, now: datetime, until: datetime) -> list[Planned]:
         """Alerts of open comments planned after `now` up to `until`, in time order."""
