@@ -7,7 +7,7 @@ handling in Python: json_each on SQLite, jsonb_to_recordset on PostgreSQL.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -19,13 +19,16 @@ from bot.tables import UTCDateTime
 
 
 def json_rows(
-    dialect: Dialect, rows: Sequence[Mapping[str, Any]], columns: Mapping[str, TypeEngine[Any]]
+    dialect: Dialect, rows: Iterable[Mapping[str, Any]], columns: Mapping[str, TypeEngine[Any]]
 ) -> FromClause:
     """The rows as a table with these columns (name: type), to select, insert or update from.
 
     Values are str, int, None, datetimes and JSON-ready dicts (for JSON columns).
     """
-    document = json.dumps(rows, default=_datetime_encoder(dialect), separators=(",", ":"))
+    # Row by row, so thousands of dicts are not all alive at once for the garbage collector
+    # to walk: a generator of rows costs one short-lived dict at a time.
+    encode = json.JSONEncoder(default=_datetime_encoder(dialect), separators=(",", ":")).encode
+    document = f"[{','.join(map(encode, rows))}]"
     if dialect.name == "postgresql":
         recordset = func.jsonb_to_recordset(cast(bindparam(None, document, Text), JSONB))
         return recordset.table_valued(

@@ -210,10 +210,10 @@ class SqlStore:
         now = self._clock()
         rows = json_rows(
             self._engine.dialect,
-            [
+            (
                 {"key": key, "recipient": recipient, "payload": reply_to_json(reply)}
                 for key, recipient, reply in messages
-            ],
+            ),
             {"key": Text(), "recipient": Text(), "payload": JSONDocument},
         )
         new = select(
