@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -80,6 +81,7 @@ class Worker:
         """Catch up at once, then tick on the schedule until `stop` is set."""
         token = _running.set(self)
         scheduler = self.scheduler()
+        settle_startup_objects()
         try:
             await _tick_safely(self)
             scheduler.start()
@@ -89,6 +91,7 @@ class Worker:
             if scheduler.running:
                 scheduler.shutdown(wait=False)
             _running.reset(token)
+            gc.unfreeze()
 
     def _ensure_tick_job(self, scheduler: AsyncIOScheduler) -> None:
         """Add the tick job only when the store lacks it: replacing it would lose its state."""
@@ -99,6 +102,17 @@ class Worker:
                 scheduler.add_job(tick, IntervalTrigger(seconds=seconds), id=TICK_JOB)
         elif job.trigger.interval.total_seconds() != seconds:
             scheduler.reschedule_job(TICK_JOB, trigger=IntervalTrigger(seconds=seconds))
+
+
+def settle_startup_objects() -> None:
+    """Leave everything built so far out of garbage collection, until gc.unfreeze().
+
+    The app (directory, intents, engines) lives as long as the worker, yet every full
+    collection walks all of it; a pass queueing thousands of alerts triggers one, which
+    then costs about 0.1 s on its own.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 async def tick() -> None:

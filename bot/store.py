@@ -7,13 +7,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Select, Table, func, select, update
+from sqlalchemy import Row, Select, Table, Text, func, literal, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.bulk import json_rows
 from bot.messages import Choice, Quote, Reply
 from bot.ports import AuditEvent, Clock, DeclinedQuestion, OutboxItem, Store
 from bot.tables import (
+    JSONDocument,
+    UTCDateTime,
     audit_event,
     conversation_reference,
     conversation_state,
@@ -205,25 +208,32 @@ class SqlStore:
         if not messages:
             return 0
         now = self._clock()
-        rows = [
-            {
-                "key": key,
-                "recipient": recipient,
-                "payload": reply_to_json(reply),
-                "status": "pending",
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for key, recipient, reply in messages
-        ]
+        rows = json_rows(
+            self._engine.dialect,
+            (
+                {"key": key, "recipient": recipient, "payload": reply_to_json(reply)}
+                for key, recipient, reply in messages
+            ),
+            {"key": Text(), "recipient": Text(), "payload": JSONDocument},
+        )
+        new = select(
+            rows.c.key,
+            rows.c.recipient,
+            rows.c.payload,
+            literal("pending"),
+            literal(0),
+            literal(now, UTCDateTime()),
+            literal(now, UTCDateTime()),
+        ).where(true())  # SQLite reads "ON CONFLICT" after a bare FROM as a join: see its docs
+        columns = ["key", "recipient", "payload", "status", "attempts"]
         statement = (
             self._insert(outbox)
+            .from_select([*columns, "next_attempt_at", "created_at"], new)
             .on_conflict_do_nothing(index_elements=[outbox.c.key])
             .returning(outbox.c.id)
         )
         async with self._engine.begin() as connection:
-            return len((await connection.execute(statement, rows)).all())
+            return len((await connection.execute(statement)).all())
 
     async def pending_for(self, recipient: str) -> list[OutboxItem]:
         """Messages still waiting for this person, oldest first."""

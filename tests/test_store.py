@@ -255,6 +255,38 @@ async def test_concurrent_enqueues_of_one_key_queue_once(
     assert len(await store.outbox_items()) == 1
 
 
+async def test_enqueue_many_queues_each_new_key_once(store: SqlStore, clock: FakeClock) -> None:
+    tricky = Reply('Overdue: "Year 7" café trip\n\\ back', choices=(Choice("Responded", "r:7"),))
+    batch = [("a", "alice", tricky), ("b", "bob", QUOTED), ("a", "alice", Reply("repeated"))]
+    assert await store.enqueue_many(batch) == 2
+    assert await store.enqueue_many([("b", "bob", Reply("again")), ("c", "carol", Reply("3"))]) == 1
+
+    due = await store.due(clock())
+    assert [(i.key, i.recipient, i.reply) for i in due] == [
+        ("a", "alice", tricky),
+        ("b", "bob", QUOTED),
+        ("c", "carol", Reply("3")),
+    ]
+    assert await store.due(clock() - timedelta(seconds=1)) == []
+
+
+async def test_racing_bulk_enqueues_queue_each_key_once(
+    store: SqlStore, db_url: str, clock: FakeClock
+) -> None:
+    other = SqlStore(create_engine(db_url), clock)
+    batches = [
+        [(f"key-{k}", "head", Reply(f"{k} from {i}")) for k in range(i, 300)] for i in range(6)
+    ]
+    try:
+        new = await asyncio.gather(
+            *((store if i % 2 else other).enqueue_many(b) for i, b in enumerate(batches))
+        )
+    finally:
+        await other.close()
+    assert sum(new) == 300
+    assert len(await store.outbox_items(limit=1000)) == 300
+
+
 async def test_pending_for_is_that_persons_messages_oldest_first(
     store: SqlStore, clock: FakeClock
 ) -> None:
