@@ -8,7 +8,6 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
-from operator import add
 
 from intents.knowledge import Intent, KnowledgeBase
 from intents.text import Normaliser
@@ -123,9 +122,10 @@ class Matcher:
         self.idf = {t: math.log((n + 1) / (d + 0.5)) ** self.IDF_POWER for t, d in df.items()}
         # Postings hold each term's share of a cosine already divided by the other side's norm,
         # so ranking a question is only sums over the question's terms.
-        self._example_postings: dict[str, dict[int, list[float]]] = defaultdict(dict)
+        self._example_postings: dict[str, dict[int, list[tuple[int, float]]]] = defaultdict(dict)
         pool_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         counts: list[Counter[str]] = []
+        self._sizes = [len(i.examples) + len(i.keywords) for i in self.intents]
         for i, intent in enumerate(self.intents):
             pool: Counter[str] = Counter()
             examples = intent.examples + intent.keywords
@@ -134,8 +134,8 @@ class Matcher:
                 pool.update(terms)
                 norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
                 for t in terms:
-                    shares = self._example_postings[t].setdefault(i, [0.0] * len(examples))
-                    shares[j] = self.idf[t] ** 2 / norm
+                    shares = self._example_postings[t].setdefault(i, [])
+                    shares.append((j, self.idf[t] ** 2 / norm))
             counts.append(pool)
             weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}
             pool_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
@@ -203,14 +203,11 @@ class Matcher:
         examples = [(x, self._example_postings[t]) for t, x in known.items()]
         scored = []
         for i in shortlist:
-            dots: list[float] | None = None
+            dots = [0.0] * self._sizes[i]
             for x, by_intent in examples:
-                shares = by_intent.get(i)
-                if shares is not None:
-                    if x != 1.0:
-                        shares = [x * s for s in shares]
-                    dots = shares if dots is None else list(map(add, dots, shares))
-            example_dot = max(dots) if dots else 0.0
+                for j, share in by_intent.get(i, ()):
+                    dots[j] += x * share
+            example_dot = max(dots)
             nearest = (0.7 * example_dot + 0.3 * pooled[i]) / q_norm
             rank = w * posterior[i] + (1 - w) * nearest
             scored.append(Match(self.intents[i], nearest, rank))
