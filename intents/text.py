@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import Stemmer
 from rapidfuzz import process
@@ -79,6 +79,17 @@ class Normaliser:
         self._fixes: dict[str, str] = {}
         self._word_terms: dict[str, tuple[str, ...]] = {}
         self._cache: dict[str, list[str]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a pickle keeps: not the stemmer (a C object) nor the texts already seen."""
+        state = dict(vars(self))
+        del state["_stemmer"]
+        state["_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self._stemmer = Stemmer.Stemmer("english")
 
     def _stem(self, word: str) -> str:
         return str(self._stemmer.stemWord(word))
