@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -197,9 +196,8 @@ class Matcher:
         w = self.NB_WEIGHT
         # Comparing with every example is the costly part, so only the intents that the pooled
         # view and naive Bayes already rank near the top get it.
-        shortlist = heapq.nlargest(
-            self.SHORTLIST, pooled, key=lambda i: w * posterior[i] + (1 - w) * pooled[i] / q_norm
-        )
+        keys = {i: w * posterior[i] + (1 - w) * p / q_norm for i, p in pooled.items()}
+        shortlist = sorted(keys, key=keys.__getitem__, reverse=True)[: self.SHORTLIST]
         examples = [(x, self._example_postings[t]) for t, x in known.items()]
         scored = []
         for i in shortlist:
