@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from intents.cache import load_matcher
 from intents.knowledge import Clause, Intent, KnowledgeBase
 from intents.matcher import Matcher, Verdict
 from intents.safeguarding import SafeguardingCues
@@ -105,6 +106,7 @@ class Answerer:
 
 
 def build_answerer() -> Answerer:
-    """The knowledge base, validated, and the matcher over it (no database needed)."""
-    kb = KnowledgeBase.load()
-    return Answerer(kb, Matcher(kb))
+    """The knowledge base, validated, and the matcher over it (no database needed); built once
+    per change to the data or code and then loaded from the user's cache directory."""
+    matcher = load_matcher()
+    return Answerer(matcher.kb, matcher)

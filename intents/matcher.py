@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
-from operator import add
 
 from intents.knowledge import Intent, KnowledgeBase
 from intents.text import Normaliser
@@ -123,9 +121,10 @@ class Matcher:
         self.idf = {t: math.log((n + 1) / (d + 0.5)) ** self.IDF_POWER for t, d in df.items()}
         # Postings hold each term's share of a cosine already divided by the other side's norm,
         # so ranking a question is only sums over the question's terms.
-        self._example_postings: dict[str, dict[int, list[float]]] = defaultdict(dict)
-        self._pool_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        self._example_postings: dict[str, dict[int, list[tuple[int, float]]]] = defaultdict(dict)
+        pool_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         counts: list[Counter[str]] = []
+        self._sizes = [len(i.examples) + len(i.keywords) for i in self.intents]
         for i, intent in enumerate(self.intents):
             pool: Counter[str] = Counter()
             examples = intent.examples + intent.keywords
@@ -134,20 +133,22 @@ class Matcher:
                 pool.update(terms)
                 norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
                 for t in terms:
-                    shares = self._example_postings[t].setdefault(i, [0.0] * len(examples))
-                    shares[j] = self.idf[t] ** 2 / norm
+                    shares = self._example_postings[t].setdefault(i, [])
+                    shares.append((j, self.idf[t] ** 2 / norm))
             counts.append(pool)
             weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}
             pool_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for t, w in weights.items():
-                self._pool_postings[t].append((i, self.idf[t] * w / pool_norm))
+                pool_postings[t].append((i, self.idf[t] * w / pool_norm))
         # Naive Bayes tables: log P(term | intent) = unseen + lift, lift only where seen.
         a, v = self.NB_SMOOTHING, len(self.idf)
         self._log_unseen = [math.log(a / (sum(c.values()) + a * v)) for c in counts]
-        self._log_lift: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for i, pool in enumerate(counts):
-            for t, c in pool.items():
-                self._log_lift[t].append((i, math.log((c + a) / a)))
+        # One posting per (term, intent): the term's pooled cosine share and its naive Bayes lift,
+        # so a question's terms are walked once for both views.
+        self._postings: dict[str, list[tuple[int, float, float]]] = {
+            t: [(i, share, math.log((counts[i][t] + a) / a)) for i, share in pool_postings[t]]
+            for t in self.idf
+        }
 
     def weights(self, question: str) -> dict[str, float]:
         """The question's terms, each with how much it counts: an opening naming the asker's job
@@ -173,50 +174,43 @@ class Matcher:
         q_norm = math.sqrt(
             sum((x * self.idf[t]) ** 2 for t, x in known.items()) + unknown * self.UNKNOWN_WEIGHT**2
         )
+        # Both views in one walk over the question's postings: the pooled cosine and the naive
+        # Bayes log likelihood (log P(term | intent) = unseen + lift, lift only where seen).
         pooled: dict[int, float] = defaultdict(float)
+        total = sum(known.values())
+        logs = [total * unseen for unseen in self._log_unseen]
         for t, x in known.items():
-            for i, share in self._pool_postings[t]:
+            for i, share, lift in self._postings[t]:
                 pooled[i] += x * share
-        posterior = self._posterior(known)
-        # Intents answered by the same clause share their belief: several intents phrasing one
-        # situation differently should not split the vote against a single rival.
+                logs[i] += x * lift
+        # P(intent | terms) with a uniform prior; intents answered by the same clause share their
+        # belief: several intents phrasing one situation differently should not split the vote
+        # against a single rival.
+        top = max(logs)
+        exps = [math.exp(x - top) for x in logs]
+        z = sum(exps)
         grouped = [0.0] * self._groups
-        for g, p in zip(self._group, posterior, strict=True):
-            grouped[g] += p
+        for g, e in zip(self._group, exps, strict=True):
+            grouped[g] += e / z
         posterior = [grouped[g] for g in self._group]
         w = self.NB_WEIGHT
         # Comparing with every example is the costly part, so only the intents that the pooled
         # view and naive Bayes already rank near the top get it.
-        shortlist = heapq.nlargest(
-            self.SHORTLIST, pooled, key=lambda i: w * posterior[i] + (1 - w) * pooled[i] / q_norm
-        )
+        keys = {i: w * posterior[i] + (1 - w) * p / q_norm for i, p in pooled.items()}
+        shortlist = sorted(keys, key=keys.__getitem__, reverse=True)[: self.SHORTLIST]
+        examples = [(x, self._example_postings[t]) for t, x in known.items()]
         scored = []
         for i in shortlist:
-            dots: list[float] | None = None
-            for t, x in known.items():
-                shares = self._example_postings[t].get(i)
-                if shares is not None:
-                    if x != 1.0:
-                        shares = [x * s for s in shares]
-                    dots = list(shares) if dots is None else list(map(add, dots, shares))
-            example_dot = max(dots) if dots else 0.0
+            dots = [0.0] * self._sizes[i]
+            for x, by_intent in examples:
+                for j, share in by_intent.get(i, ()):
+                    dots[j] += x * share
+            example_dot = max(dots)
             nearest = (0.7 * example_dot + 0.3 * pooled[i]) / q_norm
             rank = w * posterior[i] + (1 - w) * nearest
             scored.append(Match(self.intents[i], nearest, rank))
         scored.sort(key=lambda m: m.rank, reverse=True)
         return scored
-
-    def _posterior(self, terms: dict[str, float]) -> list[float]:
-        """P(intent | terms) under naive Bayes with a uniform prior."""
-        total = sum(terms.values())
-        logs = [total * unseen for unseen in self._log_unseen]
-        for t, x in terms.items():
-            for i, lift in self._log_lift[t]:
-                logs[i] += x * lift
-        top = max(logs)
-        exps = [math.exp(x - top) for x in logs]
-        z = sum(exps)
-        return [e / z for e in exps]
 
     def decide(self, question: str) -> Decision:
         """Rank, then answer, offer a choice between close matches, or decline."""

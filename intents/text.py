@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 import Stemmer
 from rapidfuzz import process
@@ -12,6 +13,8 @@ from rapidfuzz.distance import Indel, Levenshtein
 
 from intents.knowledge import Lexicon
 
+_T = TypeVar("_T")
+_MEMO_SIZE = 50_000
 _WORD = re.compile(r"[a-z0-9]+")
 _APOSTROPHE = re.compile(r"[’'`]")
 
@@ -19,6 +22,13 @@ _APOSTROPHE = re.compile(r"[’'`]")
 def words(text: str) -> list[str]:
     """Lower-case word tokens, apostrophes dropped ("don't" -> "dont")."""
     return _WORD.findall(_APOSTROPHE.sub("", text.lower()))
+
+
+def _remember(memo: dict[str, _T], key: str, value: _T) -> _T:
+    """Store the value under the key while the memo is small (people can type endless words)."""
+    if len(memo) < _MEMO_SIZE:
+        memo[key] = value
+    return value
 
 
 def _max_edits(word: str) -> int:
@@ -51,7 +61,10 @@ class Normaliser:
                         self._single.setdefault(stem, concept)
                 elif toks:
                     self._phrases[toks] = concept
-        self._longest = max((len(p) for p in self._phrases), default=1)
+        # The longest phrase starting with each word, so most words skip the phrase lookups.
+        self._phrase_len: dict[str, int] = {}
+        for p in self._phrases:
+            self._phrase_len[p[0]] = max(len(p), self._phrase_len.get(p[0], 0))
         used = Counter(w for text in vocabulary for w in words(text))
         known = set(used)
         known |= set(self._single) | {w for p in self._phrases for w in p} | self._stop
@@ -64,7 +77,19 @@ class Normaliser:
             if len(w) >= 4 and not w.isdigit():
                 self._spellable[len(w)].append(w)
         self._fixes: dict[str, str] = {}
+        self._word_terms: dict[str, tuple[str, ...]] = {}
         self._cache: dict[str, list[str]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a pickle keeps: not the stemmer (a C object) nor the texts already seen."""
+        state = dict(vars(self))
+        del state["_stemmer"]
+        state["_cache"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        self._stemmer = Stemmer.Stemmer("english")
 
     def _stem(self, word: str) -> str:
         return str(self._stemmer.stemWord(word))
@@ -83,11 +108,7 @@ class Normaliser:
             return word
         if self._stem(word) in self._known_stems:  # another form of a known word, not a typo
             return word
-        fixed = self._fixes.get(word)
-        if fixed is None:
-            fixed = self._nearest(word)
-            self._fixes[word] = fixed
-        return fixed
+        return self._nearest(word)
 
     def _nearest(self, word: str) -> str:
         """The closest known word; ties go to fewer swaps, the same first letter, the commonest."""
@@ -115,18 +136,15 @@ class Normaliser:
     def terms(self, text: str) -> list[str]:
         """Canonical terms of the text, in order, stop words removed."""
         cached = self._cache.get(text)
-        if cached is None:
-            cached = self._terms(text)
-            if len(self._cache) < 50_000:
-                self._cache[text] = cached
-        return cached
+        return _remember(self._cache, text, self._terms(text)) if cached is None else cached
 
     def _terms(self, text: str) -> list[str]:
-        toks = [self.correct(w) for w in words(text)]
+        fixes = self._fixes
+        toks = [fixes.get(w) or _remember(fixes, w, self.correct(w)) for w in words(text)]
         out: list[str] = []
         i = 0
         while i < len(toks):
-            for n in range(min(self._longest, len(toks) - i), 1, -1):
+            for n in range(min(self._phrase_len.get(toks[i], 1), len(toks) - i), 1, -1):
                 concept = self._phrases.get(tuple(toks[i : i + n]))
                 if concept:
                     out.extend(concept)
@@ -135,9 +153,17 @@ class Normaliser:
             else:
                 w = toks[i]
                 i += 1
-                if w in self._single:
-                    out.extend(self._single[w])
-                elif w not in self._stop:
-                    stem = self._stem(w)
-                    out.extend(self._single.get(stem, (stem,)))
+                found = self._word_terms.get(w)
+                if found is None:
+                    found = _remember(self._word_terms, w, self._word(w))
+                out.extend(found)
         return out
+
+    def _word(self, w: str) -> tuple[str, ...]:
+        """The terms of one corrected word outside any phrase: its concept, its stem or nothing."""
+        if w in self._single:
+            return self._single[w]
+        if w in self._stop:
+            return ()
+        stem = self._stem(w)
+        return self._single.get(stem, (stem,))

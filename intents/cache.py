@@ -1,0 +1,95 @@
+"""The built matcher kept on disk, so a new process skips parsing and indexing the knowledge base.
+
+The file is keyed by a hash of every data file and of the code that builds the matcher, so an edit
+to either is a rebuild, never a stale answer. A cache that cannot be read or written only costs
+the build, which is what every start did without it.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+
+import rapidfuzz
+import Stemmer
+
+from intents.knowledge import DATA, KnowledgeBase
+from intents.matcher import Matcher
+
+_CODE = [Path(__file__).with_name(f"{m}.py") for m in ("cache", "knowledge", "matcher", "text")]
+
+
+def default_cache_dir() -> Path | None:
+    """$XDG_CACHE_HOME/policybot, else ~/.cache/policybot; None when there is no home."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    if base:
+        return Path(base) / "policybot"
+    try:
+        return Path.home() / ".cache" / "policybot"
+    except RuntimeError:
+        return None
+
+
+def fingerprint(folder: Path) -> str:
+    """A hash of the data files, the matcher's code and the libraries that shape its terms."""
+    h = hashlib.sha256(f"{sys.version}|{Stemmer.version()}|{rapidfuzz.__version__}".encode())
+    data = sorted(p for p in folder.rglob("*") if p.is_file())
+    for path in [*data, *_CODE]:
+        h.update(f"\0{path.name}\0{path.stat().st_size}\0".encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def load_matcher(folder: Path = DATA, cache_dir: Path | None = None) -> Matcher:
+    """The matcher over the folder: from the cache when built from the same files, else built
+    (validating the knowledge base) and saved for the next process."""
+    where = cache_dir or default_cache_dir()
+    if where is None:
+        return Matcher(KnowledgeBase.load(folder))
+    key = fingerprint(folder)
+    # One file per data folder: each checkout keeps its own, replaced whenever its files change.
+    slot = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
+    path = where / f"matcher-{slot}.pickle"
+    matcher = _read(path, key)
+    if matcher is None:
+        matcher = Matcher(KnowledgeBase.load(folder))
+        _write(path, key, matcher)
+    return matcher
+
+
+def _read(path: Path, key: str) -> Matcher | None:
+    collecting = gc.isenabled()
+    gc.disable()  # unpickling makes ~100k small objects; collecting meanwhile triples the time
+    try:
+        with path.open("rb") as f:
+            if pickle.load(f) != key:
+                return None
+            matcher = pickle.load(f)
+        return matcher if isinstance(matcher, Matcher) else None
+    except Exception:  # missing, unreadable, truncated or written by other code: rebuild
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write(path: Path, key: str, matcher: Matcher) -> None:
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(key, f)
+            pickle.dump(matcher, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)  # readers see the old file or the new one, never half of one
+        tmp = None
+    except OSError:  # read-only or full: the next start builds again
+        pass
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
