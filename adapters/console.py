@@ -32,15 +32,19 @@ def render(reply: Reply, first: int = 1) -> str:
 
 
 def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` characters; the text's own line breaks (a list's bullets) stay."""
     out: list[str] = []
-    line = ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            if line and len(line) + 1 + len(word) > width:
+                out.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        if line:
             out.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    return [*out, line] if line else out
+    return out
 
 
 class Console:

@@ -36,6 +36,8 @@ class Answer:
     related: tuple[Clause, ...]
     did_you_mean: Intent | None = None
     """A close runner-up intent, offered as a choice beside the answer."""
+    quote: str = ""
+    """The clause verbatim, with its list's bullets when it introduces one or is a short bullet."""
 
     @property
     def answered(self) -> bool:
@@ -44,10 +46,10 @@ class Answer:
 
     @property
     def text(self) -> str:
-        """The section heading and the clause, verbatim, as one line of text."""
+        """The section heading and the clause, verbatim (with its list when it has one)."""
         if self.clause is None:
             return ""
-        return f"{self.clause.heading}: {self.clause.text}"[:MAX_TEXT]
+        return f"{self.clause.heading}: {self.quote or self.clause.text}"[:MAX_TEXT]
 
 
 class Answerer:
@@ -79,6 +81,7 @@ class Answerer:
                 True,
                 alternatives,
                 related,
+                quote=self.kb.quote(SAFEGUARDING_CLAUSE),
             )
         if best is None or decision.verdict is not Verdict.ANSWER:
             return Answer(
@@ -102,6 +105,7 @@ class Answerer:
             alternatives[1:],
             tuple(self.kb.clauses[c] for c in intent.clauses[1:]),
             decision.close.intent if decision.close else None,
+            self.kb.quote(intent.clauses[0]),
         )
 
 

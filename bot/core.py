@@ -200,7 +200,7 @@ class Bot:
 
     def _quote(self, clause: Clause) -> Quote:
         p = self.kb.policy
-        return Quote(clause.id, clause.heading, clause.text, f"{p.version} ({p.date})")
+        return Quote(clause.id, clause.heading, self.kb.quote(clause.id), f"{p.version} ({p.date})")
 
     def _clause_reply(
         self,
@@ -210,7 +210,9 @@ class Bot:
         intent_id: str | None = None,
     ) -> Reply:
         ref = f"{clause.id}:{intent_id or ''}"
-        choices = [Choice(f"Also: {_short(c)}", f"clause:{c.id}") for c in (related or [])[:3]]
+        quoted = {c.id for c in self.kb.passage(clause.id)}
+        related = [c for c in related or [] if c.id not in quoted]
+        choices = [Choice(f"Also: {_short(c)}", f"clause:{c.id}") for c in related[:3]]
         if clause.id.startswith(NEW_ACCOUNT_SECTION):
             choices.insert(0, HELP_CHOICES[0])
         choices += [

@@ -30,6 +30,7 @@ class _Strict(BaseModel):
 class ClauseData(_Strict):
     id: str = Field(pattern=_SLUG)
     text: str = Field(min_length=1)
+    items: list[str] = Field(default_factory=list)
 
 
 class SectionData(_Strict):
@@ -91,6 +92,8 @@ class Clause:
     section: str
     parent: str | None
     text: str
+    items: tuple[str, ...] = ()
+    """For a clause that introduces a list ("... include:"), the ids of the list's bullets."""
 
     @property
     def heading(self) -> str:
@@ -164,6 +167,12 @@ def _word_list(path: Path) -> frozenset[str]:
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
 
 
+MAX_QUOTE = 1400
+"""The longest quote allowed, so an answer with its heading stays within 1,500 characters."""
+SHORT_BULLET = 60
+"""A bullet shorter than this many characters is quoted with the rest of its list."""
+
+
 def normalise_space(text: str) -> str:
     """Collapse runs of whitespace, so line breaks in the policy don't count as differences."""
     return re.sub(r"\s+", " ", text).strip()
@@ -188,7 +197,17 @@ class KnowledgeBase:
             for c in sec.clauses:
                 if c.id in clauses:
                     raise KnowledgeError(f"clauses.yaml: clause id {c.id!r} is used twice")
-                clauses[c.id] = Clause(c.id, sec.title, sec.parent, normalise_space(c.text))
+                clauses[c.id] = Clause(
+                    c.id, sec.title, sec.parent, normalise_space(c.text), tuple(c.items)
+                )
+            ids = [c.id for c in sec.clauses]
+            for c in sec.clauses:
+                after = ids[ids.index(c.id) + 1 :]
+                if c.items and c.items != after[: len(c.items)]:
+                    raise KnowledgeError(
+                        f"clauses.yaml: clause {c.id}: items must name the clauses that follow it "
+                        f"in section {sec.id}, in order: {', '.join(after) or '(none)'}"
+                    )
         intents: list[Intent] = []
         for path in sorted((folder / "intents").glob("*.yaml")):
             raw = _load_yaml(path) or []
@@ -213,6 +232,25 @@ class KnowledgeBase:
         return cls(policy, text, clauses, tuple(intents), lexicon)
 
     @cached_property
+    def _lists(self) -> dict[str, Clause]:
+        """Each bullet's list introduction, by the bullet's id."""
+        return {item: c for c in self.clauses.values() for item in c.items}
+
+    def passage(self, clause_id: str) -> tuple[Clause, ...]:
+        """The clauses to quote for one: a list's introduction brings its bullets, and a bullet
+        too short to stand alone ("Blogs and Vlogs,;") comes with its list; otherwise itself."""
+        clause = self.clauses[clause_id]
+        lead = clause if clause.items else self._lists.get(clause_id)
+        if lead is None or (lead is not clause and len(clause.text) >= SHORT_BULLET):
+            return (clause,)
+        return (lead, *(self.clauses[i] for i in lead.items))
+
+    def quote(self, clause_id: str) -> str:
+        """The verbatim text to quote for a clause, a list's bullets one a line."""
+        first, *bullets = self.passage(clause_id)
+        return "\n".join([first.text, *(f"• {b.text}" for b in bullets)])
+
+    @cached_property
     def intent_by_id(self) -> dict[str, Intent]:
         """Intents by id."""
         return {i.id: i for i in self.intents}
@@ -225,6 +263,12 @@ class KnowledgeBase:
             if c.text not in policy:
                 found.append(
                     f"clause {c.id}: text not found verbatim in the policy: {c.text[:60]!r}"
+                )
+        for c in self.clauses.values():
+            if len(self.quote(c.id)) > MAX_QUOTE:
+                found.append(
+                    f"clause {c.id}: its quote with its list is over {MAX_QUOTE} characters; "
+                    "name fewer items"
                 )
         ids = Counter(i.id for i in self.intents)
         found += [f"intent {i}: id used {n} times" for i, n in ids.items() if n > 1]

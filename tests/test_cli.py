@@ -34,6 +34,18 @@ def test_ask_json_gives_the_clause_and_its_section() -> None:
     assert all(set(a) == {"clause_id", "section", "score"} for a in answer["alternatives"])
 
 
+def test_ask_json_quotes_a_list_with_its_bullets() -> None:
+    answer = json.loads(policybot("ask", "--json", "what are the aims of this policy").stdout)
+    assert answer["answered"] is True
+    lines = answer["text"].split("\n")
+    assert lines[0] == "Aims of the Policy: The purpose of this policy is to ensure that:"
+    assert (
+        "• Safeguarding of children and young people is not threatened by use of social media."
+        in lines
+    )
+    assert len(answer["text"]) <= 1500
+
+
 def test_ask_json_declines_what_the_policy_does_not_cover() -> None:
     answer = json.loads(policybot("ask", "--json", "what's for lunch in the canteen").stdout)
     assert answer["answered"] is False

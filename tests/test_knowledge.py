@@ -79,3 +79,34 @@ def test_a_malformed_intent_is_refused_at_load_with_file_and_field(data: Path) -
     )
     with pytest.raises(KnowledgeError, match=r"intents/zz_test.yaml\[0\]: examples"):
         KnowledgeBase.load(data)
+
+
+def test_a_list_introduction_is_quoted_with_its_bullets_one_a_line() -> None:
+    kb = KnowledgeBase.load()
+    quote = kb.quote("aims.purpose-policy-ensure").split("\n")
+    assert quote[0] == "The purpose of this policy is to ensure that:"
+    assert len(quote) == 5 and all(line.startswith("• ") for line in quote[1:])
+    assert "• The reputation of the Trust and Academies is not adversely affected;" in quote
+
+
+def test_a_bullet_too_short_to_stand_alone_comes_with_its_list() -> None:
+    kb = KnowledgeBase.load()
+    quote = kb.quote("scope.blogs-vlogs")
+    assert quote.startswith("Social media applications include, but are not limited to:")
+    assert "• Blogs and Vlogs,;" in quote and "YouTube" in quote
+    # A bullet that says enough by itself is quoted alone.
+    alone = kb.clauses["children.do-not-request"]
+    assert kb.quote(alone.id) == alone.text
+
+
+def test_list_items_that_are_not_the_clauses_that_follow_are_refused(data: Path) -> None:
+    path = data / "clauses.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "items: [tone.engaging, tone.conversational",
+            "items: [tone.conversational, tone.engaging",
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError, match=r"tone\.tone-content-published: items must name"):
+        KnowledgeBase.load(data)
