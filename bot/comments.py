@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, select, update
+from sqlalchemy import Integer, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bulk import json_rows
@@ -24,13 +24,15 @@ from bot.due import BulkOutbox, Planned, goes_now, waiting_since
 from bot.errors import UserError
 from bot.messages import Choice, Reply
 from bot.ports import Account, AccountRegister, AuditTrail, Clock
-from bot.tables import UTCDateTime, comment
+from bot.tables import UTCDateTime, comment, outbox
 
 log = logging.getLogger(__name__)
 
 DUE_SOON = timedelta(hours=2)
 """Working time before the deadline at which the runners get the "due soon" alert."""
 SOURCES = ("chat", "cli", "api")
+STAGES = ("due-soon", "overdue", "escalation")
+"""A comment's alerts in time order; each is queued as `comment-STAGE:ID:PERSON`."""
 MAX_SUMMARY = 2000
 
 
@@ -191,8 +193,19 @@ class Comments:
             )
             .returning(*_COLUMNS)
         )
+        # Alerts already queued but not yet delivered are no longer true: cancel them with it.
+        unsent = (
+            update(outbox)
+            .where(
+                or_(*(outbox.c.key.like(f"comment-{s}:{comment_id}:%") for s in STAGES)),
+                outbox.c.status == "pending",
+            )
+            .values(status="cancelled", last_error=f"comment #{comment_id} answered first")
+        )
         async with self._engine.begin() as connection:
             row = (await connection.execute(statement)).first()
+            if row is not None:
+                await connection.execute(unsent)
         if row is None:
             existing = await self.get(comment_id)
             if existing is None:
@@ -234,7 +247,7 @@ class Comments:
         runners = [p for p in account.runners if self.directory.person(p)]
         academy = self.directory.academy(c.academy)
         head = [academy.headteacher] if academy else []
-        return [
+        return [  # in the order of STAGES
             ("due-soon", c.due_soon_at, runners),
             ("overdue", c.deadline, runners),
             ("escalation", c.escalate_at, head),

@@ -23,7 +23,7 @@ class OutboxItem:
     recipient: str
     reply: Reply
     status: str
-    """'pending', 'sent' or 'failed'."""
+    """'pending', 'sent', 'failed' or 'cancelled' (no longer worth sending)."""
     attempts: int
     last_error: str | None
     created_at: datetime

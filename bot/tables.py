@@ -105,7 +105,7 @@ outbox = Table(
     Column("next_attempt_at", UTCDateTime(), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime(), nullable=True),
-    CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+    CheckConstraint("status IN ('pending', 'sent', 'failed', 'cancelled')", name="status"),
     CheckConstraint("attempts >= 0", name="attempts"),
     Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
     Index("ix_outbox_recipient_status", "recipient", "status"),

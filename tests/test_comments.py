@@ -72,10 +72,10 @@ async def test_a_comment_logged_in_chat_is_chased_until_someone_responds(
     assert "Runners: Jack Sampleton, Kate Mockett" in escalation
 
     kate.replies = [item.reply for item in await app.store.pending_for("kate-mockett")]
+    jack.replies = [item.reply for item in await app.store.pending_for("jack-sampleton")]
     clock.now = london("2026-03-05 10:20")
     said = await kate.clicks("Responded")
     assert "comment #1 on @HolyCrossHistory is marked responded (Thu 5 Mar 2026 10:20)" in said
-    jack.replies = [item.reply for item in await app.store.pending_for("jack-sampleton")]
     assert "already marked responded by Kate Mockett" in await jack.clicks("Responded")
     [event] = [e for e in await app.store.history("comment:1") if e.action == "responded"]
     assert (event.actor, event.at) == ("kate-mockett", london("2026-03-05 10:20"))
@@ -90,6 +90,22 @@ async def test_responding_before_the_deadline_stops_the_alerts(app: App, clock: 
     assert "marked responded" in await jack.clicks("Responded")
     assert await run_at(app, clock, "2026-03-04 10:00") == 0
     assert await run_at(app, clock, "2026-03-05 10:00") == 0
+
+
+async def test_alerts_queued_but_not_yet_delivered_are_cancelled_by_responded(
+    app: App, clock: FakeClock
+) -> None:
+    jack = Person(app.bot, "jack-sampleton")
+    await jack.says("log a comment on @HolyCrossHistory: parent asking about kit")
+    assert await run_at(app, clock, "2026-03-04 08:00") == 2
+    [delivered] = await app.store.pending_for("jack-sampleton")
+    await app.store.mark_sent(delivered.id)  # Jack's alert went out; Kate's is still queued
+    assert "marked responded" in await jack.clicks("Responded")
+    assert await inbox(app, "kate-mockett") == []
+    rows = {item.recipient: item for item in await app.store.outbox_items()}
+    assert rows["jack-sampleton"].status == "sent"
+    assert rows["kate-mockett"].status == "cancelled"
+    assert rows["kate-mockett"].last_error == "comment #1 answered first"
 
 
 async def test_alerts_missed_while_the_worker_was_down_wait_for_working_hours(

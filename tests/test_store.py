@@ -6,14 +6,17 @@ import asyncio
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect, select
+from sqlalchemy import Connection, inspect, select, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from bot.database import (
     DatabaseNotReady,
+    alembic_config,
     async_url,
     create_engine,
     is_current,
@@ -23,7 +26,7 @@ from bot.database import (
 )
 from bot.messages import Choice, Quote, Reply
 from bot.store import SqlStore, question_key, reply_from_json, reply_to_json
-from bot.tables import feedback, metadata
+from bot.tables import feedback, metadata, outbox
 from tests.conftest import FakeClock
 
 QUOTED = Reply(
@@ -146,6 +149,43 @@ async def test_constraints_have_names_later_migrations_can_use(store: SqlStore) 
             "ck_outbox_attempts",
             "uq_outbox_key",
         }
+
+
+async def test_upgrading_an_older_database_keeps_its_queued_messages(
+    db_url: str, clock: FakeClock
+) -> None:
+    def to_0003_with_a_queued_message() -> None:
+        engine = sqlalchemy.create_engine(sync_url(db_url))
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0003")
+            connection.execute(
+                outbox.insert().values(
+                    key="k1",
+                    recipient="alice",
+                    payload=reply_to_json(QUOTED),
+                    status="pending",
+                    attempts=0,
+                    next_attempt_at=clock.now,
+                    created_at=clock.now,
+                )
+            )
+        engine.dispose()
+
+    await asyncio.to_thread(to_0003_with_a_queued_message)
+    await upgrade(db_url)  # 0004 rebuilds the outbox's status check (a table copy on SQLite)
+    store = SqlStore(create_engine(db_url), clock)
+    try:
+        [item] = await store.pending_for("alice")
+        assert (item.key, item.reply) == ("k1", QUOTED)
+        async with store.engine.begin() as connection:
+            await connection.execute(update(outbox).values(status="cancelled"))
+        with pytest.raises(IntegrityError):
+            async with store.engine.begin() as connection:
+                await connection.execute(update(outbox).values(status="lost"))
+    finally:
+        await store.close()
 
 
 # Conversation state
