@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy
 import rapidfuzz
 import Stemmer
 
@@ -37,7 +38,9 @@ def default_cache_dir() -> Path | None:
 
 def fingerprint(folder: Path) -> str:
     """A hash of the data files, the matcher's code and the libraries that shape its terms."""
-    h = hashlib.sha256(f"{sys.version}|{Stemmer.version()}|{rapidfuzz.__version__}".encode())
+    h = hashlib.sha256(
+        f"{sys.version}|{Stemmer.version()}|{rapidfuzz.__version__}|{numpy.__version__}".encode()
+    )
     data = sorted(p for p in folder.rglob("*") if p.is_file())
     for path in [*data, *_CODE]:
         h.update(f"\0{path.name}\0{path.stat().st_size}\0".encode())

@@ -7,6 +7,10 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from intents.knowledge import Intent, KnowledgeBase
 from intents.text import Normaliser
@@ -89,6 +93,7 @@ class Matcher:
     NB_SMOOTHING = 0.1
     UNKNOWN_WEIGHT = 2.0
     SHORTLIST = 25
+    """How many of the best-ranked intents `rank` returns."""
     IDF_POWER = 0.75
     """Rarity counts for less than plain inverse document frequency: a word that only one
     phrasing happens to use ("genuinely") should not outweigh the words the question is about."""
@@ -103,52 +108,63 @@ class Matcher:
         self.normaliser = Normaliser(kb.lexicon, vocabulary)
         self.intents = kb.intents
         groups: dict[str, int] = {}
-        self._group = [
-            groups.setdefault(i.clauses[0] if i.clauses else i.id, len(groups))
-            for i in self.intents
-        ]
-        self._groups = len(groups)
+        self._group = np.array(
+            [
+                groups.setdefault(i.clauses[0] if i.clauses else i.id, len(groups))
+                for i in kb.intents
+            ],
+            dtype=np.intp,
+        )
         self._topic = {t for w in kb.lexicon.topic for t in self.normaliser.terms(w)}
         df: Counter[str] = Counter()
-        bags: list[set[str]] = []
         for intent in self.intents:
-            bag = {
-                t for e in (*intent.examples, *intent.keywords) for t in self.normaliser.terms(e)
-            }
-            bags.append(bag)
-            df.update(bag)
+            df.update(
+                {t for e in (*intent.examples, *intent.keywords) for t in self.normaliser.terms(e)}
+            )
         n = len(self.intents)
         self.idf = {t: math.log((n + 1) / (d + 0.5)) ** self.IDF_POWER for t, d in df.items()}
         # Postings hold each term's share of a cosine already divided by the other side's norm,
-        # so ranking a question is only sums over the question's terms.
-        self._example_postings: dict[str, dict[int, list[tuple[int, float]]]] = defaultdict(dict)
+        # so ranking a question is only sums over the question's terms. Examples are numbered
+        # intent by intent, so an intent's examples are one slice of the example axis.
+        example_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         pool_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         counts: list[Counter[str]] = []
-        self._sizes = [len(i.examples) + len(i.keywords) for i in self.intents]
+        starts: list[int] = []
+        j = 0
         for i, intent in enumerate(self.intents):
+            starts.append(j)
             pool: Counter[str] = Counter()
             examples = intent.examples + intent.keywords
-            for j, example in enumerate(examples):
+            for example in examples:
                 terms = set(self.normaliser.terms(example))
                 pool.update(terms)
                 norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
                 for t in terms:
-                    shares = self._example_postings[t].setdefault(i, [])
-                    shares.append((j, self.idf[t] ** 2 / norm))
+                    example_postings[t].append((j, self.idf[t] ** 2 / norm))
+                j += 1
             counts.append(pool)
             weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}
             pool_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for t, w in weights.items():
                 pool_postings[t].append((i, self.idf[t] * w / pool_norm))
+        self._starts = np.array(starts, dtype=np.intp)
+        self._examples = j
         # Naive Bayes tables: log P(term | intent) = unseen + lift, lift only where seen.
         a, v = self.NB_SMOOTHING, len(self.idf)
-        self._log_unseen = [math.log(a / (sum(c.values()) + a * v)) for c in counts]
-        # One posting per (term, intent): the term's pooled cosine share and its naive Bayes lift,
-        # so a question's terms are walked once for both views.
-        self._postings: dict[str, list[tuple[int, float, float]]] = {
-            t: [(i, share, math.log((counts[i][t] + a) / a)) for i, share in pool_postings[t]]
-            for t in self.idf
-        }
+        self._log_unseen = np.array([math.log(a / (sum(c.values()) + a * v)) for c in counts])
+        # Per term: the intents using it, with its pooled cosine share and naive Bayes lift; and
+        # the examples using it, with its share of their cosine.
+        self._postings: dict[str, tuple[npt.NDArray[Any], ...]] = {}
+        for t in self.idf:
+            pooled = pool_postings[t]
+            by_example = example_postings[t]
+            self._postings[t] = (
+                np.array([i for i, _ in pooled], dtype=np.intp),
+                np.array([share for _, share in pooled]),
+                np.array([math.log((counts[i][t] + a) / a) for i, _ in pooled]),
+                np.array([e for e, _ in by_example], dtype=np.intp),
+                np.array([share for _, share in by_example]),
+            )
 
     def weights(self, question: str) -> dict[str, float]:
         """The question's terms, each with how much it counts: an opening naming the asker's job
@@ -174,43 +190,32 @@ class Matcher:
         q_norm = math.sqrt(
             sum((x * self.idf[t]) ** 2 for t, x in known.items()) + unknown * self.UNKNOWN_WEIGHT**2
         )
-        # Both views in one walk over the question's postings: the pooled cosine and the naive
-        # Bayes log likelihood (log P(term | intent) = unseen + lift, lift only where seen).
-        pooled: dict[int, float] = defaultdict(float)
-        total = sum(known.values())
-        logs = [total * unseen for unseen in self._log_unseen]
+        # Both intent-level views in one walk over the question's terms: the pooled cosine and the
+        # naive Bayes log likelihood; and every example's cosine, for the nearest example.
+        n = len(self.intents)
+        pooled = np.zeros(n)
+        logs = sum(known.values()) * self._log_unseen
+        dots = np.zeros(self._examples)
         for t, x in known.items():
-            for i, share, lift in self._postings[t]:
-                pooled[i] += x * share
-                logs[i] += x * lift
+            intents, shares, lifts, examples, example_shares = self._postings[t]
+            pooled[intents] += x * shares
+            logs[intents] += x * lifts
+            dots[examples] += x * example_shares
         # P(intent | terms) with a uniform prior; intents answered by the same clause share their
         # belief: several intents phrasing one situation differently should not split the vote
         # against a single rival.
-        top = max(logs)
-        exps = [math.exp(x - top) for x in logs]
-        z = sum(exps)
-        grouped = [0.0] * self._groups
-        for g, e in zip(self._group, exps, strict=True):
-            grouped[g] += e / z
-        posterior = [grouped[g] for g in self._group]
+        exps = np.exp(logs - logs.max())
+        posterior = np.bincount(self._group, weights=exps / exps.sum())[self._group]
+        nearest = (0.7 * np.maximum.reduceat(dots, self._starts) + 0.3 * pooled) / q_norm
         w = self.NB_WEIGHT
-        # Comparing with every example is the costly part, so only the intents that the pooled
-        # view and naive Bayes already rank near the top get it.
-        keys = {i: w * posterior[i] + (1 - w) * p / q_norm for i, p in pooled.items()}
-        shortlist = sorted(keys, key=keys.__getitem__, reverse=True)[: self.SHORTLIST]
-        examples = [(x, self._example_postings[t]) for t, x in known.items()]
-        scored = []
-        for i in shortlist:
-            dots = [0.0] * self._sizes[i]
-            for x, by_intent in examples:
-                for j, share in by_intent.get(i, ()):
-                    dots[j] += x * share
-            example_dot = max(dots)
-            nearest = (0.7 * example_dot + 0.3 * pooled[i]) / q_norm
-            rank = w * posterior[i] + (1 - w) * nearest
-            scored.append(Match(self.intents[i], nearest, rank))
-        scored.sort(key=lambda m: m.rank, reverse=True)
-        return scored
+        ranks = w * posterior + (1 - w) * nearest
+        ranks[pooled == 0] = -math.inf  # an intent sharing no term with the question is no match
+        top = np.argsort(-ranks, kind="stable")[: self.SHORTLIST]
+        return [
+            Match(self.intents[i], float(nearest[i]), float(ranks[i]))
+            for i in top
+            if ranks[i] > -math.inf
+        ]
 
     def decide(self, question: str) -> Decision:
         """Rank, then answer, offer a choice between close matches, or decline."""
