@@ -41,10 +41,13 @@ from bot.business_case import BusinessCaseFeature
 from bot.directory import Directory, Person
 from bot.errors import UserError
 from bot.messages import Message, Reply
-from bot.ports import DeliveryError
+from bot.ports import DeliveryError, ReferenceStore
 from bot.settings import SLACK_API_URL, SettingsError
 
 log = logging.getLogger(__name__)
+
+PLATFORM = "slack"
+"""The platform name learned Slack ids are stored under (see `SlackPeople`)."""
 
 SORRY = (
     "Sorry, something went wrong on my side and I couldn't answer that. "
@@ -71,11 +74,18 @@ def web_client(token: str, api_url: str = SLACK_API_URL) -> AsyncWebClient:
 
 
 class SlackPeople:
-    """Slack users as directory people: by Slack id, else by the email Slack holds (cached)."""
+    """Slack users as directory people: by Slack id, else by the email Slack holds.
 
-    def __init__(self, directory: Directory, client: AsyncWebClient) -> None:
+    A Slack id learned from an email is kept in the database, so every process can message that
+    person, before and after a restart, without asking Slack again.
+    """
+
+    def __init__(
+        self, directory: Directory, client: AsyncWebClient, references: ReferenceStore
+    ) -> None:
         self.directory = directory
         self.client = client
+        self.references = references
         self._by_email: dict[str, Person | None] = {}
         self._learned: dict[str, str] = {}
         """Person id -> Slack user id, for people the directory lists by email only."""
@@ -89,9 +99,14 @@ class SlackPeople:
             self._by_email[user_id] = await self._by_slack_email(user_id)
         return self._by_email[user_id]
 
-    def slack_id(self, person: Person) -> str | None:
+    async def slack_id(self, person: Person) -> str | None:
         """The person's Slack user id, from the directory or learned from their email."""
-        return person.slack_id or self._learned.get(person.id)
+        if person.slack_id or person.id in self._learned:
+            return person.slack_id or self._learned[person.id]
+        stored = await self.references.load_reference(person.id, PLATFORM)
+        if stored is not None:
+            self._learned[person.id] = str(stored["user"])
+        return self._learned.get(person.id)
 
     async def _by_slack_email(self, user_id: str) -> Person | None:
         try:
@@ -110,6 +125,7 @@ class SlackPeople:
             person = None
         if person is not None:
             self._learned[person.id] = user_id
+            await self.references.save_reference(person.id, PLATFORM, {"user": user_id})
         log.info("slack user %s mapped by email to %s", user_id, person.id if person else None)
         return person
 
@@ -123,13 +139,13 @@ class SlackSender:
         self.client = client
         self.people = people
 
-    def reaches(self, person: Person) -> bool:
+    async def reaches(self, person: Person) -> bool:
         """True for people with a Slack id in the directory or one learned from their email."""
-        return self.people.slack_id(person) is not None
+        return await self.people.slack_id(person) is not None
 
     async def send(self, person: Person, reply: Reply) -> None:
         """Deliver the reply as a DM; any Slack failure raises DeliveryError with its reason."""
-        user = self.people.slack_id(person)
+        user = await self.people.slack_id(person)
         if user is None:
             raise DeliveryError(f"{person.id} has no Slack id in the trust directory")
         try:
@@ -162,7 +178,7 @@ class SlackAdapter:
         _keep_message_text_out_of_logs()
         self.core = core
         self.client = web_client(token, api_url)
-        self.people = SlackPeople(core.directory, self.client)
+        self.people = SlackPeople(core.directory, self.client, core.store)
         self._sender = SlackSender(self.client, self.people)
         self._app_token = app_token
         self._socket: AsyncSocketModeHandler | None = None

@@ -285,7 +285,7 @@ class TeamsAdapter:
 
     # Sender
 
-    def reaches(self, person: Person) -> bool:
+    async def reaches(self, person: Person) -> bool:
         """Anyone with a Teams id in the directory."""
         return person.teams_id is not None
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.directory import Directory
+from bot.directory import Directory, Person
 from bot.ports import DeliveryError, DeliveryQueue, Sender
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ async def deliver_due(
     sent = failed = 0
     for item in await queue.claim_due(now, LEASE, limit):
         person = directory.person(item.recipient)
-        sender = next((s for s in senders if person and s.reaches(person)), None)
+        sender = await _first_reaching(senders, person) if person else None
         try:
             if person is None:
                 raise DeliveryError(f"{item.recipient!r} is not in the trust directory")
@@ -55,3 +55,11 @@ async def deliver_due(
             await queue.mark_sent(item.id)
             log.info("outbox %s (%s) delivered by %s", item.id, item.key, sender.name)
     return DeliveryReport(sent, failed)
+
+
+async def _first_reaching(senders: Sequence[Sender], person: Person) -> Sender | None:
+    """The first platform that knows how to address the person, in the configured order."""
+    for sender in senders:
+        if await sender.reaches(person):
+            return sender
+    return None

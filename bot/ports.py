@@ -280,7 +280,7 @@ class Sender(Protocol):
     name: str
     """Short platform name for logs and the outbox: 'slack', 'teams'."""
 
-    def reaches(self, person: Person) -> bool:
+    async def reaches(self, person: Person) -> bool:
         """True when this platform knows how to address the person (e.g. they have an id)."""
         ...
 

@@ -24,7 +24,7 @@ class Recorder:
         self.sent: list[tuple[str, str]] = []
         self.down: str | None = None
 
-    def reaches(self, person: Person) -> bool:
+    async def reaches(self, person: Person) -> bool:
         return person.id in self.known
 
     async def send(self, person: Person, reply: Reply) -> None:

@@ -380,7 +380,7 @@ async def test_someone_the_directory_knows_by_email_only_is_found_through_users_
     assert hello.text.startswith("Hello Dora!")
     assert "Helpful" in [b["text"]["text"] for b in answer.buttons]
     assert [c.args["user"] for c in slack.fake.to("users.info")] == [DORA]  # cached
-    assert slack.adapter.sender.reaches(slack.core.directory.person("dora-mockford"))  # type: ignore[arg-type]
+    assert await slack.adapter.sender.reaches(slack.core.directory.person("dora-mockford"))  # type: ignore[arg-type]
 
 
 async def test_a_slack_user_not_in_the_directory_is_told_who_to_ask(slack: Workspace) -> None:
@@ -581,6 +581,20 @@ async def test_a_rate_limited_or_failed_post_is_retried_and_delivered(
     assert [b["value"] for b in second.buttons] == ["case:1:approve"]
     if failure.retry_after:
         assert second.at - first.at >= failure.retry_after
+
+
+async def test_a_slack_id_learned_from_an_email_is_used_after_a_restart(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'policybot.db'}"
+    async with serving(fake, db_url) as before:
+        await before.dm(DORA, "hello")  # the directory has only her email: found by users.info
+    async with serving(fake, db_url) as after:  # a new process: nothing learned in memory
+        await after.core.store.enqueue("reminder:dora", "dora-mockford", Reply("Annual reminder"))
+        await _outbox_row(after, "reminder:dora", lambda i: i.status == "sent")
+    [opened] = fake.to("conversations.open")
+    assert opened.args["users"] == DORA
+    assert [c.args["user"] for c in fake.to("users.info")] == [DORA]  # asked Slack only once
 
 
 async def test_a_message_slack_refuses_stays_pending_with_the_reason(slack: Workspace) -> None:
