@@ -11,6 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from textwrap import indent
 from typing import Any
 
 from bot.answers import Answer, Answerer
@@ -94,8 +95,9 @@ def cmd_ask(args: argparse.Namespace) -> None:
             print(json.dumps(answer_json(answer, extra), ensure_ascii=False), flush=False)
         elif answer.answered and answer.clause:
             note = "  [safeguarding: speak to your DSO first]" if answer.safeguarding else ""
+            quote = indent(answer.quote or answer.clause.text, "  ")
             print(
-                f"{answer.clause.heading}{note}\n  {answer.clause.text}\n"
+                f"{answer.clause.heading}{note}\n{quote}\n"
                 f"  (clause {answer.clause.id}, score {answer.score:.2f})"
             )
         else:

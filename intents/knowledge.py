@@ -237,12 +237,16 @@ class KnowledgeBase:
         return {item: c for c in self.clauses.values() for item in c.items}
 
     def passage(self, clause_id: str) -> tuple[Clause, ...]:
-        """The clauses to quote for one: a list's introduction brings its bullets, and a bullet
-        too short to stand alone ("Blogs and Vlogs,;") comes with its list; otherwise itself."""
+        """The clauses to quote for one: a list's introduction brings its bullets; a bullet too
+        short to stand alone ("Blogs and Vlogs,;") comes with its whole list, any other bullet with
+        the introduction that gives it its sense ("... a breach of this policy are:"); a clause
+        outside a list is quoted alone."""
         clause = self.clauses[clause_id]
         lead = clause if clause.items else self._lists.get(clause_id)
-        if lead is None or (lead is not clause and len(clause.text) >= SHORT_BULLET):
+        if lead is None:
             return (clause,)
+        if lead is not clause and len(clause.text) >= SHORT_BULLET:
+            return (lead, clause)
         return (lead, *(self.clauses[i] for i in lead.items))
 
     def quote(self, clause_id: str) -> str:

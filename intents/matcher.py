@@ -73,7 +73,7 @@ class Thresholds:
     rank (a share, not a difference: long scenarios rank everything lower)."""
     close: float = 0.03
     """A runner-up ranked within this of the best is offered as "did you mean"."""
-    off_topic: float = 0.75
+    off_topic: float = 0.65
     """Similarity needed to answer a question with no word about being online or the policy:
     "is there a staff flu jab clinic this year" shares "staff" and "year" with the intents but
     is not what the policy is about."""

@@ -46,6 +46,16 @@ def test_ask_json_quotes_a_list_with_its_bullets() -> None:
     assert len(answer["text"]) <= 1500
 
 
+def test_ask_in_plain_text_shows_a_bullet_under_its_list_introduction() -> None:
+    done = policybot("ask", "can I slag off my colleagues on facebook")
+    assert done.returncode == 0, done.stderr
+    heading, lead, bullet, source = done.stdout.splitlines()
+    assert heading == "Failure to Comply with the Policy"
+    assert lead == "  Examples of cases which may involve disciplinary action or dismissal include:"
+    assert bullet.startswith("  • Commenting about other colleagues at work")
+    assert source.startswith("  (clause breach.commenting-about-other, score ")
+
+
 def test_ask_json_declines_what_the_policy_does_not_cover() -> None:
     answer = json.loads(policybot("ask", "--json", "what's for lunch in the canteen").stdout)
     assert answer["answered"] is False

@@ -94,8 +94,15 @@ def test_a_bullet_too_short_to_stand_alone_comes_with_its_list() -> None:
     quote = kb.quote("scope.blogs-vlogs")
     assert quote.startswith("Social media applications include, but are not limited to:")
     assert "• Blogs and Vlogs,;" in quote and "YouTube" in quote
-    # A bullet that says enough by itself is quoted alone.
-    alone = kb.clauses["children.do-not-request"]
+
+
+def test_a_bullet_is_quoted_under_the_introduction_that_gives_it_its_sense() -> None:
+    kb = KnowledgeBase.load()
+    bullet = kb.clauses["breach.commenting-about-other"]
+    lead = kb.clauses["breach.examples-cases-which"]
+    assert kb.quote(bullet.id) == f"{lead.text}\n• {bullet.text}"
+    # A clause outside any list is quoted alone.
+    alone = kb.clauses["safeguarding-concerns.seek-dso-advice"]
     assert kb.quote(alone.id) == alone.text
 
 

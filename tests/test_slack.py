@@ -243,13 +243,16 @@ def _quote(call: Call) -> str:
 
 async def test_a_direct_message_gets_the_clause_quoted_in_block_kit(slack: Workspace) -> None:
     [answer] = await slack.dm(CLARA, FRIEND_REQUEST)
-    clause = slack.core.answerer.kb.clauses["good-practice.consider-carefully-whether"]
+    kb = slack.core.answerer.kb
+    clause = kb.clauses["good-practice.consider-carefully-whether"]
     assert answer.args["channel"] == "D0DEMO003"
     assert answer.args.get("thread_ts") is None
     heading, *quoted = _quote(answer).splitlines()
     assert heading == f"*{clause.heading}*"
+    # The bullet, verbatim, under the introduction of its list.
+    assert quoted[0] == f">{kb.clauses['good-practice.advisable-follow-certain'].text}"
     assert " ".join(line.removeprefix(">") for line in quoted) == " ".join(
-        clause.text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").split()
+        kb.quote(clause.id).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").split()
     )
     assert "Social Media Policy v2.1" in answer.text
     labels = [b["text"]["text"] for b in answer.buttons]
