@@ -36,7 +36,7 @@ from bot.directory import Directory, Person
 from bot.messages import Message, Reply
 from bot.ports import DeliveryError, Store
 from bot.settings import Settings
-from bot.store import reply_from_json, reply_to_json
+from bot.store import RETENTION, reply_from_json, reply_to_json
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +208,9 @@ async def send_replies(turn_context: TurnContext, replies: Sequence[Reply], stor
         )
         if reply.choices and sent is not None and sent.id:
             key = _card_key(turn_context.activity.conversation.id, sent.id)
-            await store.save_reference(key, PLATFORM, {"reply": reply_to_json(reply)})
+            await store.save_reference(
+                key, PLATFORM, {"reply": reply_to_json(reply)}, keep_for=RETENTION
+            )
 
 
 def _bot_framework_config(settings: Settings) -> SimpleNamespace:

@@ -100,18 +100,31 @@ class EventLog(Protocol):
         """Record the key; False when it was recorded before (a retry or a duplicate)."""
         ...
 
+    async def forget_events(self, before: datetime) -> int:
+        """Delete the keys recorded before then, long after any redelivery; how many went."""
+        ...
+
 
 class ReferenceStore(Protocol):
     """What a platform needs to message a person later (e.g. a Teams conversation reference)."""
 
     async def save_reference(
-        self, person_id: str, platform: str, reference: dict[str, Any]
+        self,
+        person_id: str,
+        platform: str,
+        reference: dict[str, Any],
+        keep_for: timedelta | None = None,
     ) -> None:
-        """Store or replace the person's reference on that platform."""
+        """Store or replace the person's reference on that platform; with `keep_for`, it may be
+        forgotten once that long has passed (kept for good otherwise)."""
         ...
 
     async def load_reference(self, person_id: str, platform: str) -> dict[str, Any] | None:
         """The stored reference, or None."""
+        ...
+
+    async def forget_expired_references(self, now: datetime) -> int:
+        """Delete the references whose time is up; how many went."""
         ...
 
 

@@ -25,6 +25,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot.app import App
 from bot.database import sync_url
 from bot.due import Planned
+from bot.store import RETENTION
 from bot.tables import apscheduler_jobs
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ class DueReport:
 
     alerts: int
     reminders: int
+    forgotten: int = 0
+    """Inbound event ids and Teams cards deleted as past `RETENTION`."""
 
 
 class Worker:
@@ -56,7 +59,12 @@ class Worker:
         reminders = await self.app.reminders.queue_due(now)
         if alerts or reminders:
             log.info("queued %d comment alert(s), %d reminder(s)", alerts, reminders)
-        return DueReport(alerts, reminders)
+        store = self.app.store
+        forgotten = await store.forget_events(now - RETENTION)
+        forgotten += await store.forget_expired_references(now)
+        if forgotten:
+            log.info("forgot %d inbound event id(s) and card(s) past %s", forgotten, RETENTION)
+        return DueReport(alerts, reminders, forgotten)
 
     async def upcoming(self, now: datetime, until: datetime) -> list[Planned]:
         """What will fall due after `now` up to `until`, in time order."""

@@ -7,7 +7,18 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Select, Table, Text, func, literal, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    Table,
+    Text,
+    func,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -27,6 +38,9 @@ from bot.tables import (
 )
 
 MAX_ERROR_LENGTH = 500
+RETENTION = timedelta(days=90)
+"""How long the worker keeps what only matters for a while: the ids of inbound events (against
+redelivery) and the Teams cards sent with buttons (to close a card when one is clicked)."""
 RETRY_BASE = timedelta(seconds=30)
 RETRY_MAX = timedelta(hours=1)
 _KEY_LENGTH = 255
@@ -341,18 +355,36 @@ class SqlStore:
         async with self._engine.begin() as connection:
             return await connection.scalar(statement) is not None
 
+    async def forget_events(self, before: datetime) -> int:
+        """Delete the keys recorded before then, long after any redelivery; how many went."""
+        return await self._delete(inbound_event, inbound_event.c.received_at < before)
+
     # ReferenceStore
 
     async def save_reference(
-        self, person_id: str, platform: str, reference: dict[str, Any]
+        self,
+        person_id: str,
+        platform: str,
+        reference: dict[str, Any],
+        keep_for: timedelta | None = None,
     ) -> None:
-        """Store or replace the person's reference on that platform."""
+        """Store or replace the person's reference on that platform; with `keep_for`, it may be
+        forgotten once that long has passed (kept for good otherwise)."""
+        now = self._clock()
         insert = self._insert(conversation_reference).values(
-            person_id=person_id, platform=platform, reference=reference, updated_at=self._clock()
+            person_id=person_id,
+            platform=platform,
+            reference=reference,
+            updated_at=now,
+            expires_at=now + keep_for if keep_for else None,
         )
         statement = insert.on_conflict_do_update(
             index_elements=[conversation_reference.c.person_id, conversation_reference.c.platform],
-            set_={"reference": insert.excluded.reference, "updated_at": insert.excluded.updated_at},
+            set_={
+                "reference": insert.excluded.reference,
+                "updated_at": insert.excluded.updated_at,
+                "expires_at": insert.excluded.expires_at,
+            },
         )
         async with self._engine.begin() as connection:
             await connection.execute(statement)
@@ -367,6 +399,15 @@ class SqlStore:
                 )
             )
         return dict(reference) if reference else None
+
+    async def forget_expired_references(self, now: datetime) -> int:
+        """Delete the references whose time is up; how many went."""
+        return await self._delete(conversation_reference, conversation_reference.c.expires_at < now)
+
+    async def _delete(self, table: Table, condition: ColumnElement[bool]) -> int:
+        async with self._engine.begin() as connection:
+            result = await connection.execute(table.delete().where(condition))
+        return result.rowcount
 
     # AuditTrail
 

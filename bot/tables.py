@@ -172,7 +172,7 @@ inbound_event = Table(
     "inbound_event",
     metadata,
     Column("key", String(255), primary_key=True),
-    Column("received_at", UTCDateTime(), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False, index=True),
 )
 
 conversation_reference = Table(
@@ -182,6 +182,8 @@ conversation_reference = Table(
     Column("platform", String(32), primary_key=True),
     Column("reference", JSONDocument, nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    # When the worker may delete it (a card's buttons, say); null for a person's address.
+    Column("expires_at", UTCDateTime(), nullable=True, index=True),
 )
 
 comment = Table(

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from bot.app import App
 from bot.messages import Reply
 from bot.scheduler import TICK_JOB, Worker
-from bot.store import SqlStore
+from bot.store import RETENTION, SqlStore
 from bot.tables import apscheduler_jobs, outbox
 from tests.apps import HISTORY, open_app, policybot, register
 from tests.conftest import FakeClock
@@ -230,3 +230,17 @@ async def test_worker_once_and_the_schedule_on_the_command_line(
     )
     assert future.returncode == 2
     assert "is in the future" in future.stderr
+
+
+async def test_each_pass_forgets_old_event_ids_and_expired_cards_but_not_people(
+    apps: Callable[..., Awaitable[App]], clock: FakeClock
+) -> None:
+    app = await apps()
+    await app.store.first_time("slack:Ev-old")
+    await app.store.save_reference("card:1", "teams", {"reply": {}}, keep_for=RETENTION)
+    await app.store.save_reference("dora-fakeley", "slack", {"user": "U0DORA"})
+    assert (await Worker(app).run_due(clock.advance(days=30))).forgotten == 0
+    assert (await Worker(app).run_due(clock.advance(days=61))).forgotten == 2
+    assert await app.store.first_time("slack:Ev-old")  # forgotten, so new again
+    assert await app.store.load_reference("card:1", "teams") is None
+    assert await app.store.load_reference("dora-fakeley", "slack") == {"user": "U0DORA"}

@@ -393,6 +393,41 @@ async def test_due_respects_limit_and_waiting_order(store: SqlStore, clock: Fake
     assert [i.reply.text for i in await store.due(clock(), limit=2)] == ["0", "1"]
 
 
+# Forgetting what only matters for a while
+
+
+async def test_a_reference_with_a_lifetime_is_forgotten_and_a_persons_is_kept(
+    store: SqlStore, clock: FakeClock
+) -> None:
+    await store.save_reference("dora", "slack", {"user": "U0DORA"})
+    await store.save_reference("card:1", "teams", {"reply": {}}, keep_for=timedelta(days=90))
+    assert await store.forget_expired_references(clock.advance(days=89)) == 0
+    assert await store.load_reference("card:1", "teams") == {"reply": {}}
+    assert await store.forget_expired_references(clock.advance(days=2)) == 1
+    assert await store.load_reference("card:1", "teams") is None
+    # A person's address has no lifetime, however old.
+    assert await store.forget_expired_references(clock.advance(days=3650)) == 0
+    assert await store.load_reference("dora", "slack") == {"user": "U0DORA"}
+
+
+async def test_saving_a_reference_again_replaces_its_lifetime(
+    store: SqlStore, clock: FakeClock
+) -> None:
+    await store.save_reference("card:1", "teams", {"n": 1}, keep_for=timedelta(days=1))
+    await store.save_reference("card:1", "teams", {"n": 2})
+    assert await store.forget_expired_references(clock.advance(days=30)) == 0
+    assert await store.load_reference("card:1", "teams") == {"n": 2}
+
+
+async def test_forgotten_event_ids_are_only_the_old_ones(store: SqlStore, clock: FakeClock) -> None:
+    assert await store.first_time("slack:Ev1")
+    cutoff = clock.advance(days=1)
+    assert await store.first_time("slack:Ev2")
+    assert await store.forget_events(cutoff) == 1
+    assert not await store.first_time("slack:Ev2")  # still a duplicate
+    assert await store.first_time("slack:Ev1")  # forgotten, so new again
+
+
 # Time
 
 

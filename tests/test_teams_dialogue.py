@@ -102,6 +102,19 @@ async def test_question_then_not_helpful_then_the_card_is_closed(store: SqlStore
     assert closed.text.endswith("✓ Clara Testwell chose: Not helpful")
 
 
+async def test_a_card_kept_past_its_lifetime_is_forgotten_yet_its_buttons_still_work(
+    store: SqlStore, clock: FakeClock
+) -> None:
+    chat = TeamsChat(store, CLARA, "Clara Testwell")
+    [answer] = await chat.says(QUESTION)
+    assert await store.forget_expired_references(clock.advance(days=89)) == 0
+    assert await store.forget_expired_references(clock.advance(days=2)) == 1
+    # The bot no longer knows the card, so it cannot close it, but the choice still counts.
+    [thanks] = await chat.clicks("Not helpful", answer)
+    assert thanks.text.startswith("Thanks for telling me.")
+    assert chat.updates == []
+
+
 async def test_a_typed_number_still_picks_a_choice(store: SqlStore) -> None:
     chat = TeamsChat(store, CLARA, "Clara Testwell")
     [answer] = await chat.says(QUESTION)
