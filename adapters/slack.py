@@ -340,19 +340,18 @@ class SlackAdapter:
 
     async def _publish_home(self, user_id: str) -> None:
         person = await self.people.person(user_id)
-        view = home_view(self.core.directory, person, await self._case_lines(person))
-        await self.client.views_publish(user_id=user_id, view=view)
-        log.info("slack: home tab published for %s", person.id if person else user_id)
-
-    async def _case_lines(self, person: Person | None) -> list[str]:
-        """One line per business case the person has proposed, for the App Home."""
         feature = next(
             (f for f in self.core.bot.features if isinstance(f, BusinessCaseFeature)), None
         )
-        if person is None or feature is None:
-            return []
-        cases = await self.core.cases.of_requester(person.id)
-        return [feature.one_line(c) for c in cases if c.status != "cancelled"]
+        mine: list[str] = []
+        waiting: list[str] = []
+        if person is not None and feature is not None:
+            cases = await self.core.cases.of_requester(person.id)
+            mine = [feature.one_line(c) for c in cases if c.status != "cancelled"]
+            waiting = [feature.one_line(c) for c in await feature.awaiting_decision(person.id)]
+        view = home_view(self.core.directory, person, mine, waiting)
+        await self.client.views_publish(user_id=user_id, view=view)
+        log.info("slack: home tab published for %s", person.id if person else user_id)
 
     def _poster(self, channel: str, thread_ts: str | None) -> Post:
         async def post(reply: Reply) -> None:

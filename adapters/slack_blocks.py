@@ -80,8 +80,14 @@ def clicked(blocks: Sequence[Block], label: str) -> list[Block]:
     return [*kept, _context(f"✓ {escape(label)}")]
 
 
-def home_view(directory: Directory, person: Person | None, cases: Sequence[str] = ()) -> Block:
-    """The App Home tab: what the bot does, how to ask, and the person's cases (one line each)."""
+def home_view(
+    directory: Directory,
+    person: Person | None,
+    cases: Sequence[str] = (),
+    waiting: Sequence[str] = (),
+) -> Block:
+    """The App Home tab: what the bot does, how to ask, the person's cases and, for a leader,
+    the cases waiting for their decision (one line each)."""
     if person is None:
         return {"type": "home", "blocks": _sections(escape(stranger_text(directory)))}
     first_name = person.name.split()[0]
@@ -103,6 +109,15 @@ def home_view(directory: Directory, person: Person | None, cases: Sequence[str] 
             *_sections(how),
             {"type": "divider"},
             *_sections(f"*Your cases*\n{listed}"),
+            *(
+                _sections(
+                    "*Waiting for your decision*\n"
+                    + "\n".join(f"• {escape(c)}" for c in waiting)
+                    + "\nSay `my cases` in the Messages tab to approve, reject or ask for changes."
+                )
+                if waiting
+                else []
+            ),
             _context(f"{escape(directory.trust.name)} · {policy}"),
         ],
     }

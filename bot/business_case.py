@@ -162,14 +162,31 @@ class BusinessCaseFeature:
             await self._prompt(state),
         ]
 
+    async def awaiting_decision(self, person_id: str) -> list[Case]:
+        """Submitted cases of the academies whose leadership team the person is on, oldest first."""
+        return [
+            c
+            for c in reversed(await self.cases.all())
+            if c.status == "submitted" and self.directory.is_leader(person_id, c.academy or "")
+        ]
+
     async def _my_cases(self, sender: str) -> list[Reply]:
+        """The person's own cases; for a leader, then each case waiting for their decision with
+        its buttons again (the first request may be long scrolled away)."""
+        waiting = [
+            self._decision_request(c, "Waiting for your decision")
+            for c in await self.awaiting_decision(sender)
+        ]
         cases = [c for c in await self.cases.of_requester(sender) if c.status != "cancelled"]
         if not cases:
+            none = (
+                "You have no business cases of your own."
+                if waiting
+                else "You have no business cases yet."
+            )
             return [
-                Reply(
-                    "You have no business cases yet.",
-                    choices=(Choice("Propose a new academy account", "case:start"),),
-                )
+                Reply(none, choices=(Choice("Propose a new academy account", "case:start"),)),
+                *waiting,
             ]
         lines = ["Your business cases:"] + [f"• {self.one_line(c)}" for c in cases]
         choices = [
@@ -177,7 +194,7 @@ class BusinessCaseFeature:
             for c in cases
             if c.status in ("draft", "changes_requested")
         ]
-        return [Reply("\n".join(lines), choices=tuple(choices[:5]))]
+        return [Reply("\n".join(lines), choices=tuple(choices[:5])), *waiting]
 
     def one_line(self, case: Case) -> str:
         """'SMA-0003 · X/Twitter @HolyCrossHistory · waiting for a decision (1 of 2 confirmed)'."""

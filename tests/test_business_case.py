@@ -209,6 +209,27 @@ async def test_only_that_academys_leadership_can_decide(bot: Bot, store: SqlStor
     assert "waiting for a decision" in await dana.says("my cases")
 
 
+async def test_a_leader_finds_the_cases_waiting_for_them_under_my_cases(
+    bot: Bot, store: SqlStore
+) -> None:
+    dana, jack = Person(bot, "demo-teacher"), Person(bot, "jack-sampleton")
+    await fill_in(dana, ANSWERS_TO_STEP_4 + ANSWERS_AFTER_STEP_4)
+    await dana.says("submit")
+    await dana.clicks("I have read")
+    await inbox(store, jack)
+    await jack.clicks("I have read")
+    # Gregory never opened the request the bot sent him; "my cases" brings it back.
+    gregory = Person(bot, "gregory-specimen")
+    said = await gregory.says("my cases")
+    assert "You have no business cases of your own." in said
+    assert "Waiting for your decision: Business case SMA-0001 from Dana Demo" in said
+    assert "Recorded: SMA-0001 approved" in await gregory.clicks("Approve")
+    assert "Waiting for your decision" not in await gregory.says("my cases")
+    # Neither the requester nor another academy's leadership is asked to decide.
+    assert "Waiting for your decision" not in await dana.says("my cases")
+    assert "SMA-0001" not in await Person(bot, "agnes-example").says("my cases")
+
+
 async def test_two_leaders_deciding_at_once_only_one_wins(bot: Bot, store: SqlStore) -> None:
     dana, jack = Person(bot, "demo-teacher"), Person(bot, "jack-sampleton")
     await fill_in(dana, ANSWERS_TO_STEP_4 + ANSWERS_AFTER_STEP_4)

@@ -540,6 +540,14 @@ async def test_a_business_case_is_proposed_confirmed_and_approved_in_slack(
     assert "Only the Academy Leadership Team" in _said(forged)
     assert (await slack.core.cases.get(1)).status == "submitted"  # type: ignore[union-attr]
 
+    # Frances's App Home lists what waits for her decision; Jack's does not.
+    await slack.event({"type": "app_home_opened", "user": FRANCES, "tab": "home"})
+    home = slack.fake.to("views.publish")[-1]
+    assert "*Waiting for your decision*" in home.text
+    assert "SMA-0001 · X/Twitter @HolyCrossHistory · waiting for a decision" in home.text
+    await slack.event({"type": "app_home_opened", "user": JACK, "tab": "home"})
+    assert "Waiting for your decision" not in slack.fake.to("views.publish")[-1].text
+
     approved = await slack.click(FRANCES, ready, "Approve")
     assert "Recorded: SMA-0001 approved" in _said(approved)
     told = await slack.delivered(DANA, "was approved by Frances Dummy")
