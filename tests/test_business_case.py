@@ -59,6 +59,17 @@ async def fill_in(person: Person, answers: list[str]) -> str:
     return said
 
 
+async def submitted_and_confirmed(bot: Bot, store: SqlStore) -> Person:
+    """Dana submits SMA-0001 with Jack as co-runner, and both confirm reading the policy."""
+    dana, jack = Person(bot, "demo-teacher"), Person(bot, "jack-sampleton")
+    await fill_in(dana, ANSWERS_TO_STEP_4 + ANSWERS_AFTER_STEP_4)
+    await dana.says("submit")
+    await dana.clicks("I have read")
+    await inbox(store, jack)
+    await jack.clicks("I have read")
+    return dana
+
+
 @pytest.fixture
 def bot(store: SqlStore, clock: FakeClock) -> Bot:
     return bot_on(store, clock)
@@ -212,12 +223,7 @@ async def test_only_that_academys_leadership_can_decide(bot: Bot, store: SqlStor
 async def test_a_leader_finds_the_cases_waiting_for_them_under_my_cases(
     bot: Bot, store: SqlStore
 ) -> None:
-    dana, jack = Person(bot, "demo-teacher"), Person(bot, "jack-sampleton")
-    await fill_in(dana, ANSWERS_TO_STEP_4 + ANSWERS_AFTER_STEP_4)
-    await dana.says("submit")
-    await dana.clicks("I have read")
-    await inbox(store, jack)
-    await jack.clicks("I have read")
+    dana = await submitted_and_confirmed(bot, store)
     # Gregory never opened the request the bot sent him; "my cases" brings it back.
     gregory = Person(bot, "gregory-specimen")
     said = await gregory.says("my cases")
@@ -231,12 +237,7 @@ async def test_a_leader_finds_the_cases_waiting_for_them_under_my_cases(
 
 
 async def test_two_leaders_deciding_at_once_only_one_wins(bot: Bot, store: SqlStore) -> None:
-    dana, jack = Person(bot, "demo-teacher"), Person(bot, "jack-sampleton")
-    await fill_in(dana, ANSWERS_TO_STEP_4 + ANSWERS_AFTER_STEP_4)
-    await dana.says("submit")
-    await dana.clicks("I have read")
-    await inbox(store, jack)
-    await jack.clicks("I have read")
+    await submitted_and_confirmed(bot, store)
     frances, gregory = Person(bot, "frances-dummy"), Person(bot, "gregory-specimen")
     await inbox(store, frances)
     await inbox(store, gregory)
