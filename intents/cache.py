@@ -22,7 +22,8 @@ import Stemmer
 from intents.knowledge import DATA, KnowledgeBase
 from intents.matcher import Matcher
 
-_CODE = [Path(__file__).with_name(f"{m}.py") for m in ("cache", "knowledge", "matcher", "text")]
+_MODULES = ("cache", "classifier", "knowledge", "matcher", "text")
+_CODE = [Path(__file__).with_name(f"{m}.py") for m in _MODULES]
 
 
 def default_cache_dir() -> Path | None:

@@ -26,30 +26,35 @@ def test_a_synonym_stem_that_is_a_word_of_its_own_does_not_join_the_concept() ->
     assert "audience" in terms("the page has lots of followers")
 
 
+# A parent's friend request is answered by two clauses: "consider carefully whether it is
+# appropriate to accept ... parents" and "do not build or pursue relationships with ... parents;
+# if you receive a request ... ignore this request". Either is a right answer.
+FRIEND_REQUEST = ("good-practice.consider-carefully-whether", "do-not.build-pursue-relationships")
+
+
 @pytest.mark.parametrize(
-    ("question", "clause"),
+    ("question", "clauses"),
     [
-        ("cn i giv my mobil numbr to a yr 10 kid", "children.do-not-give"),
-        (
-            "wot if a parnt sends me a frend reqest on fb",
-            "good-practice.consider-carefully-whether",
-        ),
+        ("cn i giv my mobil numbr to a yr 10 kid", ("children.do-not-give",)),
+        ("wot if a parnt sends me a frend reqest on fb", FRIEND_REQUEST),
         (
             "My tutee's mum has sent me a friend request on Facebook. I get on well with her but "
             "I'm not sure it's a good idea. What should I do?",
-            "good-practice.consider-carefully-whether",
+            FRIEND_REQUEST,
         ),
         (
             "is it alright to look at instagram on my phone in the staff room at lunch",
-            "equipment.we-authorise-occasional",
+            ("equipment.we-authorise-occasional",),
         ),
-        ("does the policy aim to keep pupils safe", "aims.safeguarding-children-young"),
+        ("does the policy aim to keep pupils safe", ("aims.safeguarding-children-young",)),
     ],
 )
-def test_typos_and_scenarios_are_answered_with_the_right_clause(question: str, clause: str) -> None:
+def test_typos_and_scenarios_are_answered_with_the_right_clause(
+    question: str, clauses: tuple[str, ...]
+) -> None:
     answer = answerer().answer(question)
     assert answer.answered
-    assert answer.clause is not None and answer.clause.id == clause
+    assert answer.clause is not None and answer.clause.id in clauses
 
 
 @pytest.mark.parametrize(
