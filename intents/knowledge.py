@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.errors import UserError
 
@@ -73,6 +73,14 @@ class LexiconFile(_Strict):
     safeguarding: dict[str, list[str]]
     smalltalk: dict[str, list[str]]
     topic: list[str]
+    representatives: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _representatives_are_concepts(self) -> LexiconFile:
+        unknown = [r for r in self.representatives if r not in self.synonyms]
+        if unknown:
+            raise ValueError(f"representatives {unknown} must be names of synonyms entries")
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +140,8 @@ class Lexicon:
     """Words that put a question on the policy's subject: being online, or the policy itself."""
     english: frozenset[str] = frozenset()
     """Common English words, never taken for typos of the policy's words."""
+    representatives: tuple[str, ...] = ()
+    """Synonym concepts naming people the policy covers who are not employees."""
 
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
@@ -226,6 +236,7 @@ class KnowledgeBase:
             {k: tuple(v) for k, v in lx.smalltalk.items()},
             tuple(lx.topic),
             _word_list(folder / "english_words.txt"),
+            tuple(lx.representatives),
         )
         text = (folder / cf.policy.text_file).read_text(encoding="utf-8")
         policy = Policy(cf.policy.title, cf.policy.version, cf.policy.date)

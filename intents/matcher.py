@@ -84,6 +84,9 @@ class Thresholds:
     """Similarity needed to answer a question with no word about being online or the policy:
     "is there a staff flu jab clinic this year" shares "staff" and "year" with the intents but
     is not what the policy is about."""
+    off_topic_rank: float = 0.55
+    """...unless the ranking is this sure of one clause: "once I've left can I finally spill the
+    tea about what went on there" names nothing online, yet only one clause fits it."""
 
 
 class Matcher:
@@ -106,7 +109,11 @@ class Matcher:
     """Rarity counts for less than plain inverse document frequency: a word that only one
     phrasing happens to use ("genuinely") should not outweigh the words the question is about."""
     ROLE_WEIGHT = 0.45
-    """How much an opening that names the asker's job ("As a TA, ...", "Governor here:") counts."""
+    """How much an opening naming the asker's job ("As a TA, ...", "PE teacher here:") counts."""
+    REPRESENTATIVE_WEIGHT = 0.7
+    """How much it counts when the job is one the policy covers without employing (governor,
+    volunteer, contractor, trainee): enough for "I'm a governor, does this apply to me?" to be
+    about governors, not so much that "I'm a governor, can I criticise the head online?" is."""
     REGRESSION_WEIGHT = 0.3
     """The logistic regression's share of the ranking, chosen with bench/qa.py. Over all four
     question sets (513 in-scope questions) it answers 1.8 points more of them correctly, with
@@ -128,6 +135,7 @@ class Matcher:
             dtype=np.intp,
         )
         self._topic = {t for w in kb.lexicon.topic for t in self.normaliser.terms(w)}
+        self._representatives = set(kb.lexicon.representatives)
         df: Counter[str] = Counter()
         for intent in self.intents:
             df.update(
@@ -190,12 +198,16 @@ class Matcher:
 
     def weights(self, question: str) -> dict[str, float]:
         """The question's terms, each with how much it counts: an opening naming the asker's job
-        counts less, so "TA here, a parent messaged me" is about the parent, not about TAs."""
+        counts less, so "TA here, a parent messaged me" is about the parent, not about TAs; a job
+        the policy covers without employing ("I'm a governor, does this apply?") counts more."""
         text = question.strip()
         out: dict[str, float] = {}
         role = _ROLE.match(text)
         if role:
-            out = dict.fromkeys(self.normaliser.terms(role.group(0)), self.ROLE_WEIGHT)
+            out = {
+                t: self.REPRESENTATIVE_WEIGHT if t in self._representatives else self.ROLE_WEIGHT
+                for t in self.normaliser.terms(role.group(0))
+            }
             text = text[role.end() :]
         out.update(dict.fromkeys(self.normaliser.terms(text), 1.0))
         return out
@@ -265,7 +277,11 @@ class Matcher:
             or oos.lexical >= top.lexical * (1 - t.out_of_scope_lexical_margin)
         ):
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), oos)
-        if confidence < t.off_topic and self._topic.isdisjoint(self.normaliser.terms(question)):
+        if (
+            confidence < t.off_topic
+            and top.rank < t.off_topic_rank
+            and self._topic.isdisjoint(self.normaliser.terms(question))
+        ):
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), None)
         if confidence < t.answer:
             return Decision(Verdict.AMBIGUOUS, tuple(in_scope[:5]), None)
