@@ -1,6 +1,6 @@
 """Answer quality and speed of the policy Q&A.
 
-Prints, for the repo's own question set, the two blind held-out sets and the shared sample (when
+Prints, for the repo's own question set, the four held-out sets and the shared sample (when
 ../shared is beside the repo): in-scope answered-and-correct rate, out-of-scope declined rate,
 per kind; latency per question (median, p99) and batch throughput, as medians over several
 runs with a fresh matcher each time; and the cold-start time of `policybot ask`, with the built
@@ -36,8 +36,14 @@ SETS = {
     # Written blind (never seen while writing intents or tuning): the honest generalisation figure.
     "held-out": ROOT / "bench" / "holdout.jsonl",
     # Written blind in session 5 by two writers who saw only the policy and the shared sample;
-    # used once to choose between three decline rules for the regression, otherwise unread.
+    # used once to choose between three decline rules for the regression; its misses were read
+    # in session 6.
     "held-out 2": ROOT / "bench" / "holdout2.jsonl",
+    # Written blind in session 6 the same way; its misses were read in session 6 (it led to
+    # out-of-scope phrasings about complaints procedures and other policies' contents).
+    "held-out 3": ROOT / "bench" / "holdout3.jsonl",
+    # Written blind in session 6 after the changes were made; used once, to measure them.
+    "held-out 4": ROOT / "bench" / "holdout4.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 

@@ -85,8 +85,8 @@ class Thresholds:
     "is there a staff flu jab clinic this year" shares "staff" and "year" with the intents but
     is not what the policy is about."""
     off_topic_rank: float = 0.55
-    """...unless the ranking is this sure of one clause: "once I've left can I finally spill the
-    tea about what went on there" names nothing online, yet only one clause fits it."""
+    """...unless the ranking is this sure of one clause: "after leaving am I free to say what went
+    on" names nothing online, yet one clause clearly fits it."""
 
 
 class Matcher:

@@ -1,4 +1,4 @@
-"""Validate the project's own evaluation set, bench/questions.jsonl.
+"""Validate the project's own evaluation set, bench/questions.jsonl, and the held-out sets.
 
 Every expected phrase must occur verbatim in the policy after the grader's normalisation
 (the same `norm` as the shared grade.py), so that a bot quoting the right clause can pass.
@@ -81,3 +81,16 @@ def test_in_scope_phrases_are_short_verbatim_policy_quotes(rec: Question) -> Non
     for phrase in phrases:
         assert 5 <= len(phrase.split()) <= 12, phrase
         assert norm(phrase) in POLICY_TEXT, phrase
+
+
+HELD_OUT = sorted((ROOT / "bench").glob("holdout*.jsonl"))
+
+
+@pytest.mark.parametrize("path", HELD_OUT, ids=[p.name for p in HELD_OUT])
+def test_held_out_sets_quote_the_policy_and_cover_every_kind(path: Path) -> None:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    assert {r["kind"] for r in records} == KINDS
+    assert len({r["id"] for r in records}) == len(records)
+    for r in records:
+        assert (r["kind"] == "oos") == (r["expect"] == []), r["id"]
+        assert all(norm(p) in POLICY_TEXT for p in r["expect"]), r["id"]
