@@ -1,6 +1,6 @@
 """Answer quality and speed of the policy Q&A.
 
-Prints, for the repo's own question set, the four held-out sets and the shared sample (when
+Prints, for the repo's own question set, the five held-out sets and the shared sample (when
 ../shared is beside the repo): in-scope answered-and-correct rate, out-of-scope declined rate,
 per kind; latency per question (median, p99) and batch throughput, as medians over several
 runs with a fresh matcher each time; and the cold-start time of `policybot ask`, with the built
@@ -42,8 +42,12 @@ SETS = {
     # Written blind in session 6 the same way; its misses were read in session 6 (it led to
     # out-of-scope phrasings about complaints procedures and other policies' contents).
     "held-out 3": ROOT / "bench" / "holdout3.jsonl",
-    # Written blind in session 6 after the changes were made; used once, to measure them.
+    # Written blind in session 6 after the changes were made; used once to measure them; its
+    # misses were read in session 7, and bench/fit_shortlist.py fits on it.
     "held-out 4": ROOT / "bench" / "holdout4.jsonl",
+    # Written blind in session 7 the same way; measured before and after that session's changes,
+    # never read nor fitted on.
+    "held-out 5": ROOT / "bench" / "holdout5.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 

@@ -79,12 +79,14 @@ class Normaliser:
         self._fixes: dict[str, str] = {}
         self._word_terms: dict[str, tuple[str, ...]] = {}
         self._cache: dict[str, list[str]] = {}
+        self._spelled: dict[str, str] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         """What a pickle keeps: not the stemmer (a C object) nor the texts already seen."""
         state = dict(vars(self))
         del state["_stemmer"]
         state["_cache"] = {}
+        state["_spelled"] = {}
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -136,28 +138,43 @@ class Normaliser:
     def terms(self, text: str) -> list[str]:
         """Canonical terms of the text, in order, stop words removed."""
         cached = self._cache.get(text)
-        return _remember(self._cache, text, self._terms(text)) if cached is None else cached
+        return self._scan(text)[0] if cached is None else cached
 
-    def _terms(self, text: str) -> list[str]:
-        fixes = self._fixes
+    def spelled(self, text: str) -> str:
+        """The text as canonical terms with its stop words kept ("can i slag off my colleagues"
+        -> "can i criticise off my colleague social"): for comparing function words too."""
+        cached = self._spelled.get(text)
+        return self._scan(text)[1] if cached is None else cached
+
+    def _scan(self, text: str) -> tuple[list[str], str]:
+        """The text's terms and its spelled form, from one pass, remembered."""
+        fixes, phrase_len = self._fixes, self._phrase_len
         toks = [fixes.get(w) or _remember(fixes, w, self.correct(w)) for w in words(text)]
         out: list[str] = []
+        spelled: list[str] = []
         i = 0
         while i < len(toks):
-            for n in range(min(self._phrase_len.get(toks[i], 1), len(toks) - i), 1, -1):
-                concept = self._phrases.get(tuple(toks[i : i + n]))
+            w = toks[i]
+            longest = phrase_len.get(w)
+            if longest:  # the longest phrase starting here wins
+                for n in range(min(longest, len(toks) - i), 1, -1):
+                    concept = self._phrases.get(tuple(toks[i : i + n]))
+                    if concept:
+                        break
+                else:
+                    concept = None
                 if concept:
                     out.extend(concept)
+                    spelled.extend(concept)
                     i += n
-                    break
-            else:
-                w = toks[i]
-                i += 1
-                found = self._word_terms.get(w)
-                if found is None:
-                    found = _remember(self._word_terms, w, self._word(w))
-                out.extend(found)
-        return out
+                    continue
+            i += 1
+            found = self._word_terms.get(w)
+            if found is None:
+                found = _remember(self._word_terms, w, self._word(w))
+            out.extend(found)
+            spelled.extend(found or (w,))  # a stop word has no terms but is spelled
+        return _remember(self._cache, text, out), _remember(self._spelled, text, " ".join(spelled))
 
     def _word(self, w: str) -> tuple[str, ...]:
         """The terms of one corrected word outside any phrase: its concept, its stem or nothing."""

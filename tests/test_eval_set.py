@@ -94,3 +94,14 @@ def test_held_out_sets_quote_the_policy_and_cover_every_kind(path: Path) -> None
     for r in records:
         assert (r["kind"] == "oos") == (r["expect"] == []), r["id"]
         assert all(norm(p) in POLICY_TEXT for p in r["expect"]), r["id"]
+
+
+def test_question_ids_are_unique_across_every_set() -> None:
+    """A miss is reported by id, so an id must name one question in all the sets."""
+    ids = Counter(
+        json.loads(line)["id"]
+        for path in [QUESTIONS, *HELD_OUT]
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line
+    )
+    assert [i for i, n in ids.items() if n > 1] == []

@@ -170,3 +170,39 @@ def test_teaching_with_social_media_is_not_personal_use_in_working_time(
 def test_everyday_phrases_are_not_read_as_policy_words(text: str, has: str, lacks: str) -> None:
     assert has in terms(text)
     assert lacks not in terms(text)
+
+
+@pytest.mark.parametrize(
+    ("question", "clause"),
+    [
+        # Ranked on terms alone, "break ... policy" pointed at managers investigating breaches;
+        # the way the question is put ("what happens to me if I ...") is the breach clause's.
+        ("what happens to me if i break the social media policy", "breach.breach-policy-by"),
+        # "team" and "expect" are everybody's words; "what does ... expect from us" asked by the
+        # IT team is the IT team's clause.
+        (
+            "im in the IT team, what does this policy expect from us",
+            "it-team.monitor-required-trust",
+        ),
+    ],
+)
+def test_the_shortlist_is_reordered_by_how_the_question_is_put(question: str, clause: str) -> None:
+    answer = answerer().answer(question)
+    assert answer.answered
+    assert answer.clause is not None and answer.clause.id == clause
+
+
+def test_a_short_question_is_not_fitted_to_a_long_story_that_happens_to_contain_its_words() -> None:
+    # The victim's "a colleague is bullying me on facebook" story shares most of these words; the
+    # question is about doing it, which is a breach.
+    answer = answerer().answer("can I slag off my colleagues on facebook")
+    assert answer.clause is not None and answer.clause.id == "breach.commenting-about-other"
+
+
+def test_spelled_keeps_function_words_but_reads_typos_and_synonyms() -> None:
+    spelled = answerer().matcher.normaliser.spelled
+    assert spelled("a parnt sent me a frend reqest on fb") == spelled(
+        "a parent sent me a friend request on facebook"
+    )
+    assert terms("what do i do") == []
+    assert spelled("what do i do") == "what do i do"
