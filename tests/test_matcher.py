@@ -206,3 +206,20 @@ def test_spelled_keeps_function_words_but_reads_typos_and_synonyms() -> None:
     )
     assert terms("what do i do") == []
     assert spelled("what do i do") == "what do i do"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is sharing a meme that mocks wheelchair users against the policy",
+        "a colleague posted a joke about muslims on his facebook",
+        "someone in the staff chat keeps sharing jokes about lgbt people",
+    ],
+)
+def test_protected_characteristics_named_any_way_are_offensive_material(question: str) -> None:
+    # The examples say "disabled people", "someone's religion", "gay people"; the lexicon makes
+    # "wheelchair users", "muslims" and "lgbt" the same concepts.
+    answer = answerer().answer(question)
+    assert answer.answered and answer.score >= 0.4
+    assert answer.clause is not None
+    assert answer.clause.id == "offensive-material.opinion-trust-academies"
