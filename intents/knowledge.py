@@ -188,6 +188,11 @@ def normalise_space(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def phrasing_key(text: str) -> str:
+    """What makes two phrasings the same one: their words, ignoring case and punctuation."""
+    return normalise_space(re.sub(r"[^\w\s]", " ", text.lower()))
+
+
 @dataclass(frozen=True)
 class KnowledgeBase:
     """Clauses, intents and lexicon, as loaded from one data folder."""
@@ -293,7 +298,7 @@ class KnowledgeBase:
                 if cid not in self.clauses:
                     found.append(f"intent {intent.id}: points at missing clause {cid!r}")
             for ex in intent.examples:
-                key = normalise_space(re.sub(r"[^\w\s]", " ", ex.lower()))
+                key = phrasing_key(ex)
                 if key in owner and owner[key] != intent.id:
                     found.append(
                         f"intent {intent.id}: phrasing {ex!r} is also in intent {owner[key]}"

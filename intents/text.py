@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 import Stemmer
 from rapidfuzz import process
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import OSA, Indel, Levenshtein
 
 from intents.knowledge import Lexicon
 
@@ -31,6 +31,10 @@ def _remember(memo: dict[str, _T], key: str, value: _T) -> _T:
     return value
 
 
+# A capitalised word after a lower-case one is a name: "my colleague Claire", "up in York".
+_NAME = re.compile(r"(?<=[a-z0-9,;] )[A-Z][a-z]+")
+
+
 def _max_edits(word: str) -> int:
     n = len(word)
     return 0 if n < 4 else 1 if n < 6 else 2
@@ -43,6 +47,9 @@ class Normaliser:
     distance of a known word are read as that word; remaining words are stemmed so "posting",
     "posted" and "posts" meet. Stop words are dropped.
     """
+
+    TRUSTED_USES = 3
+    """A word in this many places of the vocabulary is a word, even if no dictionary has it."""
 
     def __init__(self, lexicon: Lexicon, vocabulary: Iterable[str]) -> None:
         self._stemmer = Stemmer.Stemmer("english")
@@ -65,17 +72,24 @@ class Normaliser:
         self._phrase_len: dict[str, int] = {}
         for p in self._phrases:
             self._phrase_len[p[0]] = max(len(p), self._phrase_len.get(p[0], 0))
-        used = Counter(w for text in vocabulary for w in words(text))
-        known = set(used)
+        texts = list(vocabulary)
+        used = Counter(w for text in texts for w in words(text))
+        self._english = lexicon.english
+        self._used = used
+        known = {w for w, n in used.items() if n >= self.TRUSTED_USES or w in self._english}
         known |= set(self._single) | {w for p in self._phrases for w in p} | self._stop
         self._known = known
-        self._english = lexicon.english
-        self._known_stems = {self._stem(w) for w in known}
-        self._used = used
         self._spellable: dict[int, list[str]] = defaultdict(list)
         for w in sorted(known):
             if len(w) >= 4 and not w.isdigit():
                 self._spellable[len(w)].append(w)
+        # A rare word that no dictionary knows is known too, unless it is one slip from a known
+        # word: phrasings written the way staff type ("socail", "frend") must not teach the
+        # matcher their typos as words of their own, or the typo would stop being corrected.
+        # Names are written with a capital ("Claire", "York") and stay known.
+        proper = {w.lower() for text in texts for w in _NAME.findall(text)}
+        known |= {w for w in set(used) - known if w in proper or not self._near_miss(w)}
+        self._known_stems = {self._stem(w) for w in known}
         self._fixes: dict[str, str] = {}
         self._word_terms: dict[str, tuple[str, ...]] = {}
         self._cache: dict[str, list[str]] = {}
@@ -111,6 +125,13 @@ class Normaliser:
         if self._stem(word) in self._known_stems:  # another form of a known word, not a typo
             return word
         return self._nearest(word)
+
+    def _near_miss(self, word: str) -> bool:
+        """True when one letter added, dropped, changed or swapped makes a known word of it."""
+        if len(word) < 4 or any(c.isdigit() for c in word):  # "11pm" is not "10pm"
+            return False
+        candidates = [w for n in range(len(word) - 1, len(word) + 2) for w in self._spellable[n]]
+        return process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=1) is not None
 
     def _nearest(self, word: str) -> str:
         """The closest known word; ties go to fewer swaps, the same first letter, the commonest."""

@@ -7,6 +7,7 @@ import pytest
 from bot.redaction import redact
 from bot.smalltalk import SmallTalk
 from intents.safeguarding import SafeguardingCues
+from intents.text import Normaliser
 from tests.helpers import answerer
 
 
@@ -23,6 +24,15 @@ def test_shorthand_and_synonyms_meet_the_same_terms() -> None:
 def test_typos_are_read_as_the_nearest_known_word() -> None:
     assert terms("pasword") == terms("password")
     assert terms("colegue") == terms("colleague")
+
+
+def test_a_typo_in_a_phrasing_is_still_read_as_the_word_it_misspells() -> None:
+    """Phrasings are written the way staff type; their slips must not become words."""
+    kb = answerer().kb
+    examples = ["what happens if sum1 breaks the socail media polcy", "can I post this"]
+    normaliser = Normaliser(kb.lexicon, [*examples, "my colleague Claire posted it", "social"])
+    assert normaliser.terms("socail media") == normaliser.terms("social media")
+    assert normaliser.correct("claire") == "claire"  # a name, written with a capital
 
 
 @pytest.mark.parametrize(
