@@ -9,8 +9,11 @@ the rank's weight is 1, ready to copy into intents/matcher.py.
 
     python bench/fit_shortlist.py
 
-The newest held-out set is not used: it stays blind, for measuring (see SETS in bench/qa.py).
-Rerun after large changes to the intents; the weights move little.
+It fits on the sets that are neither folded into the intents (a folded question is one of the
+phrasings, so its token set ratio is 1) nor blind (see SETS in bench/qa.py): the own set and the
+shared sample. The weights in the matcher were fitted in session 7 on 801 questions, before
+held-out sets 1 to 4 were folded in; on the 243 left now the fuzzy weight comes out at 1.7
+rather than 1.3, a difference too small to act on with so few questions.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from bench.qa import SETS  # noqa: E402
 from intents.knowledge import KnowledgeBase  # noqa: E402
 from intents.matcher import Matcher  # noqa: E402
 
-FITTED_ON = ["own", "held-out", "held-out 2", "held-out 3", "held-out 4", "shared sample"]
+FITTED_ON = ["own", "shared sample"]
 L2 = 0.01
 STEPS = 500
 RATE = 0.1

@@ -1,4 +1,5 @@
-"""Validate the project's own evaluation set, bench/questions.jsonl, and the held-out sets.
+"""Validate the project's own evaluation set, bench/questions.jsonl, the held-out sets and
+bench/training.jsonl.
 
 Every expected phrase must occur verbatim in the policy after the grader's normalisation
 (the same `norm` as the shared grade.py), so that a bot quoting the right clause can pass.
@@ -83,7 +84,7 @@ def test_in_scope_phrases_are_short_verbatim_policy_quotes(rec: Question) -> Non
         assert norm(phrase) in POLICY_TEXT, phrase
 
 
-HELD_OUT = sorted((ROOT / "bench").glob("holdout*.jsonl"))
+HELD_OUT = [*sorted((ROOT / "bench").glob("holdout*.jsonl")), ROOT / "bench" / "training.jsonl"]
 
 
 @pytest.mark.parametrize("path", HELD_OUT, ids=[p.name for p in HELD_OUT])
