@@ -14,8 +14,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.comments import CommentError, Comments, parse_received
-from bot.ports import Sender
+from bot.features.comments.service import CommentError, Comments, parse_received
+from bot.model.ports import Sender
 
 log = logging.getLogger(__name__)
 

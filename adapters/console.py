@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from bot.core import Bot
-from bot.messages import Message, Reply
-from bot.ports import Outbox
+from bot.core.messages import Message, Reply
+from bot.model.ports import Outbox
 
 QUIT = {"quit", "exit", "bye", ":q"}
+
+
+class Conversation(Protocol):
+    """What the console asks of the core (bot.core.bot.Bot)."""
+
+    async def handle(self, message: Message) -> list[Reply]:
+        """Everything the bot says back to the sender of this message."""
+        ...
+
+    async def resume(self, sender: str) -> list[Reply]:
+        """What to say when the person comes back, e.g. an open form."""
+        ...
+
+    async def offer(self, sender: str, replies: list[Reply]) -> None:
+        """Make these replies' choices the ones a typed number picks next."""
+        ...
 
 
 def render(reply: Reply, first: int = 1) -> str:
@@ -52,7 +67,7 @@ class Console:
 
     def __init__(
         self,
-        bot: Bot,
+        bot: Conversation,
         outbox: Outbox,
         person_id: str,
         stdin: TextIO = sys.stdin,

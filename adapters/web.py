@@ -1,7 +1,8 @@
 """The `serve` process: one aiohttp application hosting each configured platform and /healthz.
 
-Platform adapters plug in through the small WebAdapter protocol; this module knows none of
-them by name except in `configured_adapters`, which reads the settings.
+Platform adapters plug in through the small WebAdapter protocol; `web_app` knows none of them
+by name. The composition at the end of this module (`configured_adapters`, `make_web_app`,
+`serve`) is the one place that builds adapters from the App and its settings.
 """
 
 from __future__ import annotations
@@ -14,18 +15,19 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from aiohttp import web
-from sqlalchemy import text
 
 from adapters.comments_api import CommentsApi
-from adapters.slack import SlackAdapter
+from adapters.slack.adapter import SlackAdapter
+from adapters.slack.settings import SlackSettings
+from adapters.teams.settings import TeamsSettings
 from bot.app import App
-from bot.delivery import deliver_due
 from bot.errors import UserError
-from bot.ports import Sender
+from bot.features.cases.queries import CaseQueries
+from bot.jobs.delivery import deliver_due
+from bot.model.ports import Database, Sender
 
 log = logging.getLogger(__name__)
 
-CORE_KEY = web.AppKey("core", App)
 DELIVERY_INTERVAL = 5.0
 """Seconds between passes over the outbox."""
 MAX_BODY = 1024 * 1024
@@ -54,27 +56,120 @@ class WebAdapter(Protocol):
         ...
 
 
+class Health(Protocol):
+    """Whether what policybot depends on (the database) answers; /healthz reports it."""
+
+    async def __call__(self) -> bool:
+        """True when the database answers."""
+        ...
+
+
+class Delivery(Protocol):
+    """One pass over the outbox, sending what is due through these platforms."""
+
+    async def __call__(self, senders: Sequence[Sender], /) -> object:
+        """Deliver what is due now."""
+        ...
+
+
 class NoPlatformConfigured(UserError):
     """serve was started without any platform's credentials."""
+
+
+def web_app(
+    adapters: Sequence[WebAdapter],
+    *,
+    health: Health,
+    deliver: Delivery,
+    delivery_interval: float = DELIVERY_INTERVAL,
+) -> web.Application:
+    """The aiohttp application: /healthz, every adapter's routes, and outbox delivery."""
+    app = web.Application(client_max_size=MAX_BODY)
+
+    async def healthz(_request: web.Request) -> web.Response:
+        if not await health():
+            return web.json_response({"status": "unavailable", "database": "down"}, status=503)
+        return web.json_response({"status": "ok", "database": "ok"})
+
+    app.router.add_get("/healthz", healthz)
+    for adapter in adapters:
+        adapter.add_routes(app)
+    senders = [a.sender for a in adapters if a.sender is not None]
+
+    async def lifecycle(_app: web.Application):  # type: ignore[no-untyped-def]
+        for adapter in adapters:
+            await adapter.start()
+        task = asyncio.create_task(deliver_forever(deliver, senders, delivery_interval))
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        for adapter in reversed(adapters):
+            await adapter.stop()
+
+    app.cleanup_ctx.append(lifecycle)
+    return app
+
+
+async def deliver_forever(deliver: Delivery, senders: Sequence[Sender], interval: float) -> None:
+    """Deliver due outbox messages every `interval` seconds until cancelled."""
+    while True:
+        try:
+            await deliver(senders)
+        except Exception:  # a briefly unavailable database must not stop delivery for good
+            log.exception("outbox delivery pass failed; retrying in %.0f s", interval)
+        await asyncio.sleep(interval)
+
+
+def pinging(database: Database) -> Health:
+    """Health as the database's ping: False, with the reason logged, when it does not answer."""
+
+    async def healthy() -> bool:
+        try:
+            await database.ping()
+        except Exception as exc:
+            log.warning("health check: database unavailable: %s", type(exc).__name__)
+            return False
+        return True
+
+    return healthy
+
+
+# The composition: adapters and the web application built from the App.
 
 
 def configured_adapters(core: App) -> list[WebAdapter]:
     """The adapters whose credentials are in the settings."""
     settings = core.settings
+    slack = SlackSettings.from_env(settings.env)
+    teams = TeamsSettings.from_env(settings.env)
     adapters: list[WebAdapter] = []
-    if settings.slack_bot_token:
-        adapters.append(SlackAdapter.from_settings(core))
-    if settings.teams_enabled:
-        from adapters.teams import TeamsAdapter
-
-        if settings.teams_dev_no_auth:
-            warning = (
-                "TEAMS_DEV_NO_AUTH=1: Teams requests are NOT authenticated; anyone who can reach "
-                "/api/messages can act as any staff member. Serving on 127.0.0.1 only."
+    if slack is not None:
+        cases = CaseQueries(core.cases, core.directory)
+        adapters.append(
+            SlackAdapter(
+                core.bot.handle,
+                core.directory,
+                events=core.events,
+                references=core.references,
+                settings=slack,
+                cases=cases,
             )
-            log.warning(warning)
-            print(f"policybot: WARNING: {warning}", file=sys.stderr, flush=True)
-        adapters.append(TeamsAdapter(core.bot, core.directory, core.store, settings))
+        )
+    if teams is not None:
+        from adapters.teams.adapter import TeamsAdapter  # botbuilder is slow to import
+
+        if teams.dev_no_auth:
+            _warn_unauthenticated()
+        adapters.append(
+            TeamsAdapter(
+                core.bot.handle,
+                core.directory,
+                references=core.references,
+                events=core.events,
+                settings=teams,
+            )
+        )
     if not adapters:
         raise NoPlatformConfigured(
             "no chat platform is configured. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET "
@@ -87,57 +182,36 @@ def configured_adapters(core: App) -> list[WebAdapter]:
     return adapters
 
 
-async def _healthz(request: web.Request) -> web.Response:
-    core = request.app[CORE_KEY]
-    try:
-        async with core.store.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception as exc:
-        log.warning("health check: database unavailable: %s", type(exc).__name__)
-        return web.json_response({"status": "unavailable", "database": "down"}, status=503)
-    return web.json_response({"status": "ok", "database": "ok"})
-
-
-async def deliver_forever(core: App, senders: Sequence[Sender], interval: float) -> None:
-    """Deliver due outbox messages every `interval` seconds until cancelled."""
-    while True:
-        try:
-            await deliver_due(core.store, core.directory, senders, core.clock())
-        except Exception:  # a briefly unavailable database must not stop delivery for good
-            log.exception("outbox delivery pass failed; retrying in %.0f s", interval)
-        await asyncio.sleep(interval)
+def _warn_unauthenticated() -> None:
+    warning = (
+        "TEAMS_DEV_NO_AUTH=1: Teams requests are NOT authenticated; anyone who can reach "
+        "/api/messages can act as any staff member. Serving on 127.0.0.1 only."
+    )
+    log.warning(warning)
+    print(f"policybot: WARNING: {warning}", file=sys.stderr, flush=True)
 
 
 def make_web_app(
     core: App, adapters: Sequence[WebAdapter], delivery_interval: float = DELIVERY_INTERVAL
 ) -> web.Application:
-    """The aiohttp application: /healthz, every adapter's routes, and outbox delivery."""
-    app = web.Application(client_max_size=MAX_BODY)
-    app[CORE_KEY] = core
-    app.router.add_get("/healthz", _healthz)
-    for adapter in adapters:
-        adapter.add_routes(app)
-    senders = [a.sender for a in adapters if a.sender is not None]
+    """The web application on the App's database and outbox."""
 
-    async def lifecycle(_app: web.Application):  # type: ignore[no-untyped-def]
-        for adapter in adapters:
-            await adapter.start()
-        task = asyncio.create_task(deliver_forever(core, senders, delivery_interval))
-        yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        for adapter in reversed(adapters):
-            await adapter.stop()
+    async def deliver(senders: Sequence[Sender]) -> object:
+        return await deliver_due(core.outbox, core.directory, senders, core.clock())
 
-    app.cleanup_ctx.append(lifecycle)
-    return app
+    return web_app(
+        adapters,
+        health=pinging(core.database),
+        deliver=deliver,
+        delivery_interval=delivery_interval,
+    )
 
 
 async def serve(core: App, host: str, port: int) -> None:
     """Run the web application until cancelled (Ctrl-C or SIGTERM)."""
     adapters = configured_adapters(core)
-    if core.settings.teams_dev_no_auth:
+    teams = TeamsSettings.from_env(core.settings.env)
+    if teams is not None and teams.dev_no_auth:
         host = "127.0.0.1"  # unauthenticated requests must not come from the network
     runner = web.AppRunner(make_web_app(core, adapters))
     await runner.setup()

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.grading import KINDS, grade, is_oos, load  # noqa: E402
-from bot.answers import build_answerer  # noqa: E402
+from bot.core.answers import build_answerer  # noqa: E402
 from intents.knowledge import KnowledgeBase  # noqa: E402
 from intents.matcher import Matcher  # noqa: E402
 
@@ -169,7 +169,7 @@ def batch_cli(questions: list[str], runs: int) -> None:
         for _ in range(runs):
             t = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-m", "bot", "ask", "--json", "--batch", f.name],
+                [sys.executable, "-m", "adapters", "ask", "--json", "--batch", f.name],
                 check=True,
                 capture_output=True,
                 cwd=ROOT,

@@ -39,11 +39,12 @@ from sqlalchemy import delete, func, select, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot.app import App, build_app  # noqa: E402
-from bot.database import redact, sync_url, upgrade  # noqa: E402
-from bot.ports import Account  # noqa: E402
-from bot.scheduler import Worker, settle_startup_objects  # noqa: E402
+from bot.jobs.scheduler import Worker, settle_startup_objects  # noqa: E402
+from bot.model.records import Account  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.tables import account, comment, outbox  # noqa: E402
+from bot.storage.comments import comment_row  # noqa: E402
+from bot.storage.database import redact, sync_url, upgrade  # noqa: E402
+from bot.storage.tables import account, comment, outbox  # noqa: E402
 
 LONDON = ZoneInfo("Europe/London")
 INSTANT = datetime(2026, 3, 4, 10, 0, tzinfo=LONDON)  # a Wednesday morning
@@ -84,17 +85,20 @@ async def populate(app: App, accounts: int, comments: int) -> None:
     ]
     earliest = INSTANT - timedelta(days=2, hours=2)
     rows = [
-        app.comments.row(
-            registered[n % accounts],
-            "a question about the trip",
-            earliest + timedelta(seconds=rng.randrange(int((INSTANT - earliest).total_seconds()))),
-            None,
-            "api",
-            None,
+        comment_row(
+            app.comments.new_comment(
+                registered[n % accounts],
+                "a question about the trip",
+                earliest
+                + timedelta(seconds=rng.randrange(int((INSTANT - earliest).total_seconds()))),
+                None,
+                "api",
+                None,
+            )
         )
         for n in range(comments)
     ]
-    async with app.store.engine.begin() as connection:
+    async with app.database.engine.begin() as connection:
         await connection.execute(
             account.insert(),
             [
@@ -120,7 +124,7 @@ async def populate(app: App, accounts: int, comments: int) -> None:
 
 async def reset(app: App) -> None:
     """Forget every alert: empty the outbox and look at every comment again."""
-    async with app.store.engine.begin() as connection:
+    async with app.database.engine.begin() as connection:
         await connection.execute(delete(outbox))
         await connection.execute(update(comment).values(next_alert_at=comment.c.due_soon_at))
 
@@ -149,7 +153,7 @@ async def bench(url: str, runs: int, accounts: int, comments: int) -> Timings:
     await upgrade(url)
     app = await build_app(Settings(database_url=url), Clock(INSTANT))
     try:
-        async with app.store.engine.connect() as connection:
+        async with app.database.engine.connect() as connection:
             existing = await connection.scalar(select(func.count()).select_from(comment))
         if existing:
             sys.exit(f"{redact(url)} already has comments: give an empty database")
@@ -171,7 +175,7 @@ async def bench(url: str, runs: int, accounts: int, comments: int) -> Timings:
     finally:
         gc.unfreeze()
         await app.close()
-    return Timings(app.store.engine.dialect.name, queued, first, first_cpu, repeat)
+    return Timings(app.database.engine.dialect.name, queued, first, first_cpu, repeat)
 
 
 @contextmanager
@@ -210,6 +214,7 @@ def report(results: list[Timings], runs: int, accounts: int, comments: int) -> N
 
 
 def main() -> None:
+    """Run the bench on SQLite (and PostgreSQL when given) and print the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--accounts", type=int, default=500)

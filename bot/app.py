@@ -2,24 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from bot.answers import Answerer, build_answerer
-from bot.business_case import BusinessCaseFeature
-from bot.calendar import Calendars
-from bot.case_form import Form
-from bot.cases import SqlCases
-from bot.comments import Comments, CommentsFeature
-from bot.core import Bot, Feature
-from bot.database import prepare
-from bot.directory import DEMO_TRUST, Directory, load_directory
-from bot.handover import HandoverFeature
-from bot.ports import Clock
-from bot.register import SqlRegister
-from bot.reminders import Reminders, RemindersFeature
+from bot.model.ports import (
+    AccountRegister,
+    AuditTrail,
+    CaseStore,
+    CommentStore,
+    ConfirmationStore,
+    ConversationStore,
+    Database,
+    EventLog,
+    OutboxStore,
+    QuestionLog,
+    ReferenceStore,
+)
+from bot.model.records import Clock
 from bot.settings import Settings
-from bot.store import SqlStore
+from bot.storage.database import SqlDatabase, prepare
+from bot.storage.stores import Stores, open_stores
+
+if TYPE_CHECKING:
+    from bot.core.answers import Answerer
+    from bot.core.bot import Bot
+    from bot.features.comments.service import Comments
+    from bot.features.reminders.feature import Reminders
+    from bot.model.calendar import Calendars
+    from bot.model.directory import Directory
 
 
 def utc_now() -> datetime:
@@ -29,48 +42,128 @@ def utc_now() -> datetime:
 
 def load_trust(settings: Settings) -> Directory:
     """The trust directory from TRUST_FILE, or the bundled demo trust."""
+    from bot.model.directory_file import DEMO_TRUST, load_directory
+
     return load_directory(settings.trust_file or DEMO_TRUST)
 
 
 @dataclass
 class App:
-    """Everything a running process needs, built once."""
+    """Everything a running process needs. The services are built on first use (their imports
+    are deferred too), so `policybot outbox` loads no matcher, calendar or form."""
 
     settings: Settings
-    directory: Directory
-    answerer: Answerer
-    store: SqlStore
-    register: SqlRegister
-    cases: SqlCases
-    comments: Comments
-    reminders: Reminders
-    bot: Bot
+    trust: Callable[[], Directory]
+    """Loads the trust directory, the first time `directory` is read."""
+    database: Database
+    conversations: ConversationStore
+    questions: QuestionLog
+    outbox: OutboxStore
+    events: EventLog
+    references: ReferenceStore
+    audit: AuditTrail
+    register: AccountRegister
+    cases: CaseStore
+    comment_store: CommentStore
+    confirmations: ConfirmationStore
     clock: Clock
+
+    @cached_property
+    def directory(self) -> Directory:
+        """The trust's academies and people."""
+        return self.trust()
+
+    @cached_property
+    def calendars(self) -> Calendars:
+        """Each academy's working days and hours (England's bank holidays and its closures)."""
+        from bot.model.calendar import Calendars
+
+        return Calendars(self.directory)
+
+    @cached_property
+    def comments(self) -> Comments:
+        """Comments on academy accounts, their deadlines and alerts."""
+        from bot.features.comments.service import Comments
+
+        return Comments(
+            self.comment_store,
+            self.register,
+            self.directory,
+            self.calendars,
+            self.outbox,
+            self.audit,
+            self.clock,
+            self.settings.worker_grace,
+        )
+
+    @cached_property
+    def reminders(self) -> Reminders:
+        """The annual reminder to read the policy, and who confirmed it."""
+        from bot.features.reminders.feature import Reminders
+
+        return Reminders(
+            self.confirmations,
+            self.directory,
+            self.calendars,
+            self.outbox,
+            self.audit,
+            self.clock,
+            self.settings.worker_grace,
+        )
+
+    @cached_property
+    def answerer(self) -> Answerer:
+        """The knowledge base and matcher (from the user's cache when the data is unchanged)."""
+        from bot.core.answers import build_answerer
+
+        return build_answerer()
+
+    @cached_property
+    def bot(self) -> Bot:
+        """The bot with every feature, tried before questions about the policy."""
+        from bot.core.bot import Bot, Feature
+        from bot.features.cases import BusinessCaseFeature, Form
+        from bot.features.comments.feature import CommentsFeature
+        from bot.features.handover import HandoverFeature
+        from bot.features.reminders.feature import RemindersFeature
+
+        features: list[Feature] = [
+            BusinessCaseFeature(
+                Form.load(), self.directory, self.cases, self.outbox, self.audit, self.register
+            ),
+            HandoverFeature(self.directory, self.outbox, self.audit, self.register),
+            CommentsFeature(self.comments),
+            RemindersFeature(self.reminders),
+        ]
+        return Bot(self.answerer, self.directory, self.conversations, self.questions, features)
 
     async def close(self) -> None:
         """Release the database connections."""
-        await self.store.close()
+        await self.database.close()
 
 
 async def build_app(settings: Settings, clock: Clock = utc_now) -> App:
-    """Load the trust and the knowledge base, open the database (upgrading the default file)."""
-    directory = load_trust(settings)
-    answerer = build_answerer()
+    """Open the database (upgrading the default file); the trust is loaded when first used."""
     engine = await prepare(settings.database_url, auto_upgrade=settings.uses_default_database)
-    store = SqlStore(engine, clock)
-    register = SqlRegister(engine, clock)
-    cases = SqlCases(engine, clock)
-    calendars = Calendars(directory)
-    grace = settings.worker_grace
-    comments = Comments(engine, register, directory, calendars, store, clock, grace)
-    reminders = Reminders(engine, directory, calendars, store, store, clock, grace)
-    features: list[Feature] = [
-        BusinessCaseFeature(Form.load(), directory, cases, store, store, register),
-        HandoverFeature(directory, store, register),
-        CommentsFeature(comments),
-        RemindersFeature(reminders),
-    ]
-    bot = Bot(answerer, directory, store, features)
+    stores = open_stores(SqlDatabase(engine), clock)
+    return assemble(settings, lambda: load_trust(settings), stores, clock)
+
+
+def assemble(settings: Settings, trust: Callable[[], Directory], s: Stores, clock: Clock) -> App:
+    """The app over these stores (SQL in production, memory in tests)."""
     return App(
-        settings, directory, answerer, store, register, cases, comments, reminders, bot, clock
+        settings=settings,
+        trust=trust,
+        database=s.database,
+        conversations=s.conversations,
+        questions=s.questions,
+        outbox=s.outbox,
+        events=s.events,
+        references=s.references,
+        audit=s.audit,
+        register=s.register,
+        cases=s.cases,
+        comment_store=s.comments,
+        confirmations=s.confirmations,
+        clock=clock,
     )

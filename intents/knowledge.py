@@ -12,15 +12,11 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.errors import UserError
+from intents.errors import KnowledgeError
 
 DATA = Path(__file__).parent / "data"
 _SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 _M = TypeVar("_M", bound="BaseModel")
-
-
-class KnowledgeError(UserError):
-    """A knowledge file is malformed; the message names the file, the field and the reason."""
 
 
 class _Strict(BaseModel):

@@ -97,6 +97,10 @@ class Thresholds:
     on" names nothing online, yet one clause clearly fits it."""
 
 
+Postings = dict[str, list[tuple[int, float]]]
+"""Per term, the (row, share) pairs of the rows that use it."""
+
+
 class Matcher:
     """Scores a question against every intent's example phrasings.
 
@@ -164,30 +168,7 @@ class Matcher:
             )
         n = len(self.intents)
         self.idf = {t: math.log((n + 1) / (d + 0.5)) ** self.IDF_POWER for t, d in df.items()}
-        # Postings hold each term's share of a cosine already divided by the other side's norm,
-        # so ranking a question is only sums over the question's terms. Examples are numbered
-        # intent by intent, so an intent's examples are one slice of the example axis.
-        example_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        pool_postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        counts: list[Counter[str]] = []
-        starts: list[int] = []
-        j = 0
-        for i, intent in enumerate(self.intents):
-            starts.append(j)
-            pool: Counter[str] = Counter()
-            examples = intent.examples + intent.keywords
-            for example in examples:
-                terms = set(self.normaliser.terms(example))
-                pool.update(terms)
-                norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
-                for t in terms:
-                    example_postings[t].append((j, self.idf[t] ** 2 / norm))
-                j += 1
-            counts.append(pool)
-            weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}
-            pool_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-            for t, w in weights.items():
-                pool_postings[t].append((i, self.idf[t] * w / pool_norm))
+        example_postings, pool_postings, counts, starts = self._cosine_postings()
         self._starts = np.array(starts, dtype=np.intp)
         self._term_ids = {t: k for k, t in enumerate(self.idf)}
         labelled = [
@@ -199,7 +180,7 @@ class Matcher:
         self._regression = SoftmaxRegression.fit(
             [terms for terms, _ in labelled], [label for _, label in labelled], len(self.idf)
         )
-        self._examples = j
+        self._examples = sum(len(i.examples) + len(i.keywords) for i in self.intents)
         self._phrasings = {
             i.id: sorted((self.normaliser.spelled(e) for e in i.examples), key=len)
             for i in kb.intents
@@ -221,6 +202,39 @@ class Matcher:
                 np.array([e for e, _ in by_example], dtype=np.intp),
                 np.array([share for _, share in by_example]),
             )
+
+    def _cosine_postings(
+        self,
+    ) -> tuple[Postings, Postings, list[Counter[str]], list[int]]:
+        """Each term's (example, share) and (intent, share) postings, each intent's pooled term
+        counts, and where each intent's examples start.
+
+        A share is the term's part of a cosine already divided by the other side's norm, so
+        ranking a question is only sums over its terms. Examples are numbered intent by intent,
+        so an intent's examples are one slice of the example axis.
+        """
+        example_postings: Postings = defaultdict(list)
+        pool_postings: Postings = defaultdict(list)
+        counts: list[Counter[str]] = []
+        starts: list[int] = []
+        j = 0
+        for i, intent in enumerate(self.intents):
+            starts.append(j)
+            pool: Counter[str] = Counter()
+            examples = intent.examples + intent.keywords
+            for example in examples:
+                terms = set(self.normaliser.terms(example))
+                pool.update(terms)
+                norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
+                for t in terms:
+                    example_postings[t].append((j, self.idf[t] ** 2 / norm))
+                j += 1
+            counts.append(pool)
+            weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}
+            pool_norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            for t, w in weights.items():
+                pool_postings[t].append((i, self.idf[t] * w / pool_norm))
+        return example_postings, pool_postings, counts, starts
 
     def weights(self, question: str) -> dict[str, float]:
         """The question's terms, each with how much it counts: an opening naming the asker's job

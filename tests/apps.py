@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App, build_app
-from bot.database import upgrade
-from bot.ports import Account
-from bot.register import account_id
+from bot.model.records import Account, account_id
 from bot.settings import Settings
+from bot.storage.database import upgrade
 from tests.conftest import FakeClock
 
 HISTORY = Account(
@@ -47,7 +46,7 @@ async def register(app: App, account: Account = HISTORY, **changes: Any) -> Acco
 def policybot(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the `policybot` command on this database, as an operator would."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "adapters", *args],
         capture_output=True,
         text=True,
         cwd=Path(__file__).resolve().parent.parent,

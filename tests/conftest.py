@@ -1,10 +1,16 @@
-"""Shared fixtures: a fresh database per test (SQLite and PostgreSQL) and a store on it."""
+"""Shared fixtures: a fresh database per test (SQLite and PostgreSQL) and the stores on it.
+
+`stores` is every SQL store on a fresh database; `backend` is the same ports on each of
+memory, SQLite and PostgreSQL, for the contract tests every implementation must pass.
+"""
 
 from __future__ import annotations
 
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,8 +18,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from bot.database import create_engine, upgrade
-from bot.store import SqlStore
+from bot.model.records import Clock
+from bot.storage.database import SqlDatabase, create_engine, upgrade
+from bot.storage.stores import Stores, memory_stores, open_stores
 
 PG_HOST = "127.0.0.1"
 PG_PORT = 5432
@@ -65,10 +72,10 @@ def postgres_user() -> str:
     pytest.skip(reason)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A URL to a new, empty database, dropped after the test."""
-    if request.param == "sqlite":
+@contextmanager
+def _empty_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to a new, empty SQLite or PostgreSQL database, dropped afterwards."""
+    if kind == "sqlite":
         yield f"sqlite:///{tmp_path / 'policybot.db'}"
         return
     user: str = request.getfixturevalue("postgres_user")
@@ -84,6 +91,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
             )
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A URL to a new, empty database, dropped after the test."""
+    with _empty_database(request.param, request, tmp_path) as url:
+        yield url
+
+
+def sql_stores(url: str, clock: Clock) -> Stores:
+    """Every SQL store on the (already upgraded) database at `url`, with its own connections."""
+    return open_stores(SqlDatabase(create_engine(url)), clock)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     """A clock fixed at 2025-03-01 09:00 UTC."""
@@ -91,11 +110,53 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-async def store(db_url: str, clock: FakeClock) -> AsyncIterator[SqlStore]:
-    """A SqlStore on an upgraded fresh database, using the fake clock."""
+async def stores(db_url: str, clock: FakeClock) -> AsyncIterator[Stores]:
+    """Every SQL store on an upgraded fresh database, using the fake clock."""
     await upgrade(db_url)
-    sql_store = SqlStore(create_engine(db_url), clock)
+    opened = sql_stores(db_url, clock)
     try:
-        yield sql_store
+        yield opened
     finally:
-        await sql_store.close()
+        await opened.close()
+
+
+@dataclass
+class Backend:
+    """The stores on one backend, and a way to open them again as another process would."""
+
+    name: str
+    """'memory', 'sqlite' or 'postgresql'."""
+    stores: Stores
+    url: str | None
+    clock: FakeClock
+    _opened: list[Stores] = field(default_factory=list)
+
+    def reopen(self) -> Stores:
+        """The same data through other stores: new connections on SQL, the same memory."""
+        if self.url is None:
+            return self.stores
+        other = sql_stores(self.url, self.clock)
+        self._opened.append(other)
+        return other
+
+    async def close(self) -> None:
+        """Release every connection opened for the test."""
+        for opened in (self.stores, *self._opened):
+            await opened.close()
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+async def backend(
+    request: pytest.FixtureRequest, tmp_path: Path, clock: FakeClock
+) -> AsyncIterator[Backend]:
+    """Every port on one backend (memory, SQLite, PostgreSQL), for contract tests."""
+    if request.param == "memory":
+        yield Backend("memory", memory_stores(clock), None, clock)
+        return
+    with _empty_database(request.param, request, tmp_path) as url:
+        await upgrade(url)
+        opened = Backend(request.param, sql_stores(url, clock), url, clock)
+        try:
+            yield opened
+        finally:
+            await opened.close()

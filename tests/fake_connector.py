@@ -1,9 +1,10 @@
 """A local Bot Connector service for tests: the Teams side of every reply, update and new chat.
 
-The real botbuilder client is pointed at it through the activities' serviceUrl. It records
-what the bot posts (POST .../activities[/{replyToId}]), every card update (PUT
-.../activities/{id}) and opens personal chats (POST /v3/conversations) only for people the
-app is installed for, answering 403 otherwise as Teams does.
+The real botbuilder client is pointed at it through the activities' serviceUrl: a LocalServer
+whose answers come from `FakeConnector.handle`. It records what the bot posts (POST
+.../activities[/{replyToId}]), every card update (PUT .../activities/{id}) and opens personal
+chats (POST /v3/conversations) only for people the app is installed for, answering 403
+otherwise as Teams does.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
-from aiohttp.test_utils import TestServer
+from tests.fakes import LocalServer, Request, Response
 
 
 @dataclass
@@ -64,7 +64,7 @@ def unescape(text: str) -> str:
 
 @dataclass
 class FakeConnector:
-    """The Bot Connector API, recording everything the bot does."""
+    """The Bot Connector API as one handler function, recording everything the bot does."""
 
     installed_for: set[str] = field(default_factory=set)
     """AAD object ids of the people the app is installed for (create_conversation works)."""
@@ -73,24 +73,19 @@ class FakeConnector:
     created: list[dict[str, Any]] = field(default_factory=list)
     refuse_updates: bool = False
     """Answer card updates with 404, as Teams does for a message that is gone."""
-    server: TestServer | None = None
+    server: LocalServer | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     @property
     def url(self) -> str:
         """The serviceUrl to put in activities."""
         assert self.server is not None
-        return str(self.server.make_url("")).rstrip("/")
+        return self.server.url("").rstrip("/")
 
     async def start(self) -> None:
         """Listen on a free loopback port."""
-        app = web.Application()
-        app.router.add_post("/v3/conversations", self._create)
-        app.router.add_post("/v3/conversations/{conversation}/activities", self._send)
-        app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._send)
-        app.router.add_put("/v3/conversations/{conversation}/activities/{id}", self._update)
-        self.server = TestServer(app, host="127.0.0.1")
-        await self.server.start_server()
+        self.server = LocalServer(self.handle)
+        await self.server.start()
 
     async def close(self) -> None:
         """Stop listening."""
@@ -101,41 +96,35 @@ class FakeConnector:
         """What the bot posted in one conversation, in order."""
         return [p for p in self.sent if p.conversation == conversation]
 
-    async def _send(self, request: web.Request) -> web.Response:
+    def handle(self, request: Request) -> Response:
+        """Answer one Bot Connector call: post, update, or open a conversation."""
+        parts = request.path.strip("/").split("/")
+        if parts == ["v3", "conversations"] and request.method == "POST":
+            return self._create(request.body)
+        if parts[:2] != ["v3", "conversations"] or parts[3:4] != ["activities"]:
+            return Response(404, {"error": {"code": "NotFound", "message": request.path}})
+        conversation, rest = parts[2], parts[4:]
+        if request.method == "PUT" and len(rest) == 1:
+            return self._update(conversation, rest[0], request.body)
         posted = Posted(
-            conversation=request.match_info["conversation"],
+            conversation=conversation,
             id=f"bot-activity-{next(self._ids)}",
-            activity=await request.json(),
-            reply_to=request.match_info.get("reply_to"),
+            activity=request.body,
+            reply_to=rest[0] if rest else None,
         )
         self.sent.append(posted)
-        return web.json_response({"id": posted.id})
+        return Response(json={"id": posted.id})
 
-    async def _update(self, request: web.Request) -> web.Response:
+    def _update(self, conversation: str, activity_id: str, activity: dict[str, Any]) -> Response:
         if self.refuse_updates:
-            return web.json_response(
-                {"error": {"code": "NotFound", "message": "Activity not found"}}, status=404
-            )
-        posted = Posted(
-            conversation=request.match_info["conversation"],
-            id=request.match_info["id"],
-            activity=await request.json(),
-        )
-        self.updated.append(posted)
-        return web.json_response({"id": posted.id})
+            return Response(404, {"error": {"code": "NotFound", "message": "Activity not found"}})
+        self.updated.append(Posted(conversation, activity_id, activity))
+        return Response(json={"id": activity_id})
 
-    async def _create(self, request: web.Request) -> web.Response:
-        parameters = await request.json()
+    def _create(self, parameters: dict[str, Any]) -> Response:
         self.created.append(parameters)
         member = parameters["members"][0]["id"]
         if member not in self.installed_for:
-            return web.json_response(
-                {
-                    "error": {
-                        "code": "Forbidden",
-                        "message": "The bot is not installed for the user",
-                    }
-                },
-                status=403,
-            )
-        return web.json_response({"id": f"a:personal-{member}", "activityId": None})
+            error = {"code": "Forbidden", "message": "The bot is not installed for the user"}
+            return Response(403, {"error": error})
+        return Response(json={"id": f"a:personal-{member}", "activityId": None})

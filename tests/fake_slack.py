@@ -1,8 +1,8 @@
-"""A local Slack: the Web API, response URLs and a Socket Mode socket on loopback.
+"""A local Slack: the Web API and response URLs as one handler function, plus a Socket Mode socket.
 
 It records every call, answers the methods policybot uses the way Slack does (checking the
 bearer token), and fails a method on request (a 429 with Retry-After, a server error or a
-Slack error code), so the real slack_sdk client is tested against real HTTP.
+Slack error code), so the real slack_sdk client is tested against real HTTP on loopback.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
-from aiohttp.test_utils import TestServer
+
+from tests.fakes import LocalServer, Request, Response
 
 BOT_TOKEN = "xoxb-local-test"
 APP_TOKEN = "xapp-local-test"
@@ -37,7 +38,7 @@ class Call:
     @property
     def text(self) -> str:
         """Every piece of text the call would show, blocks included, joined by newlines."""
-        return "\n".join(_texts(self.args))
+        return "\n".join(texts(self.args))
 
     @property
     def buttons(self) -> list[dict[str, Any]]:
@@ -68,14 +69,12 @@ class FakeSlack:
         self._socket: web.WebSocketResponse | None = None
         self._socket_open = asyncio.Event()
         app = web.Application()
-        app.router.add_route("*", "/api/{method}", self._api)
-        app.router.add_post("/respond/{id}", self._respond)
         app.router.add_get("/socket", self._socket_handler)
-        self.server = TestServer(app, host="127.0.0.1")
+        self.server = LocalServer(self.handle, app)
 
     async def start(self) -> None:
         """Listen on a free loopback port."""
-        await self.server.start_server()
+        await self.server.start()
 
     async def close(self) -> None:
         """Stop listening."""
@@ -86,11 +85,11 @@ class FakeSlack:
     @property
     def api_url(self) -> str:
         """What SLACK_API_URL is set to."""
-        return str(self.server.make_url("/api/"))
+        return self.server.url("/api/")
 
     def response_url(self, name: str) -> str:
         """A response_url for a slash command or a click."""
-        return str(self.server.make_url(f"/respond/{name}"))
+        return self.server.url(f"/respond/{name}")
 
     def fail(self, method: str, failure: Failure, times: int = 1) -> None:
         """Fail the next `times` calls of the method."""
@@ -117,32 +116,31 @@ class FakeSlack:
         self._changed.set()
         return call
 
-    async def _api(self, request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        args: dict[str, Any] = dict(request.query)
-        if request.content_type == "application/json":
-            args.update(await request.json())
-        elif request.can_read_body:
-            args.update(await request.post())
-        for name in ("blocks", "view"):
-            if isinstance(args.get(name), str):
-                args[name] = json.loads(args[name])
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        call = self._record(method, args)
-        queued = self.failures.get(method)
+    def handle(self, request: Request) -> Response:
+        """Answer one HTTP request as Slack would."""
+        kind, _, name = request.path.strip("/").partition("/")
+        if kind == "respond":
+            self._record("response_url", {"url": name, **request.body})
+            return Response(text="ok")
+        if kind != "api":
+            return Response(404, {"ok": False, "error": "unknown_url"})
+        args: dict[str, Any] = {**request.query, **(request.body or {})}
+        for key in ("blocks", "view"):
+            if isinstance(args.get(key), str):
+                args[key] = json.loads(args[key])
+        call = self._record(name, args)
+        queued = self.failures.get(name)
         if queued:
             failure = queued.pop(0)
             headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after else {}
-            return web.json_response(
-                {"ok": False, "error": failure.error or "failed"},
-                status=failure.status,
-                headers=headers,
+            return Response(
+                failure.status, {"ok": False, "error": failure.error or "failed"}, headers
             )
-        wanted = APP_TOKEN if method == "apps.connections.open" else BOT_TOKEN
-        if token != wanted:
-            return web.json_response({"ok": False, "error": "invalid_auth"})
-        call.result = self._answer(method, args)
-        return web.json_response(call.result)
+        wanted = APP_TOKEN if name == "apps.connections.open" else BOT_TOKEN
+        if request.bearer != wanted:
+            return Response(json={"ok": False, "error": "invalid_auth"})
+        call.result = self._answer(name, args)
+        return Response(json=call.result)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         ok: dict[str, Any] = {"ok": True}
@@ -163,13 +161,8 @@ class FakeSlack:
                 "user": {"id": args["user"], "deleted": False, "profile": {"email": email}}
             }
         if method == "apps.connections.open":
-            return ok | {"url": str(self.server.make_url("/socket")).replace("http", "ws", 1)}
+            return ok | {"url": self.server.url("/socket").replace("http", "ws", 1)}
         return {"ok": False, "error": "unknown_method"}
-
-    async def _respond(self, request: web.Request) -> web.Response:
-        args = await request.json()
-        self._record("response_url", {"url": request.match_info["id"], **args})
-        return web.Response(text="ok")
 
     async def _socket_handler(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -203,12 +196,13 @@ class FakeSlack:
         return envelope_id
 
 
-def _texts(value: Any) -> list[str]:
+def texts(value: Any) -> list[str]:
+    """Every "text" in a Slack payload (message, blocks, view), outermost first."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
         text = value.get("text")
-        return [*_texts(text), *(t for k, v in value.items() if k != "text" for t in _texts(v))]
+        return [*texts(text), *(t for k, v in value.items() if k != "text" for t in texts(v))]
     if isinstance(value, list):
-        return [t for v in value for t in _texts(v)]
+        return [t for v in value for t in texts(v)]
     return []

@@ -1,16 +1,21 @@
-"""Test helpers: a bot wired like the real one, and a way to talk to it like a person."""
+"""Test helpers: a bot wired like the real one (on a database or in memory), and a way to talk
+to it like a person."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from functools import cache
 
 from adapters.console import render
-from bot.answers import Answerer
-from bot.core import Bot, Feature
-from bot.directory import DEMO_TRUST, Directory, load_directory
-from bot.messages import Message, Reply
-from bot.ports import Outbox, Store
+from bot.core.answers import Answerer
+from bot.core.bot import Bot, Feature
+from bot.core.messages import Message, Reply
+from bot.model.directory import Directory
+from bot.model.directory_file import DEMO_TRUST, load_directory
+from bot.model.ports import Outbox
+from bot.model.records import Clock
+from bot.storage.stores import Stores, memory_stores
 from intents.knowledge import KnowledgeBase
 from intents.matcher import Matcher
 
@@ -48,9 +53,21 @@ class Person:
         return "\n".join(render(r) for r in self.replies)
 
 
-def make_bot(store: Store, features: Sequence[Feature] = ()) -> Bot:
-    """A bot on the demo trust and the given store, with the given features."""
-    return Bot(answerer(), demo_directory(), store, features)
+def make_bot(stores: Stores, features: Sequence[Feature] = ()) -> Bot:
+    """A bot on the demo trust and the given stores, with the given features."""
+    return Bot(answerer(), demo_directory(), stores.conversations, stores.questions, features)
+
+
+def memory_bot(
+    features: Sequence[Feature] = (),
+    clock: Clock = lambda: datetime(2025, 3, 1, 9, 0, tzinfo=UTC),
+) -> Bot:
+    """A bot on the demo trust with every store in memory: core dialogues need no database.
+
+    Its stores are `bot.conversations` and `bot.questions`; for features that need other
+    ports, build them on `memory_stores(clock)` and pass that to `make_bot`.
+    """
+    return make_bot(memory_stores(clock), features)
 
 
 async def inbox(outbox: Outbox, person: Person) -> str:

@@ -1,0 +1,299 @@
+"""The Slack adapter: DMs, mentions, /policy and button clicks in; Block Kit replies out.
+
+Built on slack-bolt's AsyncApp, served on our own aiohttp route (`POST /slack/events`, with
+Slack's request signatures checked by Bolt) or over Socket Mode when an app-level token is
+configured. People are looked up in the trust directory by Slack id, or by the email Slack
+holds for them (people.py); the core is only ever called with a directory person id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.response import BoltResponse
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.replies import Handle, Say, not_in_directory, or_sorry
+from adapters.slack.blocks import CHOICE_ACTION, clicked, escape, message, plain_text
+from adapters.slack.client import describe, error_code, web_client
+from adapters.slack.home import ACCOUNT, HomeCases, HomeTab
+from adapters.slack.people import SlackPeople
+from adapters.slack.settings import SlackSettings
+from bot.core.messages import Message, Reply
+from bot.errors import UserError
+from bot.model.directory import Directory, Person
+from bot.model.ports import EventLog, ReferenceStore
+from bot.model.records import DeliveryError
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/slack/events"
+_BAD_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
+
+
+class SlackSender:
+    """Messages people unprompted: opens a DM with them, then posts the reply there."""
+
+    name = "slack"
+
+    def __init__(self, client: AsyncWebClient, people: SlackPeople) -> None:
+        self.client = client
+        self.people = people
+
+    async def reaches(self, person: Person) -> bool:
+        """True for people with a Slack id in the directory or one learned from their email."""
+        return await self.people.slack_id(person) is not None
+
+    async def send(self, person: Person, reply: Reply) -> None:
+        """Deliver the reply as a DM; any Slack failure raises DeliveryError with its reason."""
+        user = await self.people.slack_id(person)
+        if user is None:
+            raise DeliveryError(f"{person.id} has no Slack id in the trust directory")
+        try:
+            opened = await self.client.conversations_open(users=user)
+            await self.client.chat_postMessage(channel=opened["channel"]["id"], **message(reply))
+        except (SlackClientError, aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise DeliveryError(f"slack: {describe(exc)}") from exc
+
+
+class SlackAdapter:
+    """Slack for `serve`: events, the /policy command and button clicks, plus the Sender."""
+
+    name = "slack"
+
+    def __init__(
+        self,
+        handle: Handle,
+        directory: Directory,
+        *,
+        events: EventLog,
+        references: ReferenceStore,
+        settings: SlackSettings,
+        cases: HomeCases | None = None,
+    ) -> None:
+        _keep_message_text_out_of_logs()
+        self.handle = handle
+        self.directory = directory
+        self.events = events
+        self.client = web_client(settings.bot_token, settings.api_url)
+        self.people = SlackPeople(directory, self.client, references)
+        self.home = HomeTab(self.client, self.people, directory, cases)
+        self._sender = SlackSender(self.client, self.people)
+        self._app_token = settings.app_token
+        self._socket: AsyncSocketModeHandler | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        # Listeners run before the response is sent (Bolt otherwise spawns tasks of its own);
+        # they ack at once and hand the work to tasks this adapter owns, so stop() and tests
+        # can wait for answers in flight.
+        self.bolt = AsyncApp(
+            client=self.client,
+            signing_secret=settings.signing_secret or "",
+            request_verification_enabled=not settings.socket_mode,
+            process_before_response=True,
+        )
+        self._listen()
+
+    @property
+    def sender(self) -> SlackSender:
+        """Proactive DMs for the outbox."""
+        return self._sender
+
+    @property
+    def socket_mode(self) -> bool:
+        """True when Slack is reached over Socket Mode rather than HTTP."""
+        return self._app_token is not None
+
+    def add_routes(self, app: web.Application) -> None:
+        """POST /slack/events for events, slash commands and interactivity (HTTP mode only)."""
+        if not self.socket_mode:
+            app.router.add_post(ROUTE, self._http)
+
+    async def start(self) -> None:
+        """Check the bot token, and open the Socket Mode connection when configured."""
+        try:
+            await self.client.auth_test()
+        except SlackApiError as exc:
+            if error_code(exc) in _BAD_TOKEN:
+                raise UserError(f"Slack refused SLACK_BOT_TOKEN: {error_code(exc)}") from exc
+            log.warning("slack: auth.test failed at start: %s", describe(exc))
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("slack: Web API unreachable at start: %s", describe(exc))
+        if self._app_token is not None:
+            self._socket = AsyncSocketModeHandler(self.bolt, self._app_token)
+            try:
+                await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            except SlackApiError as exc:
+                raise UserError(f"Slack refused SLACK_APP_TOKEN: {error_code(exc)}") from exc
+            log.info("slack: connected over Socket Mode")
+
+    async def stop(self) -> None:
+        """Close Socket Mode and finish the answers already being worked on."""
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        await self.settle()
+
+    async def settle(self) -> None:
+        """Wait until every answer being worked on now has been posted."""
+        while self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _http(self, request: web.Request) -> web.Response:
+        try:
+            bolt_request = await to_bolt_request(request)
+        except ValueError:  # Bolt parses the body before it checks the signature
+            log.warning("slack: request body is not a Slack payload; refused")
+            return web.Response(status=400, text="not a Slack payload")
+        return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+
+    def _listen(self) -> None:
+        self.bolt.use(self._once)
+        self.bolt.event("message")(self._on_message)
+        self.bolt.event("app_mention")(self._on_mention)
+        self.bolt.event("app_home_opened")(self._on_home_opened)
+        self.bolt.command("/policy")(self._on_command)
+        self.bolt.action(CHOICE_ACTION)(self._on_click)
+
+    async def _once(
+        self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        """Acknowledge, and otherwise ignore, anything Slack delivers a second time."""
+        key = _delivery_key(body)
+        if key is not None and not await self.events.first_time(key):
+            log.info("slack: %s seen before; not acting on it again", key)
+            return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    async def _on_message(self, event: dict[str, Any], context: dict[str, Any]) -> None:
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return  # edits, joins, bots; channel messages arrive as app_mention
+        channel, thread = event["channel"], event.get("thread_ts")
+        text = plain_text(event.get("text", ""), context.get("bot_user_id"))
+        self._spawn(self._converse(event["user"], self._poster(channel, thread), "dm", text=text))
+
+    async def _on_mention(self, event: dict[str, Any], context: dict[str, Any]) -> None:
+        channel = event["channel"]
+        if channel.startswith("D") or event.get("bot_id") or "user" not in event:
+            return  # a mention inside a DM also arrives as a message event
+        text = plain_text(event.get("text", ""), context.get("bot_user_id"))
+        post = self._poster(channel, event.get("thread_ts") or event["ts"])
+        self._spawn(self._converse(event["user"], post, "mention", text=text))
+
+    async def _on_command(
+        self, ack: Callable[[], Awaitable[None]], command: dict[str, Any], respond: Any
+    ) -> None:
+        await ack()
+        text = plain_text(command.get("text", "")) or "help"
+        self._spawn(self._converse(command["user_id"], _responder(respond), "command", text=text))
+
+    async def _on_click(
+        self,
+        ack: Callable[[], Awaitable[None]],
+        body: dict[str, Any],
+        action: dict[str, Any],
+        respond: Any,
+    ) -> None:
+        await ack()
+        self._spawn(self._click(body, action, respond))
+
+    async def _on_home_opened(self, event: dict[str, Any]) -> None:
+        if event.get("tab") == "home":
+            self._spawn(self.home.publish(event["user"]))
+
+    async def _click(self, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        label, value = action["text"]["text"], action["value"]
+        container = body.get("container", {})
+        original = body.get("message") or {}
+        shown = clicked(original.get("blocks", []), label)
+        fallback = original.get("text") or escape(label)
+        update: Awaitable[object]
+        if container.get("is_ephemeral"):  # only its response_url can change it
+            update = respond(replace_original=True, text=fallback, blocks=shown)
+            say = _responder(respond)
+        else:
+            channel = container["channel_id"]
+            update = self.client.chat_update(
+                channel=channel, ts=container["message_ts"], text=fallback, blocks=shown
+            )
+            say = self._poster(channel, original.get("thread_ts"))
+        try:
+            await update
+        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("slack: clicked message not updated: %s", describe(exc))  # click stands
+        await self._converse(body["user"]["id"], say, "click", value=value)
+
+    def _poster(self, channel: str, thread_ts: str | None) -> Say:
+        async def say(replies: Sequence[Reply]) -> None:
+            for reply in replies:
+                await self.client.chat_postMessage(
+                    channel=channel, thread_ts=thread_ts, **message(reply)
+                )
+
+        return say
+
+    async def _converse(
+        self, user_id: str, say: Say, what: str, text: str = "", value: str | None = None
+    ) -> None:
+        """Ask the core as the directory person behind the Slack user, then show its replies."""
+
+        async def answer() -> None:
+            person = await self.people.person(user_id)
+            if person is None:
+                log.info("slack: %s from %s, who is not in the trust directory", what, user_id)
+                await say([not_in_directory(self.directory, ACCOUNT)])
+                return
+            replies = await self.handle(Message(person.id, text, value))
+            log.info("slack: %s from %s answered (%d replies)", what, person.id, len(replies))
+            await say(replies)
+
+        await or_sorry(answer(), say, f"slack: {what} from {user_id}", describe)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and (exc := task.exception()) is not None:
+            log.error("slack: could not post to Slack: %s", describe(exc))
+
+
+def _responder(respond: Any) -> Say:
+    """Shows replies only the person sees, through a command's or click's response_url."""
+
+    async def say(replies: Sequence[Reply]) -> None:
+        for reply in replies:
+            await respond(response_type="ephemeral", replace_original=False, **message(reply))
+
+    return say
+
+
+def _keep_message_text_out_of_logs() -> None:
+    """slack_sdk and Bolt log whole requests, message text included, at DEBUG: never let them."""
+    for name in ("slack_sdk", "slack_bolt"):
+        library = logging.getLogger(name)
+        library.setLevel(max(logging.INFO, library.getEffectiveLevel()))
+
+
+def _delivery_key(body: dict[str, Any]) -> str | None:
+    """What makes a delivery the same one again: Slack's retries reuse it."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return f"slack:event:{body['event_id']}"
+    if body.get("command") and body.get("trigger_id"):
+        return f"slack:command:{body['trigger_id']}"
+    container = body.get("container") or {}
+    if body.get("type") == "block_actions" and container.get("message_ts"):
+        # One click per message: its buttons are one-shot, even when clicked twice quickly.
+        return f"slack:click:{container.get('channel_id')}:{container['message_ts']}"
+    return None

@@ -1,0 +1,1 @@
+"""Teams: botbuilder's CloudAdapter on aiohttp, Adaptive Cards, references, app package."""

@@ -1,0 +1,337 @@
+"""The Teams adapter: Bot Framework activities in, core Messages; core Replies out, Adaptive Cards.
+
+A thin translator over botbuilder (archived upstream), so that moving to Microsoft's successor
+SDK means rewriting this package only: CloudAdapter does authentication and the Bot Connector
+calls, TeamsHandler turns activities into core Messages, TeamsAdapter serves /api/messages and
+messages people unprompted (the Sender port) through stored conversation references.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import ActivityHandler, TurnContext, serializer_helper
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+
+from adapters.replies import Handle, not_in_directory, or_sorry
+from adapters.teams.cards import CONTENT_TYPE, reply_card, submitted_choice
+from adapters.teams.people import ACCOUNT, TEAMS_ID, person_of
+from adapters.teams.references import PLATFORM, TeamsReferences, card_key, digest
+from adapters.teams.settings import TeamsSettings
+from bot.core.messages import Message, Reply
+from bot.model.directory import Directory, Person
+from bot.model.directory_file import check_ids
+from bot.model.ports import EventLog, ReferenceStore
+from bot.model.records import DeliveryError
+
+log = logging.getLogger(__name__)
+
+ROUTE = "/api/messages"
+ALREADY_USED = "That card has already been used. Ask again if you need it."
+
+Turn = Callable[[TurnContext], Awaitable[None]]
+
+
+def _tenant_of(activity: Activity) -> str:
+    tenant = activity.conversation.tenant_id if activity.conversation else None
+    channel_tenant = (activity.channel_data or {}).get("tenant") or {}
+    return str(tenant or channel_tenant.get("id") or "")
+
+
+def without_bot_mention(activity: Activity) -> str:
+    """The message text with the bot's own <at>mention</at> removed (channels), trimmed."""
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        props = entity.additional_properties or {}
+        if entity.type == "mention" and (props.get("mentioned") or {}).get("id") == bot_id:
+            text = text.replace(str(props.get("text") or ""), " ")
+    return " ".join(text.split())
+
+
+class TeamsHandler(ActivityHandler):  # type: ignore[misc]
+    """One Teams turn: who is speaking, what they said or clicked, and the cards to answer."""
+
+    def __init__(
+        self,
+        handle: Handle,
+        directory: Directory,
+        references: ReferenceStore,
+        events: EventLog,
+        tenant_id: str = "",
+    ) -> None:
+        super().__init__()
+        check_ids(directory, [TEAMS_ID])
+        self.handle = handle
+        self.directory = directory
+        self.references = TeamsReferences(references)
+        self.events = events
+        self.tenant_id = tenant_id
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        """Handle the activity; on an unexpected failure, tell the person instead of going quiet."""
+        activity = turn_context.activity
+
+        async def say(replies: Sequence[Reply]) -> None:
+            await send_replies(turn_context, replies, self.references)
+
+        is_message = activity.type == ActivityTypes.message
+        what = f"teams {activity.type} activity"
+        await or_sorry(super().on_turn(turn_context), say if is_message else None, what)
+
+    async def _remember(self, activity: Activity, person: Person | None) -> None:
+        """Store how to reach this person (their personal chat) and the tenant's service."""
+        reference = TurnContext.get_conversation_reference(activity)
+        tenant = _tenant_of(activity)
+        reference.conversation.tenant_id = tenant or None  # Teams sends it in channelData
+        data = reference.serialize()
+        # Only staff in the directory vouch for the tenant new chats are opened in.
+        if person and tenant and (not self.tenant_id or tenant == self.tenant_id):
+            await self.references.save_service(data)
+        # A channel reference would post reminders and approvals where the team can read them.
+        if person and activity.conversation.conversation_type == "personal":
+            await self.references.save_chat(person.id, data)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        """A typed message or a clicked card button."""
+        activity = turn_context.activity
+        person = person_of(self.directory, activity)
+        await self._remember(activity, person)
+        if person is None:
+            log.info("teams message from someone not in the directory")
+            reply = not_in_directory(self.directory, ACCOUNT)
+            await send_replies(turn_context, [reply], self.references)
+            return
+        if not await self.events.first_time(
+            f"teams:{digest(activity.conversation.id, activity.id)}"
+        ):
+            log.info("teams activity delivered again; ignored")
+            return
+        if activity.value is not None:
+            replies = await self._clicked(turn_context, person)
+        else:
+            text = without_bot_mention(activity)
+            replies = await self.handle(Message(person.id, text=text))
+        await send_replies(turn_context, replies, self.references)
+
+    async def _clicked(self, turn_context: TurnContext, person: Person) -> list[Reply]:
+        """A card button: once per card, then the card is closed showing who picked what."""
+        activity = turn_context.activity
+        value = submitted_choice(activity.value)
+        if value is None:
+            return [Reply("Sorry, I couldn't read that button. Please type your answer.")]
+        conversation, card_id = activity.conversation.id, activity.reply_to_id
+        card = await self.references.card(conversation, card_id) if card_id else None
+        label = next((c.label for c in card.choices if c.value == value), None) if card else None
+        if card is None or label is None:
+            # Not a button of a card we sent: the core still decides what the value may do.
+            return await self.handle(Message(person.id, value=value))
+        if not await self.events.first_time(f"teams-click:{card_key(conversation, card_id)}"):
+            return [Reply(ALREADY_USED)]
+        replies = await self.handle(Message(person.id, value=value))
+        closed = Activity(
+            id=card_id,
+            type=ActivityTypes.message,
+            attachments=[_attachment(reply_card(card, picked=f"{person.name} chose: {label}"))],
+        )
+        try:
+            await turn_context.update_activity(closed)
+        except Exception as exc:  # the choice is made and kept; a stale card only looks open
+            log.warning("teams card not closed: %s", type(exc).__name__)
+        return replies
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        """The app was installed for a person or a team: remember how to reach them."""
+        activity = turn_context.activity
+        await self._remember(activity, person_of(self.directory, activity))
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """The bot joined a chat or team (Teams sends this beside installationUpdate)."""
+        activity = turn_context.activity
+        if any(m.id == activity.recipient.id for m in members_added):
+            await self._remember(activity, person_of(self.directory, activity))
+
+
+def _attachment(card: dict[str, Any]) -> Attachment:
+    return Attachment(content_type=CONTENT_TYPE, content=card)
+
+
+async def send_replies(
+    turn_context: TurnContext, replies: Sequence[Reply], references: TeamsReferences
+) -> None:
+    """Send each reply as an Adaptive Card, keeping cards with buttons so a click can close them."""
+    for reply in replies:
+        sent = await turn_context.send_activity(
+            Activity(type=ActivityTypes.message, attachments=[_attachment(reply_card(reply))])
+        )
+        if reply.choices and sent is not None and sent.id:
+            await references.save_card(turn_context.activity.conversation.id, sent.id, reply)
+
+
+def _bot_framework_config(settings: TeamsSettings) -> SimpleNamespace:
+    """The attribute names botbuilder's ConfigurationBotFrameworkAuthentication reads."""
+    return SimpleNamespace(
+        APP_ID=settings.app_id,
+        APP_PASSWORD=settings.app_password,
+        APP_TYPE=settings.app_type,
+        APP_TENANTID=settings.app_tenant_id,
+    )
+
+
+def _connector_error(exc: Exception) -> str:
+    """A short reason for the outbox row: the Bot Connector's status and error, no content."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    # msrest's HttpOperationError carries "(code) message" from the connector's error body.
+    detail = str(getattr(exc, "message", "") or exc) or type(exc).__name__
+    detail = detail.splitlines()[0][:200]
+    return f"Teams refused the message (HTTP {status}): {detail}" if status else f"Teams: {detail}"
+
+
+class TeamsAdapter:
+    """The Teams endpoint (POST /api/messages) and the Teams Sender for the outbox."""
+
+    name = PLATFORM
+
+    def __init__(
+        self,
+        handle: Handle,
+        directory: Directory,
+        *,
+        references: ReferenceStore,
+        events: EventLog,
+        settings: TeamsSettings,
+    ) -> None:
+        self.app_id = settings.app_id
+        self.authenticated = settings.authenticated
+        auth = ConfigurationBotFrameworkAuthentication(_bot_framework_config(settings))
+        self.cloud = CloudAdapter(auth)
+        self.handler = TeamsHandler(handle, directory, references, events, settings.app_tenant_id)
+        self.references = self.handler.references
+
+    @property
+    def sender(self) -> TeamsAdapter:
+        """Teams can message people unprompted, once it has a way into their chat."""
+        return self
+
+    def add_routes(self, app: web.Application) -> None:
+        """Register POST /api/messages."""
+        app.router.add_post(ROUTE, self.messages)
+
+    async def start(self) -> None:
+        """Nothing runs beside the HTTP endpoint."""
+
+    async def stop(self) -> None:
+        """Nothing to release."""
+
+    async def messages(self, request: web.Request) -> web.StreamResponse:
+        """One activity from the Bot Connector: authenticate it, then run a turn."""
+        if request.content_type != "application/json":
+            return _problem(415, "expected a Bot Framework activity as application/json")
+        try:
+            body = json.loads(await request.read())
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            return _problem(400, "the body is not valid JSON")
+        if not _is_activity(body):
+            return _problem(
+                400, "expected a Bot Framework activity: type, serviceUrl and conversation.id"
+            )
+        activity = Activity().deserialize(body)
+        try:
+            auth = await self.cloud.bot_framework_authentication.authenticate_request(
+                activity, request.headers.get("Authorization", "")
+            )
+        except Exception as exc:  # PermissionError, or a token the JWT library can't parse
+            log.warning("teams request refused: %s", type(exc).__name__)
+            return _problem(401, "not a valid Bot Framework token")
+        invoke = await self.cloud.process_activity(auth, activity, self.handler.on_turn)
+        if invoke is not None:
+            return web.json_response(serializer_helper(invoke.body), status=invoke.status)
+        return web.Response(status=201)
+
+    # Sender
+
+    async def reaches(self, person: Person) -> bool:
+        """Anyone with a Teams id in the directory."""
+        return person.teams_id is not None
+
+    async def send(self, person: Person, reply: Reply) -> None:
+        """Post the reply in the person's chat with the bot, opening the chat if need be."""
+
+        async def post(turn_context: TurnContext) -> None:
+            turn_context.activity.id = None  # a new message, not a reply to the continuation
+            await send_replies(turn_context, [reply], self.references)
+
+        reference = await self.references.chat(person.id)
+        try:
+            if reference is None:
+                await self._open_chat(person, post)
+            else:
+                conversation = ConversationReference().deserialize(reference)
+                await self.cloud.continue_conversation(conversation, post, self.app_id)
+        except DeliveryError:
+            raise
+        except Exception as exc:  # any connector or network failure leaves the row pending
+            raise DeliveryError(_connector_error(exc)) from exc
+
+    async def _open_chat(self, person: Person, post: Turn) -> None:
+        """Create the personal chat through the tenant's service, then remember and use it."""
+        service = await self.references.service()
+        if service is None or not person.teams_id:
+            raise DeliveryError(
+                f"no Teams chat with {person.id} yet: they need to install policybot in Teams "
+                "or message it once"
+            )
+        known = ConversationReference().deserialize(service)
+        tenant = known.conversation.tenant_id if known.conversation else None
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=known.bot,
+            members=[ChannelAccount(id=person.teams_id, aad_object_id=person.teams_id)],
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}},
+        )
+
+        async def remember_then_post(turn_context: TurnContext) -> None:
+            reference = TurnContext.get_conversation_reference(turn_context.activity)
+            reference.user = ChannelAccount(id=person.teams_id, aad_object_id=person.teams_id)
+            await self.references.save_chat(person.id, reference.serialize())
+            await post(turn_context)
+
+        await self.cloud.create_conversation(
+            self.app_id, remember_then_post, parameters, known.channel_id, known.service_url
+        )
+
+
+def _is_activity(body: Any) -> bool:
+    """The fields every turn relies on are there (the rest is optional in the schema)."""
+    if not isinstance(body, dict):
+        return False
+    conversation = body.get("conversation")
+    return (
+        isinstance(body.get("type"), str)
+        and isinstance(body.get("serviceUrl"), str)
+        and isinstance(conversation, dict)
+        and isinstance(conversation.get("id"), str)
+    )
+
+
+def _problem(status: int, detail: str) -> web.Response:
+    return web.json_response({"error": detail}, status=status)

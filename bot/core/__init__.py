@@ -1,0 +1,1 @@
+"""The core: messages in, replies out, the choice codec. Knows no platform or database."""

@@ -1,0 +1,250 @@
+"""The bot: one message in, replies out. Knows no chat platform."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Iterable, Sequence
+from typing import Any, Protocol
+
+from bot.core.actions import Action, action
+from bot.core.answers import Answer, Answerer
+from bot.core.messages import Message, Quote, Reply
+from bot.core.redaction import redact
+from bot.core.smalltalk import SmallTalk
+from bot.model.directory import Directory, Person
+from bot.model.ports import ConversationStore, QuestionLog
+from intents.knowledge import Clause
+from intents.matcher import Verdict
+
+log = logging.getLogger(__name__)
+
+HELP = (
+    "I answer questions about the Trust's Social Media Policy, quoting the policy itself. "
+    "Ask in your own words, for example:\n"
+    "• can I accept a friend request from a parent?\n"
+    "• someone left a nasty comment on our PE twitter, what now?\n"
+    "• can I post photos from sports day on my own Instagram?\n"
+    "To propose a new official academy account, say 'new account'; 'my cases' shows yours.\n"
+    "Running an academy account? 'log a comment on @handle: …' starts the reply clock, and "
+    "'handover' hands it over when you leave.\n"
+    "If something suggests a child may be at risk, I will point you to your Designated "
+    "Safeguarding Officer first."
+)
+NEW_ACCOUNT_SECTION = "new-accounts."
+"""Clauses of 'Process for creating new accounts': answers offer to start a business case."""
+HELP_CHOICES = (
+    action("case", "start").choice("Propose a new academy account"),
+    action("case", "mine").choice("My business cases"),
+)
+GREETING = "Hello{name}! I'm policybot. Ask me anything about the Social Media Policy."
+THANKS = "You're welcome. Ask again any time."
+DECLINE = (
+    "Sorry, I can't find anything in the Social Media Policy that answers that, so I won't guess. "
+    "The policy covers staff use of social media: personal accounts, academy accounts, contact "
+    "with pupils and parents, images, and what happens when things go wrong. For anything else, "
+    "ask your line manager or HR. I've noted the question so HR can see what staff need."
+)
+UNSURE = "I'm not sure which part of the policy you mean. Did you mean one of these?"
+FEEDBACK_THANKS = {
+    True: "Thanks, glad it helped.",
+    False: "Thanks for telling me. HR reviews answers marked not helpful to improve them.",
+}
+
+
+class Feature(Protocol):
+    """A conversation beyond Q&A (business cases, comments, reminders), tried before Q&A.
+
+    `state` is the person's saved conversation state; a feature keeps its own data under
+    its own key and the bot saves the state after every message.
+    """
+
+    async def on_choice(self, sender: str, value: str, state: dict[str, Any]) -> list[Reply] | None:
+        """Replies when the clicked value is this feature's, else None."""
+        ...
+
+    async def on_text(self, sender: str, text: str, state: dict[str, Any]) -> list[Reply] | None:
+        """Replies when the typed text is this feature's (e.g. mid-form), else None."""
+        ...
+
+
+class Bot:
+    """Routes each message: a picked choice, a feature's conversation, small talk, or Q&A."""
+
+    def __init__(
+        self,
+        answerer: Answerer,
+        directory: Directory,
+        conversations: ConversationStore,
+        questions: QuestionLog,
+        features: Sequence[Feature] = (),
+    ) -> None:
+        self.answerer = answerer
+        self.kb = answerer.kb
+        self.directory = directory
+        self.conversations = conversations
+        self.questions = questions
+        self.features = tuple(features)
+        self.smalltalk = SmallTalk(self.kb.lexicon)
+
+    async def handle(self, message: Message) -> list[Reply]:
+        """Everything the bot says back to the sender of this message."""
+        sender = message.sender
+        state = await self.conversations.load_state(sender)
+        value = message.value or self._picked(state, message.text)
+        replies = None
+        if value:
+            replies = await self._first(f.on_choice(sender, value, state) for f in self.features)
+            replies = replies or await self._choice(sender, value)
+        if replies is None and message.text.strip():
+            replies = await self._first(
+                f.on_text(sender, message.text, state) for f in self.features
+            )
+        if replies is None:
+            replies = await self._text(sender, message.text)
+        state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
+        await self.conversations.save_state(message.sender, state)
+        return replies
+
+    async def resume(self, sender: str) -> list[Reply]:
+        """What to say when a person comes back (e.g. a new console session): an open form."""
+        state = await self.conversations.load_state(sender)
+        replies = await self._first(f.on_choice(sender, "resume", state) for f in self.features)
+        await self.conversations.save_state(sender, state)
+        return replies or []
+
+    async def offer(self, sender: str, replies: list[Reply]) -> None:
+        """Make these replies' choices the ones a typed number or label picks next.
+
+        For replies shown without `handle`, like waiting outbox messages; choices are numbered
+        on across the replies, in order.
+        """
+        state = await self.conversations.load_state(sender)
+        state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
+        await self.conversations.save_state(sender, state)
+
+    @staticmethod
+    async def _first(
+        attempts: Iterable[Awaitable[list[Reply] | None]],
+    ) -> list[Reply] | None:
+        """The first feature's replies that are not None, trying features in order."""
+        for attempt in attempts:
+            replies = await attempt
+            if replies is not None:
+                return replies
+        return None
+
+    def _picked(self, state: dict[str, Any], text: str) -> str | None:
+        """The value of a shown choice the person typed by number or by its label."""
+        choices = state.get("choices") or []
+        t = text.strip().lower()
+        if t.isdigit() and 1 <= int(t) <= len(choices):
+            return str(choices[int(t) - 1][1])
+        return next((str(v) for label, v in choices if str(label).lower() == t), None)
+
+    async def _choice(self, sender: str, value: str) -> list[Reply] | None:
+        act = Action.parse(value)
+        if act.kind == "clause" and act.verb in self.kb.clauses:
+            clause = self.kb.clauses[act.verb]
+            return [self._clause_reply(clause, "Here is that part of the policy.")]
+        if act.kind == "intent" and act.verb in self.kb.intent_by_id:
+            intent = self.kb.intent_by_id[act.verb]
+            related = [self.kb.clauses[c] for c in intent.clauses[1:]]
+            clause = self.kb.clauses[intent.clauses[0]]
+            return [self._clause_reply(clause, f"{intent.title}:", related, intent.id)]
+        if act.kind == "feedback":
+            clause_id, intent_id = act.arg, act.args[1] if len(act.args) > 1 else ""
+            if clause_id in self.kb.clauses:
+                helpful = act.verb == "up"
+                await self.questions.add_feedback(sender, clause_id, intent_id or None, helpful)
+                return [Reply(FEEDBACK_THANKS[helpful])]
+        if act.kind == "help":
+            return [Reply(HELP, choices=HELP_CHOICES)]
+        return None
+
+    async def _text(self, sender: str, text: str) -> list[Reply]:
+        if not text.strip():
+            return [Reply("Type a question about the Social Media Policy, or 'help'.")]
+        kind = self.smalltalk.kind(text)
+        if kind == "greeting":
+            person = self.directory.person(sender)
+            name = f" {person.name.split()[0]}" if person else ""
+            return [Reply(GREETING.format(name=name))]
+        if kind == "help":
+            return [Reply(HELP, choices=HELP_CHOICES)]
+        if kind == "thanks":
+            return [Reply(THANKS)]
+        answer = self.answerer.answer(text)
+        log.info(
+            "question verdict=%s intent=%s score=%.3f safeguarding=%s",
+            answer.verdict.value,
+            answer.intent.id if answer.intent else None,
+            answer.score,
+            answer.safeguarding,
+        )
+        if answer.safeguarding:
+            return [self._safeguarding_reply(sender, answer)]
+        if answer.answered and answer.clause is not None:
+            intro = "Here's what the policy says:"
+            return [
+                self._clause_reply(
+                    answer.clause,
+                    intro,
+                    list(answer.related),
+                    answer.intent.id if answer.intent else None,
+                )
+            ]
+        if answer.verdict is Verdict.AMBIGUOUS and answer.alternatives:
+            choices = tuple(
+                action("clause", a.clause.id).choice(a.title) for a in answer.alternatives[:3]
+            )
+            return [Reply(UNSURE, choices=choices)]
+        await self.questions.add_declined(redact(text))
+        return [Reply(DECLINE, choices=(action("help").choice("What can you do?"),))]
+
+    def _quote(self, clause: Clause) -> Quote:
+        p = self.kb.policy
+        return Quote(clause.id, clause.heading, self.kb.quote(clause.id), f"{p.version} ({p.date})")
+
+    def _clause_reply(
+        self,
+        clause: Clause,
+        intro: str,
+        related: list[Clause] | None = None,
+        intent_id: str | None = None,
+    ) -> Reply:
+        quoted = {c.id for c in self.kb.passage(clause.id)}
+        related = [c for c in related or [] if c.id not in quoted]
+        choices = [action("clause", c.id).choice(f"Also: {_short(c)}") for c in related[:3]]
+        if clause.id.startswith(NEW_ACCOUNT_SECTION):
+            choices.insert(0, HELP_CHOICES[0])
+        choices += [
+            action("feedback", "up", clause.id, intent_id or "").choice("Helpful"),
+            action("feedback", "down", clause.id, intent_id or "").choice("Not helpful"),
+        ]
+        return Reply(intro, quote=self._quote(clause), choices=tuple(choices))
+
+    def _safeguarding_reply(self, sender: str, answer: Answer) -> Reply:
+        dso = self._dso_for(self.directory.person(sender))
+        who = (
+            f"{dso.name} ({dso.email}{', ' + dso.phone if dso.phone else ''})"
+            if dso
+            else "your academy's Designated Safeguarding Officer"
+        )
+        text = (
+            "This sounds like it could be a safeguarding concern. Please speak to your Designated "
+            f"Safeguarding Officer first, today: {who}. If a child is in immediate danger, call "
+            "999. Don't investigate it yourself, and don't copy or forward any images."
+        )
+        assert answer.clause is not None
+        reply = self._clause_reply(answer.clause, text, list(answer.related))
+        return reply
+
+    def _dso_for(self, person: Person | None) -> Person | None:
+        academy = self.directory.academy_of(person) if person else None
+        return self.directory.person(academy.safeguarding_officer) if academy else None
+
+
+def _short(clause: Clause) -> str:
+    words = clause.text.split()
+    head = " ".join(words[:8])
+    return f"{clause.section} – {head}…" if len(words) > 8 else f"{clause.section} – {head}"

@@ -1,0 +1,1 @@
+"""Conversations beyond Q&A, each on ports only: business cases, handover, comments, reminders."""

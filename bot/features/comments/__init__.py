@@ -1,0 +1,1 @@
+"""Comments on academy accounts: the reply deadline, alerts, and the chat."""

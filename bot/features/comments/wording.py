@@ -1,0 +1,47 @@
+"""What comment alerts say, and the Responded button they carry."""
+
+from __future__ import annotations
+
+from bot.core.messages import Choice, Reply
+from bot.model.calendar import WorkingCalendar, when
+from bot.model.directory import Directory
+from bot.model.records import Account, Comment
+
+RESPONDED = "comment:responded:"
+"""The value of a comment's Responded button, before the comment id."""
+
+
+def responded_choice(comment_id: int) -> Choice:
+    """The button that closes the comment as answered."""
+    return Choice("Responded", f"{RESPONDED}{comment_id}")
+
+
+def names(directory: Directory, ids: tuple[str, ...]) -> str:
+    """The people's names, for messages."""
+    people = [directory.person(i) for i in ids]
+    return ", ".join(p.name for p in people if p) or "none registered"
+
+
+def alert_reply(
+    stage: str, c: Comment, account: Account, calendar: WorkingCalendar, directory: Directory
+) -> Reply:
+    """The alert for one stage: 'due-soon', 'overdue' or 'escalation'."""
+    about = (
+        f"the {account.platform} comment on {account.handle} received "
+        f"{when(c.received_at, calendar)} (#{c.id})"
+    )
+    deadline = when(c.deadline, calendar)
+    if stage == "due-soon":
+        text = f"Reply due soon: {about} should be answered by {deadline}."
+    elif stage == "overdue":
+        text = f"Overdue: {about} was due an answer by {deadline}."
+    else:
+        text = (
+            f"Still unanswered a working day after its deadline: {about}, due {deadline}. "
+            f"Runners: {names(directory, account.runners)}."
+        )
+    text += (
+        f'\n"{c.summary}"\nThe policy asks for a reply within 24 hours. '
+        "Tap Responded once it has been answered."
+    )
+    return Reply(text, choices=(responded_choice(c.id),))

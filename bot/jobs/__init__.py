@@ -1,0 +1,1 @@
+"""What runs in the background: the scheduler's tick and the outbox delivery pass."""

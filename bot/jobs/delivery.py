@@ -1,0 +1,66 @@
+"""Delivering the outbox: each due message goes to the first platform that reaches its person."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.model.directory import Directory, Person
+from bot.model.ports import DeliveryQueue, Sender
+from bot.model.records import DeliveryError
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+"""How long a claimed message is reserved for the process sending it."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReport:
+    """What one pass over the outbox did."""
+
+    sent: int = 0
+    failed: int = 0
+
+
+async def deliver_due(
+    queue: DeliveryQueue,
+    directory: Directory,
+    senders: Sequence[Sender],
+    now: datetime,
+    limit: int = 50,
+) -> DeliveryReport:
+    """Send every message due at `now`; a failure is recorded on its row and retried later."""
+    sent = failed = 0
+    for item in await queue.claim_due(now, LEASE, limit):
+        person = directory.person(item.recipient)
+        sender = await _first_reaching(senders, person) if person else None
+        try:
+            if person is None:
+                raise DeliveryError(f"{item.recipient!r} is not in the trust directory")
+            if sender is None:
+                names = ", ".join(s.name for s in senders) or "none configured"
+                raise DeliveryError(
+                    f"no platform reaches {person.id} (platforms: {names}); add their "
+                    "slack_id or teams_id to the trust directory"
+                )
+            await sender.send(person, item.reply)
+        except DeliveryError as exc:
+            failed += 1
+            log.warning("outbox %s (%s) not delivered: %s", item.id, item.key, exc.reason)
+            await queue.mark_failed(item.id, exc.reason)
+        else:
+            sent += 1
+            await queue.mark_sent(item.id)
+            log.info("outbox %s (%s) delivered by %s", item.id, item.key, sender.name)
+    return DeliveryReport(sent, failed)
+
+
+async def _first_reaching(senders: Sequence[Sender], person: Person) -> Sender | None:
+    """The first platform that knows how to address the person, in the configured order."""
+    for sender in senders:
+        if await sender.reaches(person):
+            return sender
+    return None

@@ -1,0 +1,1 @@
+"""Shared by core and features: ports (Protocols only), records, the directory, calendars."""

@@ -1,0 +1,166 @@
+"""Reading the trust directory from YAML: a strict loader, validation, and errors in plain words.
+
+Every problem is reported at once, one per line, as `file: field path: what is wrong`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+
+from bot.model.directory import Academy, Directory, DirectoryError, Person, Trust
+
+DEMO_TRUST: Path = Path(__file__).parents[1] / "data" / "demo_trust.yaml"
+"""The bundled fictional trust: a working example and the template trusts copy."""
+
+
+@dataclass(frozen=True, slots=True)
+class IdFormat:
+    """A chat platform's rule for its ids in the directory, e.g. Slack member ids."""
+
+    field: Literal["slack_id", "teams_id"]
+    pattern: re.Pattern[str]
+    """What a valid id fullmatches."""
+    expected: str
+    """What a valid id looks like, in words: 'a Slack user id (U0123ABCD)'."""
+
+    def problems(self, people: Iterable[Person]) -> list[str]:
+        """One line per person whose id of this kind does not match."""
+        return [
+            f"people[{i}].{self.field}: {value!r} is not {self.expected}"
+            for i, person in enumerate(people)
+            if (value := getattr(person, self.field)) is not None
+            and not self.pattern.fullmatch(value)
+        ]
+
+
+class _File(BaseModel):
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, str_min_length=1
+    )
+
+    trust: Trust
+    academies: tuple[Academy, ...] = Field(min_length=1)
+    people: tuple[Person, ...] = Field(min_length=1)
+
+
+def load_directory(path: str | Path, formats: Sequence[IdFormat] = ()) -> Directory:
+    """Read and validate a directory YAML file; raise DirectoryError saying what is wrong.
+
+    `formats` are chat platforms' rules for their ids (each adapter exports its own).
+    """
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise DirectoryError(source, ["cannot read the file: it is not UTF-8 text"]) from None
+    except OSError as error:
+        raise DirectoryError(source, [f"cannot read the file: {error.strerror}"]) from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = f"line {mark.line + 1}: " if mark else ""
+        raise DirectoryError(source, [f"{line}invalid YAML: {error.problem}"]) from None
+    except yaml.YAMLError as error:
+        raise DirectoryError(source, [f"invalid YAML: {error}"]) from None
+    return parse_directory(data, source, formats)
+
+
+def parse_directory(data: object, source: str, formats: Sequence[IdFormat] = ()) -> Directory:
+    """Validate already-parsed YAML data; source names it in error messages."""
+    if data is None:
+        raise DirectoryError(source, ["the file is empty"])
+    if not isinstance(data, dict):
+        raise DirectoryError(source, ["should be a mapping with trust, academies and people"])
+    try:
+        parsed = _File.model_validate(data)
+    except ValidationError as error:
+        raise DirectoryError(source, [_describe(e) for e in error.errors()]) from None
+    wrong_ids = [problem for f in formats for problem in f.problems(parsed.people)]
+    try:
+        directory = Directory(parsed.trust, parsed.academies, parsed.people, source=source)
+    except DirectoryError as error:
+        raise DirectoryError(source, [*wrong_ids, *error.problems]) from None
+    if wrong_ids:
+        raise DirectoryError(source, wrong_ids)
+    return directory
+
+
+def check_ids(directory: Directory, formats: Sequence[IdFormat]) -> None:
+    """Raise DirectoryError, naming the directory's file, if any person's id breaks a format."""
+    problems = [problem for f in formats for problem in f.problems(directory.people)]
+    if problems:
+        raise DirectoryError(directory.source, problems)
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A safe loader that refuses duplicate keys, which plain YAML silently lets the last win."""
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    loader.flatten_mapping(node)
+    seen: set[Hashable] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if isinstance(key, Hashable) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        if isinstance(key, Hashable):
+            seen.add(key)
+    return loader.construct_mapping(node)
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+_REASONS = {
+    "missing": "missing (this field is required)",
+    "extra_forbidden": "unknown field (check the spelling)",
+    "string_too_short": "should not be empty",
+    "bool_type": "should be true or false",
+    "tuple_type": "should be a list",
+    "too_short": "should list at least one",
+    "model_type": "should be a set of fields (name: value)",
+}
+
+
+def _describe(error: ErrorDetails) -> str:
+    path = ""
+    for part in error["loc"]:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
+    kind, ctx = error["type"], error.get("ctx", {})
+    if kind == "closure":
+        path += f"[{ctx['index']}]"
+    if kind in _REASONS:
+        reason = _REASONS[kind]
+    elif kind == "value_error":
+        reason = str(ctx["error"])
+    elif kind == "literal_error":
+        reason = f"{error['input']!r} is not allowed; use one of {ctx['expected']}"
+    elif kind == "string_type" and error["input"] is None:
+        reason = "should not be empty"
+    elif kind == "string_type":
+        reason = f"should be text, not {_kind_of(error['input'])} (put it in quotes)"
+    else:
+        reason = error["msg"]
+    return f"{path}: {reason}" if path else reason
+
+
+def _kind_of(value: object) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, date):
+        return "a date"
+    return "a list" if isinstance(value, list) else "a set of fields"

@@ -1,0 +1,170 @@
+"""The records the ports carry, and the clock: plain frozen data the core and storage share."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.core.messages import Reply
+
+RETENTION = timedelta(days=90)
+"""How long the worker keeps what only matters for a while: the ids of inbound events (against
+redelivery) and the Teams cards sent with buttons (to close a card when one is clicked)."""
+
+Clock = Callable[[], datetime]
+"""Returns the current instant as an aware UTC datetime; injected so tests fix the time."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One message queued for someone other than the sender."""
+
+    id: int
+    key: str
+    recipient: str
+    reply: Reply
+    status: str
+    """'pending', 'sent', 'failed' or 'cancelled' (no longer worth sending)."""
+    attempts: int
+    last_error: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclinedQuestion:
+    """A question the bot could not answer, grouped by its normalised text."""
+
+    text: str
+    count: int
+    last_seen: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    """One recorded state change: who did what to which subject, and when."""
+
+    subject: str
+    actor: str
+    action: str
+    detail: dict[str, Any]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An official academy social media account in the register."""
+
+    id: str
+    academy: str
+    platform: str
+    handle: str
+    runners: tuple[str, ...]
+    """Person ids of the staff who monitor and run it."""
+    visibility: str
+    """'open' or 'private'."""
+    emails: tuple[str, ...]
+    """The record of logon email addresses."""
+    comments_restricted: bool
+    case_number: int | None
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """A business case for a new academy account, from draft to decision."""
+
+    number: int
+    academy: str | None
+    requester: str
+    status: str
+    """'draft', 'submitted', 'changes_requested', 'approved', 'rejected' or 'cancelled'."""
+    answers: dict[str, Any]
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_note: str | None
+    created_at: datetime
+    updated_at: datetime
+    confirmations: dict[str, datetime]
+    """Runners who confirmed they have read the policy, and when."""
+
+    @property
+    def id(self) -> str:
+        """The readable id people use: SMA-0007."""
+        return f"SMA-{self.number:04d}"
+
+    @property
+    def runners(self) -> list[str]:
+        """Person ids named to run the account."""
+        return list(self.answers.get("runners") or [])
+
+
+@dataclass(frozen=True, slots=True)
+class NewComment:
+    """A comment about to be recorded, its deadline and alert times already worked out."""
+
+    account_id: str
+    academy: str
+    received_at: datetime
+    deadline: datetime
+    due_soon_at: datetime
+    escalate_at: datetime
+    author: str | None
+    summary: str
+    source: str
+    """'chat', 'cli' or 'api'."""
+    logged_by: str | None
+    logged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """One comment, query or complaint on a registered account."""
+
+    id: int
+    account_id: str
+    academy: str
+    received_at: datetime
+    deadline: datetime
+    due_soon_at: datetime
+    escalate_at: datetime
+    author: str | None
+    summary: str
+    source: str
+    logged_by: str | None
+    status: str
+    """'open' or 'responded'."""
+    responded_by: str | None
+    responded_at: datetime | None
+    logged_at: datetime
+
+
+_CASE_ID = re.compile(r"^\s*(?:sma[\s-]*)?0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def case_number(text: str) -> int | None:
+    """The number in a case id as people type it: 'SMA-0007', 'sma7', '7'."""
+    match = _CASE_ID.match(text)
+    return int(match.group(1)) if match else None
+
+
+def account_id(academy: str, platform: str, handle: str) -> str:
+    """A readable, stable account id: academy, platform and handle as one slug."""
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{academy} {platform} {handle}".lower()).strip("-")
+    return slug[:255]
+
+
+def handle_key(text: str) -> str:
+    """How handles compare: case, a leading '@' and spaces don't matter."""
+    return re.sub(r"\s+", "", text).lstrip("@").lower()
+
+
+class DeliveryError(Exception):
+    """A platform could not deliver a message now; the reason goes on the outbox row."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

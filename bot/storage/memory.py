@@ -1,0 +1,321 @@
+"""The core's ports in memory, with the SQL stores' semantics: for tests and trying the bot.
+
+Each store keeps its rows in plain Python containers. A method makes all its changes before
+its first await (it has none), so on one event loop each call is as atomic as a transaction.
+Timestamps are checked and normalised as the database's UTCDateTime does, and JSON documents
+are copied through JSON, so what comes back is what the database would give.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from bot.core.messages import Reply, reply_from_json, reply_to_json
+from bot.model.ports import (
+    AuditTrail,
+    ConversationStore,
+    Database,
+    EventLog,
+    OutboxStore,
+    QuestionLog,
+    ReferenceStore,
+)
+from bot.model.records import AuditEvent, Clock, DeclinedQuestion, OutboxItem
+from bot.storage.events import KEY_LENGTH
+from bot.storage.outbox import MAX_ERROR_LENGTH, retry_delay
+from bot.storage.questions import question_key
+
+
+def utc(value: datetime) -> datetime:
+    """The instant as aware UTC; a naive datetime is refused, as the database refuses it."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r}: timestamps must be timezone-aware")
+    return value.astimezone(UTC)
+
+
+def as_json(document: Any) -> Any:
+    """A fresh copy of a JSON document, as reading it back from the database gives."""
+    return json.loads(json.dumps(document))
+
+
+class MemoryConversations:
+    """The ConversationStore port in memory."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._states: dict[str, Any] = {}
+
+    async def load_state(self, person_id: str) -> dict[str, Any]:
+        """The saved state, or {} when there is none."""
+        return dict(as_json(self._states.get(person_id) or {}))
+
+    async def save_state(self, person_id: str, state: dict[str, Any]) -> None:
+        """Replace the saved state."""
+        utc(self._clock())
+        self._states[person_id] = as_json(state)
+
+
+class MemoryQuestions:
+    """The FeedbackStore and GapStore ports (a QuestionLog) in memory."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self.votes: list[tuple[str, str, str | None, bool, datetime]] = []
+        self._declined: list[tuple[int, str, str, datetime]] = []
+
+    async def add_feedback(
+        self, person_id: str, clause_id: str, intent_id: str | None, helpful: bool
+    ) -> None:
+        """Record one vote."""
+        self.votes.append((person_id, clause_id, intent_id, helpful, utc(self._clock())))
+
+    async def add_declined(self, text: str) -> None:
+        """Record one declined question."""
+        at = utc(self._clock())
+        self._declined.append((len(self._declined) + 1, question_key(text), text, at))
+
+    async def top_declined(self, limit: int = 20) -> list[DeclinedQuestion]:
+        """Declined questions grouped by key: most frequent first, then most recent."""
+        groups: dict[str, list[tuple[int, str, str, datetime]]] = {}
+        for row in self._declined:
+            groups.setdefault(row[1], []).append(row)
+        summaries = [
+            (len(rows), max(r[3] for r in rows), max(rows, key=lambda r: r[0]))
+            for rows in groups.values()
+        ]
+        summaries.sort(key=lambda s: (s[0], s[1], s[2][0]), reverse=True)
+        return [DeclinedQuestion(latest[2], times, last) for times, last, latest in summaries][
+            :limit
+        ]
+
+
+@dataclass(slots=True)
+class _Message:
+    """One outbox row, changed in place as the database would update it."""
+
+    id: int
+    key: str
+    recipient: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime
+    created_at: datetime
+    sent_at: datetime | None
+
+    def item(self) -> OutboxItem:
+        """The row as the port returns it."""
+        return OutboxItem(
+            self.id,
+            self.key,
+            self.recipient,
+            reply_from_json(self.payload),
+            self.status,
+            self.attempts,
+            self.last_error,
+            self.created_at,
+            self.sent_at,
+        )
+
+
+class MemoryOutbox:
+    """The Outbox, BulkOutbox and DeliveryQueue ports (an OutboxStore) in memory."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._messages: dict[int, _Message] = {}
+        self._keys: set[str] = set()
+
+    async def enqueue(self, key: str, recipient: str, reply: Reply) -> bool:
+        """Queue a message; False (and nothing queued) when the key is already there."""
+        return self._add(key, recipient, reply, utc(self._clock()))
+
+    async def enqueue_many(self, messages: Sequence[tuple[str, str, Reply]]) -> int:
+        """Queue (key, recipient, reply) messages in bulk; returns how many keys were new."""
+        if not messages:
+            return 0
+        now = utc(self._clock())
+        return sum(self._add(key, to, reply, now) for key, to, reply in messages)
+
+    def _add(self, key: str, recipient: str, reply: Reply, now: datetime) -> bool:
+        if key in self._keys:
+            return False
+        self._keys.add(key)
+        number = len(self._messages) + 1
+        self._messages[number] = _Message(
+            number, key, recipient, reply_to_json(reply), "pending", 0, None, now, now, None
+        )
+        return True
+
+    async def pending_for(self, recipient: str) -> list[OutboxItem]:
+        """Messages still waiting for this person, oldest first."""
+        waiting = [
+            m for m in self._messages.values() if m.recipient == recipient and m.status == "pending"
+        ]
+        return [m.item() for m in sorted(waiting, key=lambda m: (m.created_at, m.id))]
+
+    async def due(self, now: datetime, limit: int = 100) -> list[OutboxItem]:
+        """Pending messages whose next attempt is due at `now`, longest waiting first."""
+        return [m.item() for m in self._due(now, limit)]
+
+    def _due(self, now: datetime, limit: int) -> list[_Message]:
+        now = utc(now)
+        due = [
+            m for m in self._messages.values() if m.status == "pending" and m.next_attempt_at <= now
+        ]
+        return sorted(due, key=lambda m: (m.next_attempt_at, m.id))[:limit]
+
+    async def claim_due(self, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxItem]:
+        """Pending messages due at `now`, each leased until now + lease to this caller."""
+        claimed = self._due(now, limit)
+        for message in claimed:
+            message.next_attempt_at = utc(now + lease)
+        return [m.item() for m in claimed]
+
+    async def outbox_items(self, limit: int = 200) -> list[OutboxItem]:
+        """The most recent messages in any status, newest first."""
+        newest = sorted(self._messages.values(), key=lambda m: (m.created_at, m.id), reverse=True)
+        return [m.item() for m in newest[:limit]]
+
+    async def mark_sent(self, item_id: int) -> None:
+        """Record a successful delivery."""
+        message = self._get(item_id)
+        message.status, message.sent_at = "sent", utc(self._clock())
+
+    async def mark_failed(self, item_id: int, reason: str) -> None:
+        """Record a failed attempt; the message stays pending and is retried after a backoff."""
+        now = utc(self._clock())
+        message = self._get(item_id)
+        message.attempts += 1
+        message.last_error = reason[:MAX_ERROR_LENGTH]
+        message.next_attempt_at = now + retry_delay(message.attempts - 1)
+
+    async def cancel(self, key_prefixes: Sequence[str], reason: str) -> int:
+        """Cancel the pending messages whose key starts with one of these; how many."""
+        prefixes = tuple(key_prefixes)
+        cancelled = [
+            m
+            for m in self._messages.values()
+            if m.status == "pending" and prefixes and m.key.startswith(prefixes)
+        ]
+        for message in cancelled:
+            message.status, message.last_error = "cancelled", reason[:MAX_ERROR_LENGTH]
+        return len(cancelled)
+
+    def _get(self, item_id: int) -> _Message:
+        if item_id not in self._messages:
+            raise LookupError(f"no outbox item {item_id}")
+        return self._messages[item_id]
+
+
+class MemoryEvents:
+    """The EventLog port in memory."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._received: dict[str, datetime] = {}
+
+    async def first_time(self, key: str) -> bool:
+        """Record the key; False when it was recorded before (a retry or a duplicate)."""
+        key, now = key[:KEY_LENGTH], utc(self._clock())
+        if key in self._received:
+            return False
+        self._received[key] = now
+        return True
+
+    async def forget_events(self, before: datetime) -> int:
+        """Delete the keys recorded before then, long after any redelivery; how many went."""
+        old = [k for k, at in self._received.items() if at < utc(before)]
+        for key in old:
+            del self._received[key]
+        return len(old)
+
+
+class MemoryReferences:
+    """The ReferenceStore port in memory."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._references: dict[tuple[str, str], tuple[Any, datetime | None]] = {}
+
+    async def save_reference(
+        self,
+        person_id: str,
+        platform: str,
+        reference: dict[str, Any],
+        keep_for: timedelta | None = None,
+    ) -> None:
+        """Store or replace the person's reference on that platform; with `keep_for`, it may be
+        forgotten once that long has passed (kept for good otherwise)."""
+        now = utc(self._clock())
+        expires = now + keep_for if keep_for else None
+        self._references[(person_id, platform)] = (as_json(reference), expires)
+
+    async def load_reference(self, person_id: str, platform: str) -> dict[str, Any] | None:
+        """The stored reference, or None."""
+        reference, _ = self._references.get((person_id, platform), (None, None))
+        return dict(as_json(reference)) if reference else None
+
+    async def forget_expired_references(self, now: datetime) -> int:
+        """Delete the references whose time is up; how many went."""
+        now = utc(now)
+        gone = [k for k, (_, expires) in self._references.items() if expires and expires < now]
+        for key in gone:
+            del self._references[key]
+        return len(gone)
+
+
+class MemoryAudit:
+    """The AuditTrail port in memory."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._events: list[AuditEvent] = []
+
+    async def record(
+        self, subject: str, actor: str, action: str, detail: dict[str, Any] | None = None
+    ) -> None:
+        """Append one event."""
+        at = utc(self._clock())
+        self._events.append(AuditEvent(subject, actor, action, as_json(detail or {}), at))
+
+    async def history(self, subject: str) -> list[AuditEvent]:
+        """The subject's events, oldest first."""
+        return [replace(e, detail=as_json(e.detail)) for e in self._events if e.subject == subject]
+
+
+class MemoryDatabase:
+    """The Database port for stores in memory: always there, nothing to release."""
+
+    async def ping(self) -> None:
+        """Return at once: memory always answers."""
+
+    async def close(self) -> None:
+        """Nothing to release."""
+
+    def job_store(self) -> object:
+        """APScheduler's memory job store: jobs last as long as the process."""
+        from apscheduler.jobstores.memory import MemoryJobStore
+
+        return MemoryJobStore()
+
+
+if TYPE_CHECKING:
+
+    def _satisfies_protocols(
+        conversations: MemoryConversations,
+        questions: MemoryQuestions,
+        outbox: MemoryOutbox,
+        events: MemoryEvents,
+        references: MemoryReferences,
+        audit: MemoryAudit,
+        database: MemoryDatabase,
+    ) -> tuple[
+        ConversationStore, QuestionLog, OutboxStore, EventLog, ReferenceStore, AuditTrail, Database
+    ]:
+        return conversations, questions, outbox, events, references, audit, database

@@ -1,0 +1,102 @@
+"""Every store, built together: on SQL (one per port, sharing one engine) or in memory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.model.ports import (
+    AccountRegister,
+    AuditTrail,
+    CaseStore,
+    CommentStore,
+    ConfirmationStore,
+    ConversationStore,
+    Database,
+    EventLog,
+    OutboxStore,
+    QuestionLog,
+    ReferenceStore,
+)
+from bot.model.records import Clock
+from bot.storage.audit import SqlAudit
+from bot.storage.cases import SqlCases
+from bot.storage.comments import SqlComments
+from bot.storage.conversations import SqlConversations
+from bot.storage.database import SqlDatabase
+from bot.storage.events import SqlEvents
+from bot.storage.memory import (
+    MemoryAudit,
+    MemoryConversations,
+    MemoryDatabase,
+    MemoryEvents,
+    MemoryOutbox,
+    MemoryQuestions,
+    MemoryReferences,
+)
+from bot.storage.memory_accounts import (
+    MemoryCases,
+    MemoryComments,
+    MemoryConfirmations,
+    MemoryRegister,
+)
+from bot.storage.outbox import SqlOutbox
+from bot.storage.questions import SqlQuestions
+from bot.storage.references import SqlReferences
+from bot.storage.register import SqlRegister
+from bot.storage.reminders import SqlConfirmations
+
+
+@dataclass(frozen=True, slots=True)
+class Stores:
+    """One store per port, and the database beneath them."""
+
+    conversations: ConversationStore
+    questions: QuestionLog
+    outbox: OutboxStore
+    events: EventLog
+    references: ReferenceStore
+    audit: AuditTrail
+    cases: CaseStore
+    register: AccountRegister
+    comments: CommentStore
+    confirmations: ConfirmationStore
+    database: Database
+
+    async def close(self) -> None:
+        """Release the database beneath every store."""
+        await self.database.close()
+
+
+def open_stores(database: SqlDatabase, clock: Clock) -> Stores:
+    """Every SQL store on the database's one engine, timestamping with `clock`."""
+    engine = database.engine
+    return Stores(
+        conversations=SqlConversations(engine, clock),
+        questions=SqlQuestions(engine, clock),
+        outbox=SqlOutbox(engine, clock),
+        events=SqlEvents(engine, clock),
+        references=SqlReferences(engine, clock),
+        audit=SqlAudit(engine, clock),
+        cases=SqlCases(engine, clock),
+        register=SqlRegister(engine, clock),
+        comments=SqlComments(engine, clock),
+        confirmations=SqlConfirmations(engine, clock),
+        database=database,
+    )
+
+
+def memory_stores(clock: Clock) -> Stores:
+    """Every port in memory, empty, timestamping with `clock`."""
+    return Stores(
+        conversations=MemoryConversations(clock),
+        questions=MemoryQuestions(clock),
+        outbox=MemoryOutbox(clock),
+        events=MemoryEvents(clock),
+        references=MemoryReferences(clock),
+        audit=MemoryAudit(clock),
+        cases=MemoryCases(clock),
+        register=MemoryRegister(clock),
+        comments=MemoryComments(clock),
+        confirmations=MemoryConfirmations(clock),
+        database=MemoryDatabase(),
+    )

@@ -1,0 +1,128 @@
+"""The `policybot` command line, run as a separate process like a user or script would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def policybot(*args: str, stdin: str = "", cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "adapters", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=60,
+    )
+
+
+def test_ask_json_gives_the_clause_and_its_section() -> None:
+    done = policybot("ask", "--json", "shud i reset the password after taking over the school fb")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert answer["answered"] is True
+    assert answer["clause_id"] == "handover.when-controller-trust"
+    assert answer["text"].startswith("Use of Social Media for Professional Purposes › Handover: ")
+    assert "Passwords should be reset once handover has been completed." in answer["text"]
+    assert 0 < answer["score"] <= 1
+    assert set(answer) >= {"question", "section", "alternatives"}
+    assert all(set(a) == {"clause_id", "section", "score"} for a in answer["alternatives"])
+
+
+def test_ask_json_quotes_a_list_with_its_bullets() -> None:
+    answer = json.loads(policybot("ask", "--json", "what are the aims of this policy").stdout)
+    assert answer["answered"] is True
+    lines = answer["text"].split("\n")
+    assert lines[0] == "Aims of the Policy: The purpose of this policy is to ensure that:"
+    assert (
+        "• Safeguarding of children and young people is not threatened by use of social media."
+        in lines
+    )
+    assert len(answer["text"]) <= 1500
+
+
+def test_ask_in_plain_text_shows_a_bullet_under_its_list_introduction() -> None:
+    done = policybot("ask", "can I slag off my colleagues on facebook")
+    assert done.returncode == 0, done.stderr
+    heading, lead, bullet, source = done.stdout.splitlines()
+    assert heading == "Failure to Comply with the Policy"
+    assert lead == "  Examples of cases which may involve disciplinary action or dismissal include:"
+    assert bullet.startswith("  • Commenting about other colleagues at work")
+    assert source.startswith("  (clause breach.commenting-about-other, score ")
+
+
+def test_ask_json_declines_what_the_policy_does_not_cover() -> None:
+    answer = json.loads(policybot("ask", "--json", "what's for lunch in the canteen").stdout)
+    assert answer["answered"] is False
+    assert answer["clause_id"] is None
+    assert "can't find" in answer["text"]
+
+
+def test_batch_keeps_order_and_ids_for_json_lines_and_plain_lines(tmp_path: Path) -> None:
+    batch = tmp_path / "qs.jsonl"
+    batch.write_text(
+        '{"id": "a1", "q": "who is on bus duty", "kind": "oos"}\n'
+        "\n"
+        '{"id": "a2", "q": "new head of dept took over our twitter, change the password?"}\n',
+        encoding="utf-8",
+    )
+    lines = policybot("ask", "--json", "--batch", str(batch)).stdout.splitlines()
+    assert [json.loads(line)["id"] for line in lines] == ["a1", "a2"]
+    assert [json.loads(line)["answered"] for line in lines] == [False, True]
+    plain = policybot("ask", "--json", "--batch", "-", stdin="hello there\nthanks\n")
+    assert len(plain.stdout.splitlines()) == 2
+    assert "id" not in json.loads(plain.stdout.splitlines()[0])
+
+
+def test_batch_with_a_broken_line_says_where(tmp_path: Path) -> None:
+    batch = tmp_path / "bad.jsonl"
+    batch.write_text('{"id": "a1", "q": "fine"}\n{"id": "a2", q: oops}\n', encoding="utf-8")
+    done = policybot("ask", "--json", "--batch", str(batch))
+    assert done.returncode == 2
+    assert "bad.jsonl:2: not valid JSON" in done.stderr
+
+
+def test_intents_check_passes_on_the_shipped_knowledge_base() -> None:
+    done = policybot("intents", "check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "clauses of policy v2.1 (09/2020)" in done.stdout
+
+
+def test_chat_piped_on_a_fresh_directory_creates_the_database(tmp_path: Path) -> None:
+    done = policybot("chat", stdin="hi\ncan i follow my pupils on tiktok\nquit\n", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "Hello Dana" in done.stdout
+    assert (tmp_path / "policybot.db").exists()
+    again = policybot("gaps", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+
+
+def test_chat_as_an_unknown_user_lists_the_people_it_knows(tmp_path: Path) -> None:
+    done = policybot("chat", "--user", "nobody", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "'nobody' is not in the trust directory" in done.stderr
+    assert "demo-teacher" in done.stderr
+
+
+def test_a_broken_trust_file_is_refused_with_the_field(tmp_path: Path) -> None:
+    bad = tmp_path / "trust.yaml"
+    bad.write_text(
+        "trust: {name: X, policy_url: 'https://x'}\nacademies: []\npeople: []\ncolour: blue\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "adapters", "chat"],
+        input="",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={"TRUST_FILE": str(bad), "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 2
+    assert "trust.yaml" in done.stderr and "colour" in done.stderr

@@ -1,0 +1,1 @@
+"""Tests of single features' modules, below the conversations in tests/test_*.py."""

@@ -1,0 +1,1 @@
+"""Contract tests: every store implementation, memory and SQL, behaves the same."""
