@@ -20,6 +20,7 @@ from bot.model.ports import (
     OutboxStore,
     QuestionLog,
     ReferenceStore,
+    SafeguardingStats,
 )
 from bot.model.records import Clock
 from bot.settings import Settings
@@ -66,6 +67,7 @@ class App:
     cases: CaseStore
     comment_store: CommentStore
     confirmations: ConfirmationStore
+    safeguarding_stats: SafeguardingStats
     clock: Clock
 
     @cached_property
@@ -122,6 +124,7 @@ class App:
     def bot(self) -> Bot:
         """The bot with every feature, tried before questions about the policy."""
         from bot.core.bot import Bot, Feature
+        from bot.core.safeguarding import Safeguarding
         from bot.features.cases import BusinessCaseFeature, Form
         from bot.features.comments.feature import CommentsFeature
         from bot.features.handover import HandoverFeature
@@ -135,7 +138,17 @@ class App:
             CommentsFeature(self.comments),
             RemindersFeature(self.reminders),
         ]
-        return Bot(self.answerer, self.directory, self.conversations, self.questions, features)
+        safeguarding = Safeguarding(
+            self.directory, self.outbox, self.safeguarding_stats, self.clock
+        )
+        return Bot(
+            self.answerer,
+            self.directory,
+            self.conversations,
+            self.questions,
+            safeguarding,
+            features,
+        )
 
     async def close(self) -> None:
         """Release the database connections."""
@@ -165,5 +178,6 @@ def assemble(settings: Settings, trust: Callable[[], Directory], s: Stores, cloc
         cases=s.cases,
         comment_store=s.comments,
         confirmations=s.confirmations,
+        safeguarding_stats=s.safeguarding,
         clock=clock,
     )

@@ -75,7 +75,7 @@ def _whole(env: Mapping[str, str], name: str, default: int, minimum: int) -> int
     text = env.get(name, "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) < minimum:
+    if not text.isdecimal() or int(text) < minimum:
         raise SettingsError(f"{name}={text!r}: use a whole number, at least {minimum}")
     return int(text)
 

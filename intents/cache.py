@@ -1,4 +1,4 @@
-"""The built matcher kept on disk, so a new process skips parsing and indexing the knowledge base.
+"""The built matcher and safeguarding model kept on disk, so a new process skips building them.
 
 The file is keyed by a hash of every data file and of the code that builds the matcher, so an edit
 to either is a rebuild, never a stale answer. A cache that cannot be read or written only costs
@@ -13,7 +13,9 @@ import os
 import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import numpy
 import rapidfuzz
@@ -21,9 +23,12 @@ import Stemmer
 
 from intents.knowledge import DATA, KnowledgeBase
 from intents.matcher import Matcher
+from intents.safeguarding import SafeguardingModel
 
 _MODULES = ("cache", "classifier", "knowledge", "matcher", "text")
-_CODE = [Path(__file__).with_name(f"{m}.py") for m in _MODULES]
+_HERE = Path(__file__).parent
+_CODE = [_HERE / f"{m}.py" for m in _MODULES] + sorted((_HERE / "safeguarding").glob("*.py"))
+T = TypeVar("T")
 
 
 def default_cache_dir() -> Path | None:
@@ -52,29 +57,47 @@ def fingerprint(folder: Path) -> str:
 def load_matcher(folder: Path = DATA, cache_dir: Path | None = None) -> Matcher:
     """The matcher over the folder: from the cache when built from the same files, else built
     (validating the knowledge base) and saved for the next process."""
+    return _cached(
+        "matcher", folder, cache_dir, Matcher, lambda: Matcher(KnowledgeBase.load(folder))
+    )
+
+
+def load_safeguarding(folder: Path = DATA, cache_dir: Path | None = None) -> SafeguardingModel:
+    """The safeguarding detector trained on the folder's examples: from the cache when trained
+    on the same files with the same code, else trained (a few seconds) and saved."""
+
+    def train() -> SafeguardingModel:
+        return SafeguardingModel.train(KnowledgeBase.load(folder).lexicon, folder)
+
+    return _cached("safeguarding", folder, cache_dir, SafeguardingModel, train)
+
+
+def _cached(
+    name: str, folder: Path, cache_dir: Path | None, kind: type[T], build: Callable[[], T]
+) -> T:
     where = cache_dir or default_cache_dir()
     if where is None:
-        return Matcher(KnowledgeBase.load(folder))
+        return build()
     key = fingerprint(folder)
     # One file per data folder: each checkout keeps its own, replaced whenever its files change.
     slot = hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
-    path = where / f"matcher-{slot}.pickle"
-    matcher = _read(path, key)
-    if matcher is None:
-        matcher = Matcher(KnowledgeBase.load(folder))
-        _write(path, key, matcher)
-    return matcher
+    path = where / f"{name}-{slot}.pickle"
+    built = _read(path, key, kind)
+    if built is None:
+        built = build()
+        _write(path, key, built)
+    return built
 
 
-def _read(path: Path, key: str) -> Matcher | None:
+def _read(path: Path, key: str, kind: type[T]) -> T | None:
     collecting = gc.isenabled()
     gc.disable()  # unpickling makes ~100k small objects; collecting meanwhile triples the time
     try:
         with path.open("rb") as f:
             if pickle.load(f) != key:
                 return None
-            matcher = pickle.load(f)
-        return matcher if isinstance(matcher, Matcher) else None
+            built = pickle.load(f)
+        return built if isinstance(built, kind) else None
     except Exception:  # missing, unreadable, truncated or written by other code: rebuild
         return None
     finally:
@@ -82,14 +105,14 @@ def _read(path: Path, key: str) -> Matcher | None:
             gc.enable()
 
 
-def _write(path: Path, key: str, matcher: Matcher) -> None:
+def _write(path: Path, key: str, built: object) -> None:
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             pickle.dump(key, f)
-            pickle.dump(matcher, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(built, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # readers see the old file or the new one, never half of one
         tmp = None
     except OSError:  # read-only or full: the next start builds again

@@ -11,6 +11,7 @@ from adapters.console import render
 from bot.core.answers import Answerer
 from bot.core.bot import Bot, Feature
 from bot.core.messages import Message, Reply
+from bot.core.safeguarding import Safeguarding
 from bot.model.directory import Directory
 from bot.model.directory_file import DEMO_TRUST, load_directory
 from bot.model.ports import Outbox
@@ -53,9 +54,16 @@ class Person:
         return "\n".join(render(r) for r in self.replies)
 
 
-def make_bot(stores: Stores, features: Sequence[Feature] = ()) -> Bot:
-    """A bot on the demo trust and the given stores, with the given features."""
-    return Bot(answerer(), demo_directory(), stores.conversations, stores.questions, features)
+def make_bot(
+    stores: Stores,
+    features: Sequence[Feature] = (),
+    clock: Clock = lambda: datetime.now(UTC),
+    directory: Directory | None = None,
+) -> Bot:
+    """A bot on the demo trust (or `directory`) and the given stores, with the given features."""
+    trust = directory or demo_directory()
+    safeguarding = Safeguarding(trust, stores.outbox, stores.safeguarding, clock)
+    return Bot(answerer(), trust, stores.conversations, stores.questions, safeguarding, features)
 
 
 def memory_bot(
@@ -67,7 +75,7 @@ def memory_bot(
     Its stores are `bot.conversations` and `bot.questions`; for features that need other
     ports, build them on `memory_stores(clock)` and pass that to `make_bot`.
     """
-    return make_bot(memory_stores(clock), features)
+    return make_bot(memory_stores(clock), features, clock)
 
 
 async def inbox(outbox: Outbox, person: Person) -> str:

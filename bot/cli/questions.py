@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,55 +15,97 @@ from bot.cli.running import CommandError, Subcommands, positive, print_json, wit
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.core.answers import Answer
 
 
-def _batch(path: str) -> Iterator[tuple[dict[str, Any], str]]:
-    """(fields to carry through, question) for each line of a JSON Lines or plain text file."""
-    stream = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")  # noqa: SIM115
+Item = tuple[dict[str, Any], str | None, str | None]
+"""(fields to carry through, the question or None, why the line was refused or None)."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _line(raw: str) -> Item:
+    """One batch line read: a JSON object with "q" (and an id), or a plain question."""
+    line = raw.strip().lstrip("\ufeff").strip()
+    if not line.startswith("{"):
+        return {}, line, None
+    try:
+        record = json.loads(line, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        return {}, None, f"not valid JSON: {exc.msg}"
+    except RecursionError:
+        return {}, None, "not valid JSON: nested too deeply"
+    except ValueError as exc:
+        return {}, None, f"not valid JSON: {exc}"
+    if not isinstance(record, dict) or not isinstance(record.get("q"), str):
+        return {}, None, 'a JSON line needs a text field "q"'
+    ident = record.get("id")
+    if ident is not None and not isinstance(ident, str | int | float):
+        return {}, None, '"id" must be a string or a number'
+    if isinstance(ident, float) and not math.isfinite(ident):
+        return {}, None, '"id" is too large a number'
+    return ({"id": ident} if "id" in record else {}), record["q"], None
+
+
+def _batch(path: str) -> Iterator[tuple[int, Item]]:
+    """(line number, item) for each non-blank line of a JSON Lines or plain text file."""
+    try:
+        stream = sys.stdin if path == "-" else Path(path).open(encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise CommandError(f"cannot read {path}: {exc.strerror or exc}") from None
     with stream:
-        for n, raw in enumerate(stream, 1):
-            line = raw.strip()
-            if not line:
-                continue
-            if line.startswith("{"):
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise CommandError(f"{path}:{n}: not valid JSON: {exc.msg}") from exc
-                if not isinstance(record.get("q"), str):
-                    raise CommandError(f'{path}:{n}: a JSON line needs a text field "q"')
-                yield ({"id": record["id"]} if "id" in record else {}), record["q"]
-            else:
-                yield {}, line
+        try:
+            for n, raw in enumerate(stream, 1):
+                if raw.strip().lstrip("\ufeff").strip():
+                    yield n, _line(raw)
+        except UnicodeDecodeError:
+            raise CommandError(f"{path}: not UTF-8 text") from None
 
 
 def ask(args: argparse.Namespace) -> None:
-    """Answer questions from the command line, one JSON object per line with --json."""
+    """Answer questions from the command line, one JSON object per line with --json; a bad
+    batch line is reported on its line and the rest are still answered (exit 2 at the end)."""
     from bot.cli.output import answer_json
     from bot.core.answers import build_answerer
     from bot.core.bot import DECLINE
 
     if args.batch:
-        items: Iterator[tuple[dict[str, Any], str]] = _batch(args.batch)
+        items: Iterator[tuple[int, Item]] = _batch(args.batch)
     elif args.question:
-        items = iter([({}, " ".join(args.question))])
+        items = iter([(1, ({}, " ".join(args.question), None))])
     else:
         raise CommandError("ask what? Give a question, or --batch FILE (- for stdin)")
     answerer = build_answerer()
-    for extra, question in items:
+    bad = 0
+    for n, (extra, question, error) in items:
+        if question is None:
+            bad += 1
+            print(f"policybot: {args.batch}:{n}: {error}", file=sys.stderr)
+            if args.json:
+                print(json.dumps({"line": n, "error": error}))
+            continue
         answer = answerer.answer(question)
         if args.json:
             print(json.dumps(answer_json(answer, DECLINE, extra), ensure_ascii=False))
-        elif answer.answered and answer.clause:
-            note = "  [safeguarding: speak to your DSO first]" if answer.safeguarding else ""
-            quote = indent(answer.quote or answer.clause.text, "  ")
-            print(
-                f"{answer.clause.heading}{note}\n{quote}\n"
-                f"  (clause {answer.clause.id}, score {answer.score:.2f})"
-            )
         else:
-            print(f"(declined, best score {answer.score:.2f}) {question}")
+            print(_plain(answer, question))
     sys.stdout.flush()
+    if bad:
+        raise CommandError(f"{bad} line(s) of {args.batch} could not be read (see above)")
+
+
+def _plain(answer: Answer, question: str) -> str:
+    """An answer as the terminal shows it."""
+    if answer.answered and answer.clause:
+        note = "  [safeguarding: speak to your DSO first]" if answer.safeguarding else ""
+        quote = indent(answer.quote or answer.clause.text, "  ")
+        return (
+            f"{answer.clause.heading}{note}\n{quote}\n"
+            f"  (clause {answer.clause.id}, score {answer.score:.2f})"
+        )
+    return f"(declined, best score {answer.score:.2f}) {question}"
 
 
 def intents_check(_args: argparse.Namespace) -> None:

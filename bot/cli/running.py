@@ -54,7 +54,7 @@ def with_app(command: AppCommand) -> Callable[[argparse.Namespace], None]:
 
 def positive(text: str) -> int:
     """An argparse type: a whole number of at least 1."""
-    if not text.strip().isdigit() or int(text) < 1:
+    if not text.strip().isdecimal() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
     return int(text)
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from intents.cache import load_matcher
+from intents.cache import load_matcher, load_safeguarding
 from intents.knowledge import Clause, Intent, KnowledgeBase
 from intents.matcher import Matcher, Verdict
-from intents.safeguarding import SafeguardingCues
+from intents.safeguarding import SafeguardingModel
 
 SAFEGUARDING_CLAUSE = "safeguarding-concerns.seek-dso-advice"
 MAX_TEXT = 1500
+CONFIDENT = 0.5
+"""The detector's score from which a message is routed even in the middle of a form."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +57,19 @@ class Answer:
 class Answerer:
     """Answers questions from the knowledge base."""
 
-    def __init__(self, kb: KnowledgeBase, matcher: Matcher) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, matcher: Matcher, detector: SafeguardingModel | None = None
+    ) -> None:
         self.kb = kb
         self.matcher = matcher
-        self.cues = SafeguardingCues(kb.lexicon)
+        self.detector = detector or load_safeguarding()
+
+    def is_concern(self, text: str, confident: bool = False) -> bool:
+        """True when the text suggests a child may be at risk (the DSO comes first); with
+        `confident`, only when the cue lists flag it or the model is fairly sure."""
+        if not confident:
+            return self.detector.is_concern(text)
+        return self.detector.cues.is_concern(text) or self.detector.score(text) >= CONFIDENT
 
     def answer(self, question: str) -> Answer:
         """Match the question; a possible risk to a child always leads with the DSO clause."""
@@ -68,7 +79,7 @@ class Answerer:
             for m in decision.matches
         )
         best = decision.best
-        if self.cues.is_concern(question):
+        if self.is_concern(question):
             related = tuple(
                 a.clause for a in alternatives[:3] if a.clause.id != SAFEGUARDING_CLAUSE
             )
@@ -113,4 +124,4 @@ def build_answerer() -> Answerer:
     """The knowledge base, validated, and the matcher over it (no database needed); built once
     per change to the data or code and then loaded from the user's cache directory."""
     matcher = load_matcher()
-    return Answerer(matcher.kb, matcher)
+    return Answerer(matcher.kb, matcher, load_safeguarding())

@@ -10,8 +10,10 @@ from bot.core.actions import Action, action
 from bot.core.answers import Answer, Answerer
 from bot.core.messages import Message, Quote, Reply
 from bot.core.redaction import redact
+from bot.core.safeguarding import KIND as SAFEGUARDING
+from bot.core.safeguarding import Safeguarding
 from bot.core.smalltalk import SmallTalk
-from bot.model.directory import Directory, Person
+from bot.model.directory import Directory
 from bot.model.ports import ConversationStore, QuestionLog
 from intents.knowledge import Clause
 from intents.matcher import Verdict
@@ -76,9 +78,11 @@ class Bot:
         directory: Directory,
         conversations: ConversationStore,
         questions: QuestionLog,
+        safeguarding: Safeguarding,
         features: Sequence[Feature] = (),
     ) -> None:
         self.answerer = answerer
+        self.safeguarding = safeguarding
         self.kb = answerer.kb
         self.directory = directory
         self.conversations = conversations
@@ -91,7 +95,7 @@ class Bot:
         sender = message.sender
         state = await self.conversations.load_state(sender)
         value = message.value or self._picked(state, message.text)
-        replies = None
+        replies = None if value else await self._safeguarding_first(sender, message.text)
         if value:
             replies = await self._first(f.on_choice(sender, value, state) for f in self.features)
             replies = replies or await self._choice(sender, value)
@@ -104,6 +108,31 @@ class Bot:
         state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
         await self.conversations.save_state(message.sender, state)
         return replies
+
+    async def _safeguarding_first(self, sender: str, text: str) -> list[Reply] | None:
+        """A typed request for the DSO, or a clear risk to a child, before any feature or form
+        gets the text (so none of it is kept as a form answer). Less certain concerns are
+        routed on the way to Q&A, so a short form answer is not mistaken for one."""
+        if not text.strip():
+            return None
+        if self.safeguarding.asks_for_contact(text):
+            log.info("safeguarding contact requested")
+            return await self.safeguarding.typed_contact(sender)
+        if not self.answerer.is_concern(text, confident=True):
+            return None
+        return await self._route(sender, self.answerer.answer(text))
+
+    async def _route(self, sender: str, answer: Answer) -> list[Reply]:
+        """The safeguarding reply, with the clauses the question also matched offered beside."""
+        log.info("question routed to safeguarding")
+        assert answer.clause is not None
+        quoted = {c.id for c in self.kb.passage(answer.clause.id)}
+        also = [
+            action("clause", c.id).choice(f"Also: {_short(c)}")
+            for c in answer.related[:3]
+            if c.id not in quoted
+        ]
+        return [await self.safeguarding.disclosed(sender, self._quote(answer.clause), also)]
 
     async def resume(self, sender: str) -> list[Reply]:
         """What to say when a person comes back (e.g. a new console session): an open form."""
@@ -137,12 +166,14 @@ class Bot:
         """The value of a shown choice the person typed by number or by its label."""
         choices = state.get("choices") or []
         t = text.strip().lower()
-        if t.isdigit() and 1 <= int(t) <= len(choices):
+        if t.isdecimal() and 1 <= int(t) <= len(choices):
             return str(choices[int(t) - 1][1])
         return next((str(v) for label, v in choices if str(label).lower() == t), None)
 
     async def _choice(self, sender: str, value: str) -> list[Reply] | None:
         act = Action.parse(value)
+        if act.kind == SAFEGUARDING:
+            return await self.safeguarding.on_choice(sender, value)
         if act.kind == "clause" and act.verb in self.kb.clauses:
             clause = self.kb.clauses[act.verb]
             return [self._clause_reply(clause, "Here is that part of the policy.")]
@@ -182,7 +213,7 @@ class Bot:
             answer.safeguarding,
         )
         if answer.safeguarding:
-            return [self._safeguarding_reply(sender, answer)]
+            return await self._route(sender, answer)
         if answer.answered and answer.clause is not None:
             intro = "Here's what the policy says:"
             return [
@@ -222,26 +253,6 @@ class Bot:
             action("feedback", "down", clause.id, intent_id or "").choice("Not helpful"),
         ]
         return Reply(intro, quote=self._quote(clause), choices=tuple(choices))
-
-    def _safeguarding_reply(self, sender: str, answer: Answer) -> Reply:
-        dso = self._dso_for(self.directory.person(sender))
-        who = (
-            f"{dso.name} ({dso.email}{', ' + dso.phone if dso.phone else ''})"
-            if dso
-            else "your academy's Designated Safeguarding Officer"
-        )
-        text = (
-            "This sounds like it could be a safeguarding concern. Please speak to your Designated "
-            f"Safeguarding Officer first, today: {who}. If a child is in immediate danger, call "
-            "999. Don't investigate it yourself, and don't copy or forward any images."
-        )
-        assert answer.clause is not None
-        reply = self._clause_reply(answer.clause, text, list(answer.related))
-        return reply
-
-    def _dso_for(self, person: Person | None) -> Person | None:
-        academy = self.directory.academy_of(person) if person else None
-        return self.directory.person(academy.safeguarding_officer) if academy else None
 
 
 def _short(clause: Clause) -> str:

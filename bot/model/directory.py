@@ -89,6 +89,9 @@ class Trust(_Frozen):
     name: str
     policy_url: Url
     """Where staff can read the policy."""
+    safeguarding_lead: str | None = None
+    """Person id of the trust's safeguarding lead: trust-wide staff's first contact about a
+    child at risk (without one, they are shown every academy's DSO)."""
 
 
 class WorkingHours(NamedTuple):
@@ -246,6 +249,9 @@ class Directory:
         self.academies = tuple(academies)
         self.people = tuple(people)
         problems = _cross_check(self.academies, self.people)
+        lead = trust.safeguarding_lead
+        if lead is not None and lead not in {p.id for p in self.people}:
+            problems.append(f"trust.safeguarding_lead: no person with id {lead!r}")
         if problems:
             raise DirectoryError(source, problems)
         self._people = {p.id: p for p in self.people}
@@ -282,6 +288,18 @@ class Directory:
     def by_email(self, email: str) -> Person | None:
         """The person with this email address, in any letter case."""
         return self._emails.get(email.strip().casefold())
+
+    def safeguarding_contacts(self, person: Person | None) -> list[Person]:
+        """Whom this person tells about a child at risk: their academy's DSO; for trust-wide
+        staff the trust's safeguarding lead, or failing that every academy's DSO."""
+        academy = self.academy_of(person) if person else None
+        if academy is not None:
+            ids = [academy.safeguarding_officer]
+        elif self.trust.safeguarding_lead:
+            ids = [self.trust.safeguarding_lead]
+        else:
+            ids = list(dict.fromkeys(a.safeguarding_officer for a in self.academies))
+        return [p for i in ids if (p := self.person(i)) is not None]
 
     def academy_of(self, person: Person) -> Academy | None:
         """The person's academy; None for trust-wide staff."""

@@ -19,6 +19,7 @@ from bot.model.records import (
     DeclinedQuestion,
     NewComment,
     OutboxItem,
+    RouteCount,
 )
 
 
@@ -299,4 +300,16 @@ class Database(Protocol):
 
     def job_store(self) -> object:
         """An APScheduler job store kept in this storage, for the worker's scheduler."""
+        ...
+
+
+class SafeguardingStats(Protocol):
+    """Counts of messages routed to a DSO, by academy and month: never who, never what."""
+
+    async def count_route(self, academy: str | None, month: str) -> None:
+        """Add one to the academy's (None: trust-wide) count for the month (YYYY-MM)."""
+        ...
+
+    async def route_counts(self) -> list[RouteCount]:
+        """Every count, newest month first, then by academy."""
         ...

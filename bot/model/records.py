@@ -168,3 +168,14 @@ class DeliveryError(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class RouteCount:
+    """How many messages from one academy's staff went to a DSO in one month; nothing else."""
+
+    academy: str | None
+    """The academy's id; None for trust-wide staff."""
+    month: str
+    """YYYY-MM."""
+    count: int

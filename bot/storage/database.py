@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 """The newest migration in migrations/versions (a test holds it to Alembic's own head), so a
 process that finds the database there starts without importing Alembic at all."""
 
@@ -36,6 +37,10 @@ _SYNC_DRIVERS = {"postgresql": "psycopg", "sqlite": ""}
 
 class DatabaseNotReady(UserError, RuntimeError):
     """The database schema is not at the revision this code needs."""
+
+
+class DatabaseUnreachable(UserError, ConnectionError):
+    """The database could not be opened: a wrong URL, a server down, a missing database."""
 
 
 def redact(url: str) -> str:
@@ -184,6 +189,19 @@ async def _is_current(engine: AsyncEngine) -> bool:
     return current == heads
 
 
+async def _reachable_and_current(engine: AsyncEngine, url: str) -> bool:
+    try:
+        return await _is_current(engine)
+    except (OSError, DBAPIError) as exc:
+        # The driver's message may quote the URL; say what failed in our own words instead.
+        reason = type(getattr(exc, "orig", None) or exc).__name__
+        raise DatabaseUnreachable(
+            f"cannot open the database at {redact(url)} ({reason}): check DATABASE_URL, that "
+            "the server is running and the database exists (`policybot db upgrade` creates "
+            "the tables, not the database)"
+        ) from None
+
+
 async def upgrade(url: str) -> None:
     """Bring the schema to the latest revision; does nothing when it is already there."""
     await asyncio.to_thread(_upgrade_blocking, url)
@@ -202,7 +220,7 @@ async def prepare(url: str, *, auto_upgrade: bool) -> AsyncEngine:
     """An engine on an up-to-date schema, upgrading first if allowed, else DatabaseNotReady."""
     engine = create_engine(url)
     try:
-        if not await _is_current(engine):
+        if not await _reachable_and_current(engine, url):
             if not auto_upgrade:
                 raise DatabaseNotReady(
                     f"the database at {redact(url)} is not up to date: run `policybot db upgrade`"
@@ -221,9 +239,15 @@ class SqlDatabase:
         self.engine = engine
 
     async def ping(self) -> None:
-        """Return when the database answers a trivial query; raise when it does not."""
-        async with self.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+        """Return when the database takes a write; raise when it does not (a server down, a
+        read-only or full disk, an SQLite file deleted under the running process)."""
+        url = self.engine.url
+        file = url.database if url.get_backend_name() == "sqlite" else None
+        if file and file != ":memory:" and not await asyncio.to_thread(Path(file).exists):
+            raise FileNotFoundError(f"the SQLite file {file} is gone")
+        async with self.engine.begin() as connection:
+            # A real write of the one-row version table, rolled forward to the same value.
+            await connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
 
     async def close(self) -> None:
         """Close every database connection."""

@@ -16,6 +16,7 @@ from bot.model.ports import (
     OutboxStore,
     QuestionLog,
     ReferenceStore,
+    SafeguardingStats,
 )
 from bot.model.records import Clock
 from bot.storage.audit import SqlAudit
@@ -44,6 +45,7 @@ from bot.storage.questions import SqlQuestions
 from bot.storage.references import SqlReferences
 from bot.storage.register import SqlRegister
 from bot.storage.reminders import SqlConfirmations
+from bot.storage.safeguarding import MemorySafeguardingStats, SqlSafeguardingStats
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,7 @@ class Stores:
     register: AccountRegister
     comments: CommentStore
     confirmations: ConfirmationStore
+    safeguarding: SafeguardingStats
     database: Database
 
     async def close(self) -> None:
@@ -81,6 +84,7 @@ def open_stores(database: SqlDatabase, clock: Clock) -> Stores:
         register=SqlRegister(engine, clock),
         comments=SqlComments(engine, clock),
         confirmations=SqlConfirmations(engine, clock),
+        safeguarding=SqlSafeguardingStats(engine),
         database=database,
     )
 
@@ -98,5 +102,6 @@ def memory_stores(clock: Clock) -> Stores:
         register=MemoryRegister(clock),
         comments=MemoryComments(clock),
         confirmations=MemoryConfirmations(clock),
+        safeguarding=MemorySafeguardingStats(),
         database=MemoryDatabase(),
     )

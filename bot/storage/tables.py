@@ -226,3 +226,13 @@ apscheduler_jobs = Table(
     Column("next_run_time", Float(25), index=True),
     Column("job_state", LargeBinary, nullable=False),
 )
+
+safeguarding_route = Table(
+    # How many messages were routed to a DSO, by academy ('' for trust-wide staff) and month:
+    # counts only, never who or what.
+    "safeguarding_route",
+    metadata,
+    Column("academy", String(255), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("count", Integer, nullable=False),
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -126,3 +127,49 @@ def test_a_broken_trust_file_is_refused_with_the_field(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "trust.yaml" in done.stderr and "colour" in done.stderr
+
+
+def test_a_batch_answers_every_good_line_and_reports_each_bad_one_on_its_line() -> None:
+    lines = (
+        '{"id": 1, "q": "can i accept a friend request from a parent"}\n'
+        "{{7*7}}\n"
+        "\ufeffcan I dm a pupil on instagram\n"
+        '{"id": NaN, "q": "x"}\n'
+        '{"id": 1e999, "q": "x"}\n'
+        '{"q": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+        "what about tiktok\n"
+    )
+    done = policybot("ask", "--json", "--batch", "-", stdin=lines)
+    out = [json.loads(line) for line in done.stdout.splitlines()]  # every line valid JSON
+    assert [o.get("line") for o in out] == [None, 2, None, 4, 5, 6, None]
+    assert out[2]["question"] == "can I dm a pupil on instagram"  # the BOM is not text
+    assert out[5] == {"line": 6, "error": "not valid JSON: nested too deeply"}
+    assert out[6]["question"] == "what about tiktok"
+    assert done.returncode == 2
+    assert "-:2: not valid JSON" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_missing_batch_file_is_one_line() -> None:
+    done = policybot("ask", "--json", "--batch", "/nonexistent/questions.jsonl")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "policybot: cannot read /nonexistent/questions.jsonl: No such file or directory"
+    )
+
+
+def test_an_unreachable_database_is_one_line_saying_what_to_check(tmp_path: Path) -> None:
+    for url in (
+        "postgresql://postgres@127.0.0.1:1/policybot",
+        f"sqlite:///{tmp_path}/no/such/folder/policybot.db",
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "adapters", "outbox"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+            env={**os.environ, "DATABASE_URL": url},
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("policybot: cannot open the database at ")
+        assert "check DATABASE_URL" in done.stderr and "Traceback" not in done.stderr

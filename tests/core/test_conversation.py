@@ -84,3 +84,17 @@ async def test_a_restart_mid_conversation_keeps_the_offered_choices(
         assert "Thanks for telling me" in said
     finally:
         await restarted.close()
+
+
+async def test_any_unicode_digit_or_none_is_safe_where_a_choice_number_is_expected(
+    stores: Stores,
+) -> None:
+    dana = Person(make_bot(stores), "demo-teacher")
+    await dana.says("help")
+    for typed in ("¹", "²³", "Ⅻ", "٣", "0", "99999999999999999999"):
+        said = await dana.says(typed)  # a superscript passes isdigit() but int() refuses it
+        assert said
+    await dana.says("who gets the password when the person running our school twitter leaves")
+    helpful = len(dana.replies[0].choices) - 1
+    arabic_indic = "".join(chr(0x0660 + int(d)) for d in str(helpful))
+    assert "glad it helped" in await dana.says(arabic_indic)  # the same number, in another script

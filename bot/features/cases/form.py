@@ -148,7 +148,7 @@ class Form:
     def find(self, ref: str) -> Step | None:
         """The step a person means by a number, an id or a title ('3', 'aim', 'Audience')."""
         ref = ref.strip().lower()
-        if ref.isdigit() and 1 <= int(ref) <= len(self.steps):
+        if ref.isdecimal() and 1 <= int(ref) <= len(self.steps):
             return self.steps[int(ref) - 1]
         return (
             next(
@@ -168,7 +168,7 @@ def check_choice(step: Step, text: str) -> Checked:
     """One of the step's options, by number, text or alias; 'other NAME' when 'Other' exists."""
     t = text.strip()
     low = t.lower().rstrip(".!")
-    if low.isdigit() and 1 <= int(low) <= len(step.options):
+    if low.isdecimal() and 1 <= int(low) <= len(step.options):
         return Checked(step.options[int(low) - 1])
     for option in step.options:
         if low == option.lower() or low in option.lower().split("/"):

@@ -28,7 +28,7 @@ class CommentsFeature:
         if not value.startswith(RESPONDED):
             return None
         number = value.removeprefix(RESPONDED)
-        found = await self.comments.get(int(number)) if number.isdigit() else None
+        found = await self.comments.get(int(number)) if number.isdecimal() else None
         account = await self.comments.register.get(found.account_id) if found else None
         if found is None or account is None:
             return [Reply("I can't find that comment any more.")]

@@ -234,7 +234,7 @@ class RemindersFeature:
         academy_id, _, year_text = value.removeprefix(kind).rpartition(":")
         directory = self.reminders.directory
         person = directory.person(sender)
-        if person is None or person.academy != academy_id or not year_text.isdigit():
+        if person is None or person.academy != academy_id or not year_text.isdecimal():
             return [Reply("That reminder is for another academy's staff.")]
         year = int(year_text)
         if kind == _READ:

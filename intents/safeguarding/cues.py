@@ -1,4 +1,4 @@
-"""Spotting messages that suggest a child may be at risk, so they go to the DSO before anything."""
+"""The floor: a child word with a harm word from the lexicon's safeguarding cue lists."""
 
 from __future__ import annotations
 

@@ -1,0 +1,220 @@
+"""The learned safeguarding detector: what it must catch, what it must leave alone, and that its
+plain NumPy/Python scorer gives exactly what the scikit-learn pipeline it came from gives."""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from intents.cache import load_safeguarding
+from intents.knowledge import KnowledgeBase
+from intents.safeguarding import CATEGORIES, SafeguardingCues, SafeguardingModel
+from intents.safeguarding.examples import load_examples, load_vocabulary
+from intents.safeguarding.fitting import Fitted, fit
+from intents.safeguarding.model import is_general_question
+from intents.safeguarding.windows import Preprocessor, spans
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase.load()
+
+
+@pytest.fixture(scope="module")
+def fitted() -> Fitted:
+    return fit(load_examples(), load_vocabulary())
+
+
+@pytest.fixture(scope="module")
+def model(kb: KnowledgeBase, fitted: Fitted) -> SafeguardingModel:
+    """The exported model, through a pickle, as the cache keeps it."""
+    exported = SafeguardingModel.from_fitted(kb.lexicon, fitted)
+    loaded = pickle.loads(pickle.dumps(exported, protocol=pickle.HIGHEST_PROTOCOL))
+    assert isinstance(loaded, SafeguardingModel)
+    return loaded
+
+
+# Messages the cue rule missed.
+MISSED_BY_CUES = [
+    "a child told me an adult she met on roblox asked to meet her",
+    "one of my year 7s said an older man online asked him for photos",
+    "a pupil told me her stepdad has been sending her explicit pictures on snapchat",
+    "my student told me she's been sending pics to her 19 year old boyfriend",
+    "a year 8 is being cyberbullied in a WhatsApp group",
+    "a parent is posting a video of a child being hit",
+    "she keeps mentioning her 22-year-old boyfriend from an app",
+]
+
+
+@pytest.mark.parametrize("text", MISSED_BY_CUES)
+def test_disclosures_the_cues_missed_are_flagged(model: SafeguardingModel, text: str) -> None:
+    assert model.is_concern(text)
+    assert model.category(text) in CATEGORIES
+
+
+ORDINARY = [
+    "can I post the year 6 leavers' photos on the school facebook",
+    "a parent sent me a friend request on facebook, should I accept it",
+    "can I message my year 10 tutor group on teams about their homework",
+    "is it ok to keep photos of the school trip on my own phone until I upload them",
+    "a mum keeps messaging me on whatsapp about her son's reading books",
+    "a parent has been trolling me on facebook since parents' evening, what can I do",
+    "some year 9s made a meme of me and it's going round snapchat, can I ask for it down",
+    "a dad left an abusive comment about me on the school's instagram",
+    "what does the designated safeguarding officer actually do",
+    "what counts as a safeguarding concern under this policy",
+    "who is the DSO for my academy and how do I contact them",
+    "do I need consent before putting pupils' first names under photos",
+    "can pupils follow the PE department's instagram account",
+    "a former pupil who is now 24 sent me a friend request, can I accept",
+    "can I use my personal email to send the class newsletter to parents",
+    "is it ok to like a parent's post about the school fundraiser",
+    "can I set up a class blog for my year 4s to share their writing",
+    "should I reply to a pupil who emailed me at 9pm about coursework",
+    "a year 11 asked for my snapchat, I said no, did I handle it right",
+    "can I share the school's post about the charity fun run on my own twitter",
+    "are we allowed to livestream the nativity on the school youtube channel",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_staff_questions_are_not_flagged(model: SafeguardingModel, text: str) -> None:
+    assert not model.is_concern(text)
+    assert model.category(text) is None
+
+
+BURIED = [
+    (
+        "Hi, quick one about the sports day photos, can they go on the school page? Also a girl "
+        "in my form said a man she met on tiktok wants her to meet him on saturday. And is there "
+        "a deadline for the consent forms?"
+    ),
+    (
+        "can i use whatsapp for the netball team reminders, one of the girls said her dad hit her "
+        "again last night, also what time is the match on friday"
+    ),
+    (
+        "Two things: where do I find the acceptable use policy, and a Year 9 boy told me someone "
+        "online has pictures of him and wants money by tonight."
+    ),
+    (
+        "I was going to ask about the department twitter but honestly I'm more worried that one of "
+        "my tutees posted last night that nobody would miss her if she was gone. Who approves "
+        "new accounts anyway?"
+    ),
+]
+
+
+@pytest.mark.parametrize("text", BURIED)
+def test_disclosures_buried_in_ordinary_questions_are_flagged(
+    model: SafeguardingModel, text: str
+) -> None:
+    assert model.is_concern(text)
+
+
+def test_a_buried_disclosure_scores_on_its_own_window(model: SafeguardingModel) -> None:
+    """The whole message scores lower than the sentence that carries the disclosure."""
+    text = BURIED[0]
+    whole = 1 / (1 + np.exp(-model.decision(text)))
+    assert model.score(text) > whole
+
+
+def test_the_cue_floor_always_stands(model: SafeguardingModel, kb: KnowledgeBase) -> None:
+    cues = SafeguardingCues(kb.lexicon)
+    texts = [e.text for e in load_examples()[::7]]
+    floored = [t for t in texts if cues.is_concern(t)]
+    assert floored
+    assert all(model.is_concern(t) for t in floored)
+
+
+def test_nothing_to_score(model: SafeguardingModel) -> None:
+    assert model.score("") == 0.0
+    assert not model.is_concern("   ")
+    assert model.category("") is None
+
+
+def test_windows_are_the_whole_its_sentences_and_their_pairs() -> None:
+    toks, windows = spans("Quick question. Can I post this? My pupil is scared")
+    texts = {" ".join(toks[s:e]) for s, e in windows}
+    assert "quick question. can i post this? my pupil is scared" in texts
+    assert {"quick question.", "can i post this?", "my pupil is scared"} <= texts
+    assert "can i post this? my pupil is scared" in texts
+
+
+def test_the_preprocessor_tags_vocabulary_groups_once() -> None:
+    prep = Preprocessor(load_vocabulary())
+    tagged = prep("He took PARACETAMOL and said he’ll end it")
+    assert "paracetamol zzselfharm" in tagged and "he'll" in tagged
+    assert prep(tagged) == tagged
+
+
+def _texts_for_equivalence() -> list[str]:
+    examples = [e.text for e in load_examples()]
+    odd = [
+        "",
+        "   ",
+        "a",
+        "ÉCOLE naïve café — déjà vu!!",
+        "İstanbul ΣΊΣΥΦΟΣ straße",
+        "tabs\tand\nnew\r\nlines   and  spaces",
+        "don’t ‘quote’ me “please”",
+        "zzselfharm zzsex already tagged",
+        "22-year-old 22 year old she's 22 hes 19 aged 30",
+        "x" * 300,
+        "🙂 emoji only 🙃",
+        "a-b_c d'e f.g,h;i:j!k?l",
+    ]
+    return examples[::30] + odd
+
+
+def test_numpy_scorer_equals_the_sklearn_pipeline(model: SafeguardingModel, fitted: Fitted) -> None:
+    texts = _texts_for_equivalence()
+    assert len(texts) >= 300
+    x = fitted.features.transform(texts)
+    expected = fitted.binary.decision_function(x)
+    got = np.array([model.decision(t) for t in texts])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-6)
+    for i in range(0, len(texts), 17):
+        cols, vals = model.transform(texts[i])
+        row = x[i].toarray().ravel()
+        mine = np.zeros_like(row)
+        mine[cols] = vals
+        np.testing.assert_allclose(mine, row, rtol=0, atol=1e-9)
+        scores = vals @ model.category_coef[cols] + model.category_intercept
+        np.testing.assert_allclose(
+            scores, fitted.category.decision_function(x[i])[0], rtol=0, atol=1e-6
+        )
+
+
+def test_loading_from_the_cache_needs_no_sklearn(model: SafeguardingModel, tmp_path: Path) -> None:
+    """What the bot does at start: read the trained model from the cache, without importing
+    scikit-learn, and score."""
+    load_safeguarding(cache_dir=tmp_path)  # trains once and fills the cache
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from intents.cache import load_safeguarding\n"
+        f"m = load_safeguarding(cache_dir=Path({str(tmp_path)!r}))\n"
+        f"assert m.is_concern({MISSED_BY_CUES[0]!r})\n"
+        "assert not m.is_concern('can I post the sports day photos on the school facebook')\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_a_general_question_needs_more_than_one_naming_a_child() -> None:
+    assert is_general_question("where can students report cyberbullying anonymously?")
+    assert is_general_question("how do pupils report bullying by other pupils on tiktok")
+    assert not is_general_question("how do I help a year 9 who told me she is being groomed")
+    assert not is_general_question("one of my year 8s is being bullied in a group chat")
+    assert not is_general_question("what do I do, she says her stepdad hits her")
