@@ -12,6 +12,7 @@ from bot.core.messages import Message, Quote, Reply
 from bot.core.redaction import redact
 from bot.core.safeguarding import KIND as SAFEGUARDING
 from bot.core.safeguarding import Safeguarding
+from bot.core.secrets import find_secret
 from bot.core.smalltalk import SmallTalk
 from bot.model.directory import Directory
 from bot.model.ports import ConversationStore, QuestionLog
@@ -45,6 +46,10 @@ DECLINE = (
     "The policy covers staff use of social media: personal accounts, academy accounts, contact "
     "with pupils and parents, images, and what happens when things go wrong. For anything else, "
     "ask your line manager or HR. I've noted the question so HR can see what staff need."
+)
+SECRET_REFUSED = (
+    "That looks like {secret}, so I have not saved it anywhere. Never share credentials in "
+    "chat: give them to the Trust IT Team directly{it}. Please send it again without it."
 )
 UNSURE = "I'm not sure which part of the policy you mean. Did you mean one of these?"
 FEEDBACK_THANKS = {
@@ -95,7 +100,7 @@ class Bot:
         sender = message.sender
         state = await self.conversations.load_state(sender)
         value = message.value or self._picked(state, message.text)
-        replies = None if value else await self._safeguarding_first(sender, message.text)
+        replies = None if value else await self._before_features(sender, message.text, state)
         if value:
             replies = await self._first(f.on_choice(sender, value, state) for f in self.features)
             replies = replies or await self._choice(sender, value)
@@ -107,6 +112,17 @@ class Bot:
             replies = await self._text(sender, message.text)
         state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
         await self.conversations.save_state(message.sender, state)
+        return replies
+
+    async def _before_features(
+        self, sender: str, text: str, state: dict[str, Any]
+    ) -> list[Reply] | None:
+        """What no feature or form sees first: a risk to a child, and a pasted credential
+        (refused and kept nowhere; an open form asks its question again)."""
+        replies = await self._safeguarding_first(sender, text)
+        if replies is None and (secret := find_secret(text)):
+            resumed = await self._first(f.on_choice(sender, "resume", state) for f in self.features)
+            replies = [Reply(self._refusal(sender, secret)), *(resumed or [])]
         return replies
 
     async def _safeguarding_first(self, sender: str, text: str) -> list[Reply] | None:
@@ -121,6 +137,14 @@ class Bot:
         if not self.answerer.is_concern(text, confident=True):
             return None
         return await self._route(sender, self.answerer.answer(text))
+
+    def _refusal(self, sender: str, secret: str) -> str:
+        """Why a message was not kept: it holds a credential; whom to give credentials to."""
+        person = self.directory.person(sender)
+        academy = self.directory.academy_of(person) if person else None
+        it = self.directory.person(academy.it_contact) if academy else None
+        it = it or next((p for p in self.directory.people if p.role == "it"), None)
+        return SECRET_REFUSED.format(secret=secret, it=f" ({it.name}, {it.email})" if it else "")
 
     async def _route(self, sender: str, answer: Answer) -> list[Reply]:
         """The safeguarding reply, with the clauses the question also matched offered beside."""

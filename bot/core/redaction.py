@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.core.sanitise import mask_secrets
+from bot.core.secrets import mask_secrets
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # UK and international numbers: a run of 9+ digits that may be split by spaces, dots or dashes.

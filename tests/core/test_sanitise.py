@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.redaction import redact
-from bot.core.sanitise import clean, looks_like_secret
+from bot.core.sanitise import clean
+from bot.core.secrets import looks_like_secret
 
 
 @pytest.mark.parametrize(

@@ -231,6 +231,20 @@ async def test_worker_once_and_the_schedule_on_the_command_line(
     )
     assert future.returncode == 2
     assert "is in the future" in future.stderr
+    pasted = policybot(
+        db_url,
+        "comments",
+        "add",
+        "--account",
+        HISTORY.id,
+        "--received-at",
+        "2026-03-03T10:00",
+        "--summary",
+        "parent says the login: admin, pass: Summer2024 no longer works",
+    )
+    assert pasted.returncode == 2 and "Traceback" not in pasted.stderr
+    assert "looks like it holds login details, so nothing was saved" in pasted.stderr
+    assert "Summer2024" not in policybot(db_url, "comments", "list", "--json").stdout
 
 
 async def test_each_pass_forgets_old_event_ids_and_expired_cards_but_not_people(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.messages import Reply
-from bot.core.sanitise import clean, looks_like_secret
+from bot.core.sanitise import clean
 from bot.features.cases import wording as say
 from bot.features.cases.ids import account_id
 from bot.features.cases.wording import Wording
@@ -120,8 +120,6 @@ class Approvals:
         if text.strip().lower() == "cancel":
             state.pop(DECIDING)
             return [Reply(say.DECISION_CANCELLED)]
-        if looks_like_secret(text):
-            return [Reply(self.words.secret_refusal())]
         note = clean(text)
         if len(note) < 3 or len(note) > 1000:
             return [Reply(say.REASON_LENGTH)]

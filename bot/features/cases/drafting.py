@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from bot.core.messages import Reply
-from bot.core.sanitise import clean, looks_like_secret
+from bot.core.sanitise import clean
 from bot.features.cases import wording as say
 from bot.features.cases.approvals import DECIDING, Approvals
 from bot.features.cases.form import (
@@ -120,8 +120,6 @@ class Drafting:
             return navigated
         if flow["step"] == "review":
             return await self._review_command(sender, case, text, state)
-        if looks_like_secret(text):
-            return [Reply(self.words.secret_refusal()), await self._prompt(state)]
         step = self.form.step(flow["step"])
         checked = self._check(step, clean(text), case, person, flow)
         if step.kind == "people" and checked.value is not None:

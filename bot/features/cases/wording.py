@@ -21,12 +21,6 @@ STATUS_WORDS = {
     "cancelled": "cancelled",
 }
 NAV_HINT = "(type 'back', 'help', 'pause' or 'cancel' at any step)"
-SECRET_REFUSED = (
-    "That looks like a password or an access code, so I have not saved it anywhere. Never "
-    "share credentials in chat: give them to the Trust IT Team directly{it}. Please answer "
-    "again without it."
-)
-
 # Drafting
 NOT_IN_DIRECTORY = "I can't find you in the trust directory, so I can't start a case."
 INTRO = (
@@ -254,8 +248,3 @@ class Wording:
                 case=case.id, status=case.status, who=who, at=case.decided_at
             )
         return NOTHING_TO_DECIDE.format(case=case.id, status=STATUS_WORDS[case.status])
-
-    def secret_refusal(self) -> str:
-        """Refuse a pasted password, naming the trust's IT contact when there is one."""
-        it = next((p for p in self.directory.people if p.role == "it"), None)
-        return SECRET_REFUSED.format(it=f" ({it.name}, {it.email})" if it else "")

@@ -11,6 +11,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bot.core.messages import Reply
+from bot.core.sanitise import clean
+from bot.core.secrets import find_secret
 from bot.errors import UserError
 from bot.features.comments.alerts import AlertPlan, alert_key_prefixes
 from bot.features.comments.wording import names
@@ -100,7 +102,13 @@ class Comments:
         """The checked new comment: its deadline and alert times worked out."""
         now = self._clock()
         received_at = now if received_at is None else received_at
-        summary = " ".join(summary.split())
+        summary = " ".join(clean(summary).split())
+        for what, text in (("summary", summary), ("author", author or "")):
+            if (secret := find_secret(text)) is not None:
+                raise CommentError(
+                    f"the {what} looks like it holds {secret}, so nothing was saved: never share "
+                    "credentials, give them to the Trust IT Team directly"
+                )
         if not summary:
             raise CommentError("the summary is empty: say briefly what the comment is about")
         if len(summary) > MAX_SUMMARY:
@@ -121,7 +129,7 @@ class Comments:
             deadline=deadline,
             due_soon_at=calendar.working_time_before(deadline, DUE_SOON),
             escalate_at=calendar.next_working_day_at_same_time(deadline),
-            author=(author or "").strip()[:255] or None,
+            author=clean(author or "")[:255] or None,
             summary=summary,
             source=source,
             logged_by=logged_by,
