@@ -22,8 +22,10 @@ CODES = st.from_regex(r"[0-9]{4,8}", fullmatch=True)
 def _spaced_out(text: str) -> str:
     """The credential word's letters one by one ('p a s s w o r d is x'), as people dodge
     filters; a word shorter than four letters is left alone (too like ordinary text)."""
-    word, _, rest = text.partition(" ")
-    return f"{' '.join(word)} {rest}" if len(word) >= 4 else text
+    letters = len(text) - len(text.lstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if letters < 4:
+        return text
+    return f"{' '.join(text[:letters])}{text[letters:]}"
 
 
 DISGUISES = [
