@@ -81,16 +81,20 @@ class WorkingCalendar:
         return self.opening(self.next_working_day(local.date()))
 
     def deadline(self, received: datetime) -> datetime:
-        """When a comment received at this instant must have been answered.
+        """When a comment received at this instant must have been answered (the policy: within
+        24 hours, or on the next working day if outside working hours).
 
-        Received + 24 hours when that instant is within working hours; otherwise the close of
-        the next working day after it was received, where a working day whose hours have not
-        begun yet counts as the next one.
+        Received in working hours: 24 hours later when that is in working hours, else the close
+        of the next working day. Received outside them (evening, weekend, holiday, closure):
+        the close of the next working day, where a working day whose hours have not begun yet
+        counts as the next one.
         """
-        candidate = received.astimezone(UTC) + REPLY_WITHIN
-        if self.in_hours(candidate):
-            return candidate
         local = self.local(received)
+        if self.in_hours(received):
+            candidate = received.astimezone(UTC) + REPLY_WITHIN
+            if self.in_hours(candidate):
+                return candidate
+            return self.closing(self.next_working_day(local.date()))
         if self.is_working_day(local.date()) and local.time() < self.start:
             return self.closing(local.date())
         return self.closing(self.next_working_day(local.date()))

@@ -49,6 +49,12 @@ def london(text: str) -> datetime:
         ("2026-03-28 09:00", "2026-03-30 17:00"),  # Sat before the change
         ("2026-10-23 16:00", "2026-10-26 17:00"),  # Fri before the clocks go back
         ("2026-05-01 14:00", "2026-05-05 17:00"),  # Fri before the early May bank holiday
+        ("2026-03-08 09:00", "2026-03-09 17:00"),  # Sun 09:00 is outside hours: Mon close
+        ("2026-03-08 07:00", "2026-03-09 17:00"),  # Sun 07:00 the same, not Mon 09:00
+        ("2026-05-04 10:00", "2026-05-05 17:00"),  # bank holiday Mon 10:00: Tue close
+        ("2026-05-04 07:00", "2026-05-05 17:00"),  # bank holiday Mon 07:00: Tue close
+        ("2026-03-05 16:30", "2026-03-06 16:30"),  # Thu in hours: Fri, 24 h later
+        ("2026-03-06 16:59", "2026-03-09 17:00"),  # Fri in hours, Sat is not: Mon close
     ],
 )
 def test_the_deadline_follows_the_policy_examples(received: str, deadline: str) -> None:
@@ -60,9 +66,9 @@ def test_24_hours_means_real_hours_across_the_clock_change() -> None:
     assert DEFAULT.deadline(london("2026-03-27 10:00")).tzinfo is UTC
     received = london("2026-03-26 10:00")  # Thu, GMT
     assert DEFAULT.deadline(received) == london("2026-03-27 10:00")
-    sunday = london("2026-03-29 09:30")  # Sun morning, BST since 01:00 GMT
-    assert DEFAULT.deadline(sunday) == london("2026-03-30 09:30")
-    assert DEFAULT.deadline(sunday) - sunday == timedelta(hours=24)
+    sunday = london("2026-03-29 09:30")  # Sun morning, BST since 01:00 GMT: outside hours
+    assert DEFAULT.deadline(sunday) == london("2026-03-30 17:00")  # Mon close, in BST
+    assert DEFAULT.deadline(sunday) - sunday == timedelta(hours=31, minutes=30)
     saturday_night = datetime(2026, 3, 28, 23, 30, tzinfo=UTC)  # 23:30 GMT, Saturday
     assert DEFAULT.deadline(saturday_night) == london("2026-03-30 17:00")
 
@@ -117,7 +123,7 @@ INSTANTS = st.datetimes(
 
 @settings(max_examples=500, deadline=None)
 @given(received=INSTANTS)
-def test_the_deadline_is_always_in_working_hours_and_24_hours_when_it_can_be(
+def test_the_deadline_is_in_working_hours_and_24_hours_for_a_comment_received_in_them(
     received: datetime,
 ) -> None:
     deadline = DEFAULT.deadline(received)
@@ -125,9 +131,9 @@ def test_the_deadline_is_always_in_working_hours_and_24_hours_when_it_can_be(
     assert DEFAULT.is_working_day(local.date())
     assert DEFAULT.start <= local.time() <= DEFAULT.end
     assert deadline > received
-    if DEFAULT.in_hours(received + timedelta(hours=24)):
+    if DEFAULT.in_hours(received) and DEFAULT.in_hours(received + timedelta(hours=24)):
         assert deadline == received + timedelta(hours=24)
-    else:
+    else:  # outside hours, or 24 hours later is not in them: the close of a working day
         assert local.time() == DEFAULT.end
 
 
