@@ -25,7 +25,7 @@ from intents.knowledge import DATA, KnowledgeBase
 from intents.matcher import Matcher
 from intents.safeguarding import SafeguardingModel
 
-_MODULES = ("cache", "classifier", "knowledge", "matcher", "text")
+_MODULES = ("cache", "classifier", "knowledge", "matcher", "strict_yaml", "text")
 _HERE = Path(__file__).parent
 _CODE = [_HERE / f"{m}.py" for m in _MODULES] + sorted((_HERE / "safeguarding").glob("*.py"))
 T = TypeVar("T")

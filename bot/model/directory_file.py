@@ -6,17 +6,18 @@ Every problem is reported at once, one per line, as `file: field path: what is w
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.model.directory import Academy, Directory, DirectoryError, Person, Trust
+from intents.strict_yaml import StrictLoader
 
 DEMO_TRUST: Path = Path(__file__).parents[1] / "data" / "demo_trust.yaml"
 """The bundled fictional trust: a working example and the template trusts copy."""
@@ -65,7 +66,7 @@ def load_directory(path: str | Path, formats: Sequence[IdFormat] = ()) -> Direct
     except OSError as error:
         raise DirectoryError(source, [f"cannot read the file: {error.strerror}"]) from None
     try:
-        data = yaml.load(text, Loader=_StrictLoader)
+        data = yaml.load(text, Loader=StrictLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = f"line {mark.line + 1}: " if mark else ""
@@ -100,27 +101,6 @@ def check_ids(directory: Directory, formats: Sequence[IdFormat]) -> None:
     problems = [problem for f in formats for problem in f.problems(directory.people)]
     if problems:
         raise DirectoryError(directory.source, problems)
-
-
-class _StrictLoader(yaml.SafeLoader):
-    """A safe loader that refuses duplicate keys, which plain YAML silently lets the last win."""
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
-    seen: set[Hashable] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if isinstance(key, Hashable) and key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        if isinstance(key, Hashable):
-            seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 
 
 _REASONS = {

@@ -14,6 +14,7 @@ import yaml
 from intents.errors import KnowledgeError
 from intents.knowledge import DATA, phrasing_key
 from intents.safeguarding.windows import entry_words
+from intents.strict_yaml import StrictLoader
 
 # ---------------------------------------------------------------------------------------------
 # Training data
@@ -75,7 +76,7 @@ _KEYS = {"positives", "negatives", "skip_intents", "skip_examples", "contrasts",
 def _file(path: Path, name: str) -> dict[str, Any]:
     """One safeguarding file, checked to be a mapping of known keys."""
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader) or {}
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{name}: not valid YAML: {exc}") from exc
     if not isinstance(raw, dict):
@@ -147,7 +148,7 @@ def load_vocabulary(folder: Path = DATA) -> dict[str, list[str]]:
     """The vocabulary groups (group -> words and phrases) of data/safeguarding/*.yaml."""
     vocabulary: dict[str, list[str]] = {}
     for path in sorted((folder / SAFEGUARDING_DATA).glob("*.yaml")):
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=StrictLoader) or {}
         groups = raw.get("vocabulary") if isinstance(raw, dict) else None
         for group, entries in _groups(groups or {}, f"{SAFEGUARDING_DATA}/{path.name}: vocabulary"):
             if not re.fullmatch(r"[a-z_]+", group):

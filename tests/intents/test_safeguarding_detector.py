@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from intents.cache import load_safeguarding
+from intents.errors import KnowledgeError
 from intents.knowledge import KnowledgeBase
 from intents.safeguarding import CATEGORIES, SafeguardingCues, SafeguardingModel
 from intents.safeguarding.examples import load_examples, load_vocabulary
@@ -218,3 +219,14 @@ def test_a_general_question_needs_more_than_one_naming_a_child() -> None:
     assert not is_general_question("how do I help a year 9 who told me she is being groomed")
     assert not is_general_question("one of my year 8s is being bullied in a group chat")
     assert not is_general_question("what do I do, she says her stepdad hits her")
+
+
+def test_a_category_written_twice_in_one_file_is_refused_not_half_lost(tmp_path: Path) -> None:
+    (tmp_path / "safeguarding").mkdir()
+    (tmp_path / "safeguarding" / "positives.yaml").write_text(
+        "positives:\n  neglect:\n    - he comes in hungry every day\n"
+        "  neglect:\n    - same clothes all week\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError, match="duplicate key 'neglect'"):
+        load_examples(tmp_path)
