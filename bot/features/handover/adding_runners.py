@@ -13,10 +13,9 @@ from bot.core.messages import Reply
 from bot.features.handover import wording as say
 from bot.features.handover.handing_over import MIN_RUNNERS
 from bot.features.handover.parsing import is_exact
-from bot.features.handover.permissions import Permissions
-from bot.features.handover.wording import Wording, choose, label
-from bot.model.directory import Directory, Person
-from bot.model.ports import AccountRegister, AuditTrail, Outbox
+from bot.features.handover.parts import HandoverParts
+from bot.features.handover.wording import choose, label
+from bot.model.directory import Person
 from bot.model.records import Account
 
 log = logging.getLogger(__name__)
@@ -25,24 +24,8 @@ KEY = "handover"
 """Where a question waiting for a name is kept in the conversation state."""
 
 
-class AddingRunners:
+class AddingRunners(HandoverParts):
     """Adds staff of the account's academy as runners, telling them and recording it."""
-
-    def __init__(
-        self,
-        directory: Directory,
-        outbox: Outbox,
-        audit: AuditTrail,
-        register: AccountRegister,
-        words: Wording,
-        may: Permissions,
-    ) -> None:
-        self.directory = directory
-        self.outbox = outbox
-        self.audit = audit
-        self.register = register
-        self.words = words
-        self.may = may
 
     @staticmethod
     def take_pending(state: dict[str, Any]) -> str | None:

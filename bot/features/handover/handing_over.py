@@ -12,10 +12,9 @@ from bot.core.actions import action
 from bot.core.messages import Reply
 from bot.features.handover import wording as say
 from bot.features.handover.parsing import is_exact, named_for, narrow
-from bot.features.handover.permissions import Permissions
-from bot.features.handover.wording import KIND, Wording, choose, count, label
-from bot.model.directory import Directory, Person
-from bot.model.ports import AccountRegister, AuditTrail, Outbox
+from bot.features.handover.parts import HandoverParts
+from bot.features.handover.wording import KIND, choose, count, label
+from bot.model.directory import Person
 from bot.model.records import Account
 
 log = logging.getLogger(__name__)
@@ -24,24 +23,8 @@ MIN_RUNNERS = 2
 """The business case asks for at least two staff to monitor and run an account."""
 
 
-class HandingOver:
+class HandingOver(HandoverParts):
     """Takes a handover from the first request to the checklist in the academy's inbox."""
-
-    def __init__(
-        self,
-        directory: Directory,
-        outbox: Outbox,
-        audit: AuditTrail,
-        register: AccountRegister,
-        words: Wording,
-        may: Permissions,
-    ) -> None:
-        self.directory = directory
-        self.outbox = outbox
-        self.audit = audit
-        self.register = register
-        self.words = words
-        self.may = may
 
     async def start(
         self, actor: Person, text: str, named: Account | str | None, accounts: list[Account]
