@@ -18,6 +18,7 @@ from bot.cli.running import (
     settings,
     with_app,
 )
+from bot.core.sanitise import clean
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -78,7 +79,7 @@ async def outbox(app: App, args: argparse.Namespace) -> None:
         tries = f", {i.attempts} failed: {i.last_error}" if i.attempts else ""
         first_line = i.reply.text.splitlines()[0] if i.reply.text else ""
         print(f"{i.created_at:%Y-%m-%d %H:%M}  {i.status:<7}  to {i.recipient}{tries}")
-        print(f"  {first_line[:100]}")
+        print(f"  {clean(first_line[:100])}")
 
 
 def db_upgrade(_args: argparse.Namespace) -> None:

@@ -11,7 +11,14 @@ from pathlib import Path
 from textwrap import indent
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.running import CommandError, Subcommands, positive, print_json, with_app
+from bot.cli.running import (
+    CommandError,
+    Subcommands,
+    positive,
+    print_json,
+    with_app,
+)
+from bot.core.sanitise import clean
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -136,7 +143,7 @@ async def gaps(app: App, args: argparse.Namespace) -> None:
     if not rows:
         print("No declined questions yet.")
     for r in rows:
-        print(f"{r.count:5d}  {r.last_seen:%Y-%m-%d}  {r.text}")
+        print(f"{r.count:5d}  {r.last_seen:%Y-%m-%d}  {clean(r.text)}")
 
 
 def register(sub: Subcommands) -> None:

@@ -12,6 +12,7 @@ from bot.core.messages import Message, Quote, Reply
 from bot.core.redaction import redact
 from bot.core.safeguarding import KIND as SAFEGUARDING
 from bot.core.safeguarding import Safeguarding
+from bot.core.sanitise import clean
 from bot.core.secrets import find_secret
 from bot.core.smalltalk import SmallTalk
 from bot.model.directory import Directory
@@ -253,7 +254,7 @@ class Bot:
                 action("clause", a.clause.id).choice(a.title) for a in answer.alternatives[:3]
             )
             return [Reply(UNSURE, choices=choices)]
-        await self.questions.add_declined(redact(text))
+        await self.questions.add_declined(redact(clean(text)))
         return [Reply(DECLINE, choices=(action("help").choice("What can you do?"),))]
 
     def _quote(self, clause: Clause) -> Quote:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -173,3 +174,21 @@ def test_an_unreachable_database_is_one_line_saying_what_to_check(tmp_path: Path
         assert done.returncode == 2, done.stderr
         assert done.stderr.startswith("policybot: cannot open the database at ")
         assert "check DATABASE_URL" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_gaps_print_no_control_characters_even_for_rows_stored_before_cleaning(
+    tmp_path: Path,
+) -> None:
+    url = f"sqlite:///{tmp_path / 'policybot.db'}"
+    env = {**os.environ, "DATABASE_URL": url}
+    run = [sys.executable, "-m", "adapters"]
+    subprocess.run([*run, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    with sqlite3.connect(tmp_path / "policybot.db") as db:
+        db.execute(
+            "INSERT INTO declined_question (key, text, created_at) VALUES (?, ?, ?)",
+            ("k", "inset\x1b[2J day\x07 \u202eevil", "2026-12-01 10:00:00.000000"),
+        )
+    done = subprocess.run([*run, "gaps"], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "inset" in done.stdout
+    assert not any(ch in done.stdout for ch in "\x1b\x07\u202e")

@@ -98,3 +98,13 @@ async def test_any_unicode_digit_or_none_is_safe_where_a_choice_number_is_expect
     helpful = len(dana.replies[0].choices) - 1
     arabic_indic = "".join(chr(0x0660 + int(d)) for d in str(helpful))
     assert "glad it helped" in await dana.says(arabic_indic)  # the same number, in another script
+
+
+async def test_a_declined_question_is_stored_without_control_or_bidi_characters(
+    stores: Stores,
+) -> None:
+    dana = Person(make_bot(stores), "demo-teacher")
+    await dana.says("when is the\x1b[31m inset\x07 day\x00 \u202eyadnom\u202c next term?")
+    [gap] = await stores.questions.top_declined()
+    assert not any(ch in gap.text for ch in "\x1b\x07\x00\u202e\u202c")
+    assert "inset" in gap.text and "day" in gap.text
