@@ -26,6 +26,7 @@ from adapters.replies import Handle, Say, not_in_directory, or_sorry
 from adapters.slack.blocks import CHOICE_ACTION, clicked, escape, message, plain_text
 from adapters.slack.client import describe, error_code, web_client
 from adapters.slack.home import ACCOUNT, HomeCases, HomeTab
+from adapters.slack.inbound import problem, signed
 from adapters.slack.people import SlackPeople
 from adapters.slack.settings import SlackSettings
 from bot.core.messages import Message, Reply
@@ -89,6 +90,7 @@ class SlackAdapter:
         self.home = HomeTab(self.client, self.people, directory, cases)
         self._sender = SlackSender(self.client, self.people)
         self._app_token = settings.app_token
+        self._signing_secret = None if settings.socket_mode else settings.signing_secret
         self._socket: AsyncSocketModeHandler | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         # Listeners run before the response is sent (Bolt otherwise spawns tasks of its own);
@@ -149,8 +151,20 @@ class SlackAdapter:
 
     async def _http(self, request: web.Request) -> web.Response:
         try:
+            body = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            body = None
+        secret = self._signing_secret
+        if secret and (body is None or not signed(body, request.headers, secret)):
+            log.warning("slack: request without a valid signature; refused")
+            return web.Response(status=401, text="invalid signature")
+        why = "not UTF-8" if body is None else problem(body, request.content_type)
+        if why is not None:
+            log.warning("slack: signed request is %s; refused", why)
+            return web.Response(status=400, text="not a Slack payload")
+        try:
             bolt_request = await to_bolt_request(request)
-        except ValueError:  # Bolt parses the body before it checks the signature
+        except ValueError:
             log.warning("slack: request body is not a Slack payload; refused")
             return web.Response(status=400, text="not a Slack payload")
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))

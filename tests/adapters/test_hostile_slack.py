@@ -1,0 +1,66 @@
+"""Odd and hostile requests to /slack/events get a 4xx (or Slack's 200 for an ignored event),
+never a 500, before and after the signature is checked."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from tests.adapters.test_slack import CLARA, SECRET, Workspace, fake, slack
+
+__all__ = ["fake", "slack"]  # the fixtures this module borrows from test_slack
+
+BODIES = [
+    ("[1]", "application/json"),
+    ('"x"', "application/json"),
+    ("null", "application/json"),
+    ("42", "application/json"),
+    ("payload=%5B1%5D", "application/x-www-form-urlencoded"),
+    ("[" * 1000 + "]" * 1000, "application/json"),
+    ('{"type": "event_callback", "event": "x"}', "application/json"),
+    (
+        '{"type": "event_callback", "event": {"type": "message", "text": {"a": 1}}}',
+        "application/json",
+    ),
+    (
+        '{"type": "event_callback", "event": {"type": "message", "channel_type": "im"}}',
+        "application/json",
+    ),
+    (
+        "payload=" + json.dumps({"type": "block_actions", "actions": [], "user": {"id": CLARA}}),
+        "application/x-www-form-urlencoded",
+    ),
+    ("\xff\xfe", "application/json"),
+]
+
+
+@pytest.mark.parametrize(("body", "content_type"), BODIES)
+@pytest.mark.parametrize("secret", [None, SECRET])
+async def test_odd_bodies_never_get_a_server_error(
+    slack: Workspace, body: str, content_type: str, secret: str | None
+) -> None:
+    status = await slack.post(body, content_type, secret=secret)
+    assert status < 500, (status, slack.last_response)
+
+
+async def test_a_non_numeric_timestamp_header_is_refused_not_a_crash(slack: Workspace) -> None:
+    status = await slack.post(
+        "{}",
+        "application/json",
+        secret=None,
+        headers={"X-Slack-Request-Timestamp": "abc", "X-Slack-Signature": "v0=00"},
+    )
+    assert 400 <= status < 500
+
+
+async def test_a_forged_request_is_refused_before_anything_logs_its_body(
+    slack: Workspace, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    body = json.dumps(
+        {"type": "event_callback", "event": {"text": "my secret worry about a pupil"}}
+    )
+    assert await slack.post(body, "application/json", secret="not-the-secret") == 401
+    assert "secret worry" not in "\n".join(r.getMessage() for r in caplog.records)
