@@ -7,23 +7,24 @@ from typing import TYPE_CHECKING
 
 from bot.cli.output import account_json, case_json
 from bot.cli.running import CommandError, Subcommands, print_json, with_app
-from bot.model.records import case_number
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.model.records import AuditEvent, Case
 
 
 async def cases(app: App, args: argparse.Namespace) -> None:
     """`cases list` and `cases show ID`."""
     if args.cases_command == "show":
-        number = case_number(args.id)
-        case = await app.cases.get(number) if number else None
+        from bot.features.cases.queries import CaseQueries
+
+        case = await CaseQueries(app.cases, app.directory).by_id(args.id)
         if case is None:
             raise CommandError(f"no case {args.id!r}; `policybot cases list` shows them")
         found = [case]
     else:
         found = await app.cases.all()
-    rows = [case_json(c, await app.audit.history(f"case:{c.id}")) for c in found]
+    rows = [case_json(c, await _history(app, c)) for c in found]
     if args.json:
         for row in rows:
             print_json(row)
@@ -38,6 +39,12 @@ async def cases(app: App, args: argparse.Namespace) -> None:
         if args.cases_command == "show":
             for event in row["history"]:
                 print(f"    {event['at']}  {event['actor']}: {event['action']}")
+
+
+async def _history(app: App, case: Case) -> list[AuditEvent]:
+    """The case's audit trail, its draft's included, oldest first."""
+    events = [e for subject in case.audit_subjects for e in await app.audit.history(subject)]
+    return sorted(events, key=lambda e: e.at)
 
 
 async def accounts(app: App, args: argparse.Namespace) -> None:

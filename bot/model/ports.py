@@ -180,6 +180,14 @@ class CaseStore(Protocol):
         """The case with this number."""
         ...
 
+    async def by_reference(self, reference: int) -> Case | None:
+        """The submitted case whose id has this number (SMA-0007 → 7)."""
+        ...
+
+    async def give_reference(self, number: int) -> int:
+        """The case's reference, given now (the next free one) unless it already has one."""
+        ...
+
     async def save_answers(self, number: int, academy: str | None, answers: dict[str, Any]) -> None:
         """Replace a draft's answers."""
         ...

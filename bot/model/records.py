@@ -90,11 +90,18 @@ class Case:
     updated_at: datetime
     confirmations: dict[str, datetime]
     """Runners who confirmed they have read the policy, and when."""
+    reference: int | None = None
+    """The number in the case's id, given when it is first submitted; None for a draft."""
 
     @property
     def id(self) -> str:
-        """The readable id people use: SMA-0007."""
-        return f"SMA-{self.number:04d}"
+        """The readable id people use: SMA-0007 once submitted, 'Draft 12' before."""
+        return f"SMA-{self.reference:04d}" if self.reference else f"Draft {self.number}"
+
+    @property
+    def audit_subjects(self) -> list[str]:
+        """Where its audit trail is: under its draft id until submitted, its SMA id after."""
+        return list(dict.fromkeys([f"case:Draft {self.number}", f"case:{self.id}"]))
 
     @property
     def runners(self) -> list[str]:
@@ -143,6 +150,15 @@ class Comment:
 
 
 _CASE_ID = re.compile(r"^\s*(?:sma[\s-]*)?0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+_DRAFT_ID = re.compile(r"^\s*draft[\s-]*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+def draft_number(text: str) -> int | None:
+    """The number in a draft's id: 'Draft 12'."""
+    match = _DRAFT_ID.match(text)
+    return int(match.group(1)) if match else None
 
 
 def case_number(text: str) -> int | None:

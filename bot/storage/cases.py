@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from bot.model.ports import CaseStore
 from bot.model.records import Case, Clock
 from bot.storage.connecting import Target, reading, writing
-from bot.storage.tables import business_case, case_confirmation
+from bot.storage.tables import business_case, case_confirmation, case_reference
 from bot.storage.upsert import insert
 
 
@@ -48,6 +48,35 @@ class SqlCases:
                 connection, select(business_case).where(business_case.c.number == number)
             )
         return cases[0] if cases else None
+
+    async def by_reference(self, reference: int) -> Case | None:
+        """The submitted case whose id has this number (SMA-0007 → 7)."""
+        statement = select(business_case).where(business_case.c.reference == reference)
+        async with reading(self._engine) as connection:
+            cases = await self._load(connection, statement)
+        return cases[0] if cases else None
+
+    async def give_reference(self, number: int) -> int:
+        """The case's reference, given now (the next free one) unless it already has one."""
+        async with writing(self._engine) as connection:
+            given = await connection.scalar(
+                select(business_case.c.reference).where(business_case.c.number == number)
+            )
+            if given is not None:
+                return int(given)
+            # One counter row, updated under its row lock: concurrent submissions queue here.
+            reference = await connection.scalar(
+                update(case_reference)
+                .where(case_reference.c.id == 1)
+                .values(last=case_reference.c.last + 1)
+                .returning(case_reference.c.last)
+            )
+            await connection.execute(
+                update(business_case)
+                .where(business_case.c.number == number)
+                .values(reference=reference)
+            )
+        return int(reference)
 
     async def save_answers(self, number: int, academy: str | None, answers: dict[str, Any]) -> None:
         """Replace a draft's answers."""
@@ -140,6 +169,7 @@ def _case(row: Row[Any], confirmations: dict[str, Any]) -> Case:
         created_at=row.created_at,
         updated_at=row.updated_at,
         confirmations=confirmations,
+        reference=row.reference,
     )
 
 

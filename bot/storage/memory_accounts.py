@@ -36,6 +36,18 @@ class MemoryCases:
         """The case with this number."""
         return self._case(number) if number in self._cases else None
 
+    async def by_reference(self, reference: int) -> Case | None:
+        """The submitted case whose id has this number (SMA-0007 → 7)."""
+        return next((c for c in await self.all() if c.reference == reference), None)
+
+    async def give_reference(self, number: int) -> int:
+        """The case's reference, given now (the next free one) unless it already has one."""
+        given = self._cases[number].reference
+        if given is None:
+            given = max((c.reference or 0 for c in self._cases.values()), default=0) + 1
+            self._change(number, reference=given)
+        return given
+
     async def save_answers(self, number: int, academy: str | None, answers: dict[str, Any]) -> None:
         """Replace a draft's answers."""
         self._change(number, academy=academy, answers=as_json(answers))

@@ -124,11 +124,19 @@ business_case = Table(
     Column("decision_note", Text, nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    Column("reference", Integer, nullable=True, unique=True),
     CheckConstraint(
         "status IN ('draft', 'submitted', 'changes_requested', 'approved', 'rejected', "
         "'cancelled')",
         name="status",
     ),
+)
+
+case_reference = Table(
+    "case_reference",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("last", Integer, nullable=False),
 )
 
 case_confirmation = Table(

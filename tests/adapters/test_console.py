@@ -66,7 +66,7 @@ async def test_a_business_case_across_three_console_sessions(stores: Stores) -> 
     assert "Step 5 of 10" in first
     # Dana comes back later: the form carries on where it was.
     second = await session("demo-teacher", [*ANSWERS_AFTER_STEP_4, "submit", "1"])
-    assert "Your business case SMA-0001 is still open where you left it" in second
+    assert "Your business case Draft 1 is still open where you left it" in second
     assert "Submitted SMA-0001" in second and "recorded that you have read" in second
     jack = await session("jack-sampleton", ["1"])
     assert "waiting for you" in jack and "[1] I have read and understood the policy" in jack

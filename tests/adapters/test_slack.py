@@ -528,7 +528,7 @@ async def test_a_business_case_is_proposed_confirmed_and_approved_in_slack(
     slack: Workspace,
 ) -> None:
     started = await slack.command(DANA, "new account")
-    assert "business case for a new academy account (SMA-0001)" in _said(started)
+    assert "business case for a new academy account (Draft 1)" in _said(started)
     after = await slack.click(DANA, _last_with_buttons(started), "X/Twitter")
     assert after[0].args["replace_original"] is True and "✓ X/Twitter" in after[0].text
     assert "Step 3 of 10" in _said(after)

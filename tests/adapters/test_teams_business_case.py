@@ -41,7 +41,7 @@ async def test_a_case_is_proposed_confirmed_and_approved_with_card_buttons(teams
     for person in (jack, frances):
         await person.installs_the_app()
     said = await dana.says("I want to set up a twitter account for the history department")
-    assert "SMA-0001" in said[0].text
+    assert "(Draft 1)" in said[0].text
     for answer in ANSWERS_TO_STEP_4[2:] + ANSWERS_AFTER_STEP_4:
         said = await dana.says(answer)
     review = card_with("Submit", said)

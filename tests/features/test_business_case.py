@@ -72,7 +72,7 @@ async def test_a_case_goes_from_first_message_to_approval_across_three_people(
         Person(bot, p) for p in ("demo-teacher", "jack-sampleton", "frances-dummy")
     )
     said = await dana.says("I want to set up a twitter account for the history department")
-    assert "SMA-0001" in said and "X/Twitter" in said
+    assert "(Draft 1)" in said and "X/Twitter" in said and "SMA-" not in said
     assert "Step 3 of 10 · Account name or handle" in said  # academy known, platform noted
     review = await fill_in(dana, ANSWERS_TO_STEP_4[2:] + ANSWERS_AFTER_STEP_4)
     assert "7. Who runs it: Dana Demo, Jack Sampleton" in review
@@ -107,9 +107,9 @@ async def test_a_case_goes_from_first_message_to_approval_across_three_people(
         "open",
     )
     assert "approved" in await dana.says("my cases")
+    assert [e.action for e in await stores.audit.history("case:Draft 1")] == ["started"]
     actions = [e.action for e in await stores.audit.history("case:SMA-0001")]
     assert actions == [
-        "started",
         "submitted",
         "runner confirmed",
         "runner confirmed",
@@ -158,7 +158,7 @@ async def test_back_edit_and_cancel(bot: Bot, stores: Stores) -> None:
     await dana.says("audience")
     said = await dana.says("Families of pupils at Holy Cross")
     assert "5. Audience: Families of pupils at Holy Cross" in said
-    assert "Cancelled SMA-0001. Nothing was sent to anyone." in await dana.says("cancel")
+    assert "Cancelled Draft 1. Nothing was sent to anyone." in await dana.says("cancel")
     assert await stores.outbox.outbox_items() == []
     assert "no business cases" in await dana.says("my cases")
 
@@ -171,12 +171,12 @@ async def test_a_restart_after_step_4_resumes_at_step_5(
     try:
         bot = bot_on(restarted, clock)
         [welcome, prompt] = await bot.resume("demo-teacher")
-        assert "SMA-0001" in welcome.text and prompt.text.startswith("Step 5 of 10 · Audience")
+        assert "Draft 1" in welcome.text and prompt.text.startswith("Step 5 of 10 · Audience")
         dana = Person(bot, "demo-teacher")
         assert "Step 6 of 10" in await dana.says("Parents and carers")
-        assert "Saved SMA-0001" in await dana.says("pause")
+        assert "Saved Draft 1" in await dana.says("pause")
         said = await dana.says("my cases")
-        assert "SMA-0001 · X/Twitter @HolyCrossHistory · draft" in said
+        assert "Draft 1 · X/Twitter @HolyCrossHistory · draft" in said
     finally:
         await restarted.close()
 

@@ -261,3 +261,21 @@ async def test_the_worker_queues_what_a_crash_left_unsent_before_submits_were_at
         assert (await Worker(app).run_due(clock())).repaired == 0  # and nothing twice
     finally:
         await app.close()
+
+
+async def test_abandoned_drafts_use_up_no_case_ids(bot: Bot, stores: Stores) -> None:
+    dana, kate = Person(bot, "demo-teacher"), Person(bot, "kate-mockett")
+    assert "(Draft 1)" in await dana.says("new account")
+    await dana.says("cancel")
+    assert "(Draft 2)" in await kate.says("new instagram account for the art department")
+    await kate.says("pause")
+    said = await submitted(dana)
+    assert "Submitted SMA-0001" in said  # the first id given, two drafts later
+    said = await kate.says("my cases")
+    assert "Draft 2 · Instagram · draft" in said and "SMA" not in said
+    await kate.clicks("Continue Draft 2")
+    await fill_in(kate, ANSWERS_TO_STEP_4[2:] + ANSWERS_AFTER_STEP_4[:2])
+    await fill_in(kate, ["me, Jack Sampleton", *ANSWERS_AFTER_STEP_4[3:]])
+    assert "Submitted SMA-0002" in await kate.says("submit")
+    # Newest draft first: Dana's second draft became SMA-0001, Kate's SMA-0002.
+    assert [c.id for c in await stores.cases.all()] == ["SMA-0001", "SMA-0002", "Draft 1"]

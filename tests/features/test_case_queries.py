@@ -26,12 +26,17 @@ class Cases:
     async def all(self) -> list[Case]:
         return list(self.cases)
 
+    async def by_reference(self, reference: int) -> Case | None:
+        return next((c for c in self.cases if c.reference == reference), None)
+
     def __getattr__(self, name: str) -> Any:
         raise AssertionError(f"queries must not call {name}")
 
 
 def numbered(number: int, status: str, **changes: Any) -> Case:
-    return replace(case(status), number=number, **changes)
+    """Case `number`; once past the draft, its SMA id is ten more (drafts use no ids)."""
+    reference = None if status == "draft" else number + 10
+    return replace(case(status), number=number, reference=reference, **changes)
 
 
 SEVERAL = Cases(
@@ -58,8 +63,16 @@ async def test_awaiting_decision_is_submitted_cases_of_the_leaders_academy_oldes
 
 async def test_by_id_takes_the_id_as_people_type_it() -> None:
     queries = CaseQueries(SEVERAL, demo_directory())
-    for typed in ("SMA-0003", "sma3", " 3 ", "SMA 003"):
+    for typed in ("SMA-0014", "sma14", " 14 ", "SMA 014"):
         found = await queries.by_id(typed)
-        assert found is not None and found.number == 3, typed
+        assert found is not None and found.number == 4, typed
     assert await queries.by_id("SMA-0099") is None
     assert await queries.by_id("three") is None
+
+
+async def test_a_draft_has_no_sma_id_and_is_found_by_its_draft_id() -> None:
+    queries = CaseQueries(SEVERAL, demo_directory())
+    draft = await queries.by_id("Draft 3")
+    assert draft is not None and draft.id == "Draft 3"
+    assert await queries.by_id("SMA-0003") is None  # no SMA id was ever given to it
+    assert await queries.by_id("draft 4") is None  # case 4 is submitted: SMA-0014

@@ -21,7 +21,7 @@ ANSWERS: dict[str, Any] = {
 
 
 def case(status: str = "submitted", **answers: Any) -> Case:
-    """SMA-0007 from Dana, with Dana's own confirmation recorded."""
+    """SMA-0007 from Dana (Draft 7 as a draft), with Dana's own confirmation recorded."""
     return Case(
         number=7,
         academy="holy-cross",
@@ -34,6 +34,7 @@ def case(status: str = "submitted", **answers: Any) -> Case:
         created_at=NOW,
         updated_at=NOW,
         confirmations={"demo-teacher": NOW},
+        reference=None if status == "draft" else 7,
     )
 
 
@@ -53,7 +54,7 @@ def test_decision_confirmation_and_editing_buttons_keep_their_values() -> None:
         "case:confirm:SMA-0007"
     ]
     [mine, waiting] = words.my_cases("demo-teacher", [case("draft")], [case()], [])
-    assert values(words, mine) == ["case:open:SMA-0007"]
+    assert values(words, mine) == ["case:open:Draft 7"]
     assert values(words, waiting)[0] == "case:approve:SMA-0007"
     [_, confirm] = words.my_cases("jack-sampleton", [], [], [case()])
     assert values(words, confirm) == ["case:confirm:SMA-0007"]
@@ -88,7 +89,7 @@ def test_one_line_counts_the_runners_who_confirmed() -> None:
         "SMA-0007 · X/Twitter @HolyCrossHistory · waiting for a decision (1 of 2 runners confirmed)"
     )
     assert one_line(case("draft", platform=None, handle=None)) == (
-        "SMA-0007 · (not named yet) · draft"
+        "Draft 7 · (not named yet) · draft"
     )
 
 

@@ -58,3 +58,56 @@ async def test_confirmations_are_kept_once_and_cases_listed_newest_first(
     assert [c.number for c in mine] == [third.number, first.number]
     assert mine[1].confirmations == {"jack": clock()}
     assert await store.of_requester("nobody") == []
+
+
+async def test_upgrading_keeps_the_ids_of_cases_already_sent_and_gives_new_ones_after(
+    db_url: str, clock: FakeClock
+) -> None:
+    import sqlalchemy
+    from alembic import command
+
+    from bot.storage.database import alembic_config, sync_url, upgrade
+    from tests.conftest import sql_stores
+
+    def at_0006_with_two_cases() -> None:
+        engine = sqlalchemy.create_engine(sync_url(db_url))
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0006")
+            for status in ("submitted", "draft"):
+                connection.execute(
+                    sqlalchemy.text(
+                        "INSERT INTO business_case (requester, status, answers, created_at, "
+                        "updated_at) VALUES ('dana', :status, '{}', :now, :now)"
+                    ),
+                    {"status": status, "now": clock.now},
+                )
+        engine.dispose()
+
+    await asyncio.to_thread(at_0006_with_two_cases)
+    await upgrade(db_url)
+    stores = sql_stores(db_url, clock)
+    try:
+        sent = await stores.cases.by_reference(1)
+        assert sent is not None and (sent.number, sent.id) == (1, "SMA-0001")
+        draft = await stores.cases.get(2)
+        assert draft is not None and draft.id == "Draft 2"
+        assert await stores.cases.give_reference(2) == 2
+        third = await stores.cases.create("jack", None)
+        assert await stores.cases.give_reference(third.number) == 3
+        assert await stores.cases.give_reference(third.number) == 3  # given once
+    finally:
+        await stores.close()
+
+
+async def test_ids_are_given_on_submission_in_order_never_twice(backend: Backend) -> None:
+    store = backend.stores.cases
+    drafts = [await store.create("dana", None) for _ in range(4)]
+    assert all(d.reference is None and d.id.startswith("Draft ") for d in drafts)
+    given = await asyncio.gather(*(store.give_reference(d.number) for d in drafts[1:]))
+    assert sorted(given) == [1, 2, 3]
+    assert await store.give_reference(drafts[2].number) == given[1]
+    found = await store.by_reference(given[0])
+    assert found is not None and found.number == drafts[1].number
+    assert await store.by_reference(9) is None

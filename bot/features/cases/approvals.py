@@ -57,6 +57,7 @@ class Approvals:
         async with self.transactions.begin() as work:
             if not await work.cases.move(case.number, set(EDITABLE), "submitted"):
                 return [Reply(say.ALREADY_SUBMITTED.format(case=case.id))]
+            await work.cases.give_reference(case.number)  # drafts have no SMA id until now
             case = await _get(work, case.number)
             await _queue_submission(work, self.words, self.directory, sender, case)
         leaders = self.directory.leadership_of(case.academy or "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.features.cases.ids import case_number
+from bot.features.cases.ids import case_number, draft_number
 from bot.model.directory import Directory
 from bot.model.ports import CaseStore
 from bot.model.records import Case
@@ -38,6 +38,10 @@ class CaseQueries:
         ]
 
     async def by_id(self, text: str) -> Case | None:
-        """The case a typed or clicked id names ('SMA-0007', 'sma7', '7'), if it exists."""
-        number = case_number(text)
-        return await self.cases.get(number) if number else None
+        """The case a typed or clicked id names ('SMA-0007', 'sma7', '7', 'Draft 12')."""
+        draft = draft_number(text)
+        if draft is not None:
+            case = await self.cases.get(draft)
+            return case if case is not None and case.reference is None else None
+        reference = case_number(text)
+        return await self.cases.by_reference(reference) if reference else None

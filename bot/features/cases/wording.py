@@ -26,7 +26,8 @@ NOT_IN_DIRECTORY = "I can't find you in the trust directory, so I can't start a 
 INTRO = (
     "Let's put together the business case for a new academy account ({case}). "
     "The policy asks for one before any official account is set up, and the Academy "
-    "Leadership Team decides.{noted} Your draft is saved after every step."
+    "Leadership Team decides.{noted} Your draft is saved after every step, and gets its "
+    "SMA number when you submit it."
 )
 NOTED_PLATFORM = " I've noted the platform as {platform} from your message."
 NOTED_FOR = " It's for {purpose}: say so in the aim."
