@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -272,7 +273,11 @@ class TeamsAdapter:
         """Anyone with a Teams id in the directory."""
         return person.teams_id is not None
 
-    async def send(self, person: Person, reply: Reply) -> None:
+    async def already_delivered(self, person: Person, key: str, since: datetime) -> bool:
+        """Teams can't list a chat's messages to the bot, so it can never tell: False."""
+        return False
+
+    async def send(self, person: Person, reply: Reply, key: str) -> None:
         """Post the reply in the person's chat with the bot, opening the chat if need be."""
 
         async def post(turn_context: TurnContext) -> None:
