@@ -8,19 +8,24 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+import yaml
 
 from adapters.slack.client import web_client
 from adapters.slack.people import SlackPeople
 from adapters.slack.sender import SlackSender
+from adapters.slack.settings import SlackSettings
 from bot.core.messages import Reply
 from bot.model.directory import Person
 from bot.model.records import DeliveryError
+from bot.settings import SettingsError
 from bot.storage.memory import MemoryReferences
 from tests.fake_slack import BOT_TOKEN, Failure, FakeSlack
 from tests.helpers import demo_directory
 
+DEPLOY = Path(__file__).parents[2] / "deploy" / "slack"
 AGNES_DM = "D0DEMO001"
 QUEUED = datetime.now(UTC) - timedelta(minutes=1)
 """When the messages in these tests were queued."""
@@ -111,3 +116,19 @@ async def test_without_permission_to_read_the_dm_the_message_is_still_sent(
 ) -> None:
     fake.fail("conversations.history", Failure(status=200, error="missing_scope"))
     assert not await sender(fake).already_delivered(person("agnes-example"), "case:1", QUEUED)
+
+
+def test_the_look_back_is_a_setting_with_a_clear_complaint() -> None:
+    env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": "s" * 32}
+    default = SlackSettings.from_env(env)
+    chosen = SlackSettings.from_env(env | {"SLACK_HISTORY_LOOKBACK": "200"})
+    assert default is not None and chosen is not None
+    assert (default.history_lookback, chosen.history_lookback) == (1000, 200)
+    with pytest.raises(SettingsError, match="SLACK_HISTORY_LOOKBACK='none': use a whole number"):
+        SlackSettings.from_env(env | {"SLACK_HISTORY_LOOKBACK": "none"})
+
+
+@pytest.mark.parametrize("variant", ["manifest-http.yaml", "manifest-socket-mode.yaml"])
+def test_the_app_manifests_let_the_bot_read_its_dms(variant: str) -> None:
+    manifest = yaml.safe_load((DEPLOY / variant).read_text())
+    assert "im:history" in manifest["oauth_config"]["scopes"]["bot"]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.core.messages import Reply
-from bot.jobs.delivery import deliver_due
+from bot.jobs.delivery import LEASE, deliver_due
 from bot.model.directory import Person
 from bot.model.records import DeliveryError
+from bot.settings import Settings, SettingsError
 from tests.conftest import Backend, FakeClock
 from tests.helpers import demo_directory
 
@@ -155,3 +158,14 @@ async def test_a_retry_after_a_failure_looks_first_then_sends(
         ["k1"],
         [("agnes-example", "Reminder")],
     )
+
+
+def test_the_lease_and_the_delivery_interval_are_settings() -> None:
+    settings = Settings.from_env({"OUTBOX_LEASE_SECONDS": "5", "DELIVERY_INTERVAL_SECONDS": "0.5"})
+    assert (settings.outbox_lease, settings.delivery_interval) == (timedelta(seconds=5), 0.5)
+    default = Settings.from_env({})
+    assert (default.outbox_lease, default.delivery_interval) == (LEASE, 5.0)
+    with pytest.raises(SettingsError, match="OUTBOX_LEASE_SECONDS='0': use a whole number"):
+        Settings.from_env({"OUTBOX_LEASE_SECONDS": "0"})
+    with pytest.raises(SettingsError, match="DELIVERY_INTERVAL_SECONDS='soon': use a number"):
+        Settings.from_env({"DELIVERY_INTERVAL_SECONDS": "soon"})
