@@ -127,7 +127,8 @@ async def test_serve_killed_while_delivering_sends_every_message_exactly_once(
     batch = [(k, PEOPLE[n % len(PEOPLE)], Reply(f"Message {n}")) for n, k in enumerate(keys)]
     assert await stores.outbox.enqueue_many(batch) == MESSAGES
     seed = random.randrange(1 << 32)
-    kill_at = sorted(random.Random(seed).sample(range(10, MESSAGES - 10), KILLS))
+    rng = random.Random(seed)
+    kill_at: list[int] = []
     serve = Serve(db_url, fake, tmp_path)
 
     async def posted(at: int) -> bool:
@@ -138,13 +139,17 @@ async def test_serve_killed_while_delivering_sends_every_message_exactly_once(
         return {i.status for i in items} == {"sent"}
 
     try:
-        for n, at in enumerate(kill_at):
+        for n in range(KILLS):
+            # A random moment after this process has posted some messages (never all).
+            at = len(fake.to("chat.postMessage")) + rng.randrange(5, MESSAGES // (KILLS + 1))
+            kill_at.append(at)
             await serve.start()
             if n % 2 == 0:  # as Slack keeps the message, before the process hears back
                 fake.on_post = killing(serve, fake, at)
             await serve.until(functools.partial(posted, at))
             serve.kill()  # elsewhere: wherever the process happens to be
             await serve.stop()
+            fake.on_post = None
         await serve.start()
         await serve.until(all_sent)
         await serve.stop()
