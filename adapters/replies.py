@@ -44,14 +44,21 @@ def not_in_directory(directory: Directory, account: str) -> Reply:
 
 
 async def or_sorry(
-    work: Awaitable[None], say: Say | None, what: str, describe: Describe = kind
+    work: Awaitable[None],
+    say: Say | None,
+    what: str,
+    describe: Describe = kind,
+    passing: tuple[type[Exception], ...] = (),
 ) -> None:
     """Do the work; if it fails, log that `what` failed and, given `say`, tell the person SORRY.
 
+    Exceptions of the `passing` types go up untouched: the caller has a better answer to them.
     The traceback is logged only at DEBUG level, for the same reason as `kind`.
     """
     try:
         await work
+    except passing:
+        raise
     except Exception as exc:  # the person must hear something, whatever broke
         log.error("%s failed: %s", what, describe(exc), exc_info=log.isEnabledFor(logging.DEBUG))
         if say is not None:

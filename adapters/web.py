@@ -192,12 +192,16 @@ def _warn_unauthenticated() -> None:
 
 
 def make_web_app(
-    core: App, adapters: Sequence[WebAdapter], delivery_interval: float = DELIVERY_INTERVAL
+    core: App, adapters: Sequence[WebAdapter], delivery_interval: float | None = None
 ) -> web.Application:
-    """The web application on the App's database and outbox."""
+    """The web application on the App's database and outbox (intervals from its settings)."""
+    lease = core.settings.outbox_lease
+    if delivery_interval is None:
+        delivery_interval = core.settings.delivery_interval
 
     async def deliver(senders: Sequence[Sender]) -> object:
-        return await deliver_due(core.outbox, core.directory, senders, core.clock())
+        now = core.clock()
+        return await deliver_due(core.outbox, core.directory, senders, now, lease=lease)
 
     return web_app(
         adapters,

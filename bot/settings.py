@@ -35,6 +35,10 @@ class Settings:
     """How late the worker still sends something it missed while it was down."""
     worker_tick_seconds: int = 60
     """How often the worker looks for due alerts and reminders."""
+    outbox_lease: timedelta = timedelta(minutes=2)
+    """How long a delivering process holds a claimed outbox message before another may retry it."""
+    delivery_interval: float = 5.0
+    """Seconds between `serve`'s passes over the outbox."""
     comments_api_token: str | None = field(default=None, repr=False)
     """Bearer token for POST /api/comments; the endpoint is off without one."""
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -65,6 +69,8 @@ class Settings:
             log_level=level,
             worker_grace=timedelta(days=_whole(env, "WORKER_GRACE_DAYS", 7, minimum=0)),
             worker_tick_seconds=_whole(env, "WORKER_TICK_SECONDS", 60, minimum=1),
+            outbox_lease=timedelta(seconds=_whole(env, "OUTBOX_LEASE_SECONDS", 120, minimum=1)),
+            delivery_interval=_interval(env, "DELIVERY_INTERVAL_SECONDS", 5.0),
             comments_api_token=token,
             env=dict(env),
         )
@@ -78,6 +84,20 @@ def _whole(env: Mapping[str, str], name: str, default: int, minimum: int) -> int
     if not text.isdecimal() or int(text) < minimum:
         raise SettingsError(f"{name}={text!r}: use a whole number, at least {minimum}")
     return int(text)
+
+
+def _interval(env: Mapping[str, str], name: str, default: float) -> float:
+    """A positive number of seconds (0.5 is allowed), or SettingsError naming it."""
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < 86400:
+        raise SettingsError(f"{name}={text!r}: use a number of seconds above 0, such as 5")
+    return seconds
 
 
 def switch(env: Mapping[str, str], name: str) -> bool:

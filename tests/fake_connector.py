@@ -73,6 +73,10 @@ class FakeConnector:
     created: list[dict[str, Any]] = field(default_factory=list)
     refuse_updates: bool = False
     """Answer card updates with 404, as Teams does for a message that is gone."""
+    fail_posts: int = 0
+    """Answer this many of the next posts with a 500, as a Bot Connector having trouble does."""
+    failed: int = 0
+    """How many posts were answered with a 500."""
     server: LocalServer | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -106,6 +110,11 @@ class FakeConnector:
         conversation, rest = parts[2], parts[4:]
         if request.method == "PUT" and len(rest) == 1:
             return self._update(conversation, rest[0], request.body)
+        if self.fail_posts > 0:
+            self.fail_posts -= 1
+            self.failed += 1
+            error = {"code": "ServiceError", "message": "Internal server error"}
+            return Response(500, {"error": error})
         posted = Posted(
             conversation=conversation,
             id=f"bot-activity-{next(self._ids)}",

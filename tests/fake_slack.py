@@ -3,6 +3,8 @@
 It records every call, answers the methods policybot uses the way Slack does (checking the
 bearer token), and fails a method on request (a 429 with Retry-After, a server error or a
 Slack error code), so the real slack_sdk client is tested against real HTTP on loopback.
+Messages posted with chat.postMessage are kept per channel, metadata included, and
+conversations.history answers from them, newest first, a page at a time.
 """
 
 from __future__ import annotations
@@ -64,7 +66,12 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.failures: dict[str, list[Failure]] = {}
         self.socket_acks: dict[str, dict[str, Any]] = {}
+        self.history: dict[str, list[dict[str, Any]]] = {}
+        """Each channel's posted messages, oldest first, as conversations.history shows them."""
+        self.on_post: Callable[[Call], None] | None = None
+        """Called with each chat.postMessage once it is kept, before it is answered."""
         self._ts = itertools.count(1)
+        self._last_ts = 0.0
         self._changed = asyncio.Event()
         self._socket: web.WebSocketResponse | None = None
         self._socket_open = asyncio.Event()
@@ -148,9 +155,12 @@ class FakeSlack:
             return ok | {"user_id": BOT_USER, "bot_id": "BPOLICY", "team_id": TEAM, "user": "bot"}
         if method == "conversations.open":
             return ok | {"channel": {"id": "D" + str(args["users"])[1:]}}
-        if method in ("chat.postMessage", "chat.update"):
-            ts = args.get("ts") or f"{1700000000 + next(self._ts)}.000100"
-            return ok | {"channel": args["channel"], "ts": ts}
+        if method == "chat.postMessage":
+            return ok | {"channel": args["channel"], "ts": self._post(args)}
+        if method == "chat.update":
+            return ok | {"channel": args["channel"], "ts": args["ts"]}
+        if method == "conversations.history":
+            return ok | self._history(args)
         if method == "views.publish":
             return ok | {"view": {"id": "V1", **args["view"]}}
         if method == "users.info":
@@ -163,6 +173,44 @@ class FakeSlack:
         if method == "apps.connections.open":
             return ok | {"url": self.server.url("/socket").replace("http", "ws", 1)}
         return {"ok": False, "error": "unknown_method"}
+
+    def _post(self, args: dict[str, Any]) -> str:
+        """Keep a posted message in its channel's history; its ts, later than any before."""
+        self._last_ts = max(time.time(), self._last_ts + 0.000001)
+        ts = f"{self._last_ts:.6f}"
+        kept = {"type": "message", "ts": ts, "text": args.get("text", ""), "bot_id": "BPOLICY"}
+        if isinstance(args.get("metadata"), dict):
+            kept["metadata"] = args["metadata"]
+        self.history.setdefault(str(args["channel"]), []).append(kept)
+        if self.on_post is not None:
+            self.on_post(self.calls[-1])
+        return ts
+
+    def _history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A page of a channel's messages newer than `oldest`, newest first."""
+        oldest = float(args.get("oldest") or 0)
+        newest_first = [
+            m
+            for m in reversed(self.history.get(str(args["channel"]), []))
+            if float(m["ts"]) > oldest
+        ]
+        start = int(args.get("cursor") or 0)
+        limit = int(args.get("limit") or 100)
+        page = newest_first[start : start + limit]
+        if args.get("include_all_metadata") not in ("1", "true", True):
+            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+        more = start + limit < len(newest_first)
+        cursor = str(start + limit) if more else ""
+        return {"messages": page, "has_more": more, "response_metadata": {"next_cursor": cursor}}
+
+    def posted_keys(self) -> list[str]:
+        """The outbox key in the metadata of every posted message, in the order posted."""
+        return [
+            m["metadata"]["event_payload"]["key"]
+            for messages in self.history.values()
+            for m in messages
+            if m.get("metadata", {}).get("event_type") == "policybot_outbox"
+        ]
 
     async def _socket_handler(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

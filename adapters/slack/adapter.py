@@ -20,7 +20,6 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.replies import Handle, Say, not_in_directory, or_sorry
 from adapters.slack.blocks import CHOICE_ACTION, clicked, escape, message, plain_text
@@ -28,42 +27,17 @@ from adapters.slack.client import describe, error_code, web_client
 from adapters.slack.home import ACCOUNT, HomeCases, HomeTab
 from adapters.slack.inbound import problem, signed
 from adapters.slack.people import SlackPeople
+from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
 from bot.core.messages import Message, Reply
 from bot.errors import UserError
-from bot.model.directory import Directory, Person
+from bot.model.directory import Directory
 from bot.model.ports import EventLog, ReferenceStore
-from bot.model.records import DeliveryError
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/slack/events"
 _BAD_TOKEN = {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired"}
-
-
-class SlackSender:
-    """Messages people unprompted: opens a DM with them, then posts the reply there."""
-
-    name = "slack"
-
-    def __init__(self, client: AsyncWebClient, people: SlackPeople) -> None:
-        self.client = client
-        self.people = people
-
-    async def reaches(self, person: Person) -> bool:
-        """True for people with a Slack id in the directory or one learned from their email."""
-        return await self.people.slack_id(person) is not None
-
-    async def send(self, person: Person, reply: Reply) -> None:
-        """Deliver the reply as a DM; any Slack failure raises DeliveryError with its reason."""
-        user = await self.people.slack_id(person)
-        if user is None:
-            raise DeliveryError(f"{person.id} has no Slack id in the trust directory")
-        try:
-            opened = await self.client.conversations_open(users=user)
-            await self.client.chat_postMessage(channel=opened["channel"]["id"], **message(reply))
-        except (SlackClientError, aiohttp.ClientError, TimeoutError, ValueError) as exc:
-            raise DeliveryError(f"slack: {describe(exc)}") from exc
 
 
 class SlackAdapter:
@@ -88,7 +62,7 @@ class SlackAdapter:
         self.client = web_client(settings.bot_token, settings.api_url)
         self.people = SlackPeople(directory, self.client, references)
         self.home = HomeTab(self.client, self.people, directory, cases)
-        self._sender = SlackSender(self.client, self.people)
+        self._sender = SlackSender(self.client, self.people, settings.history_lookback)
         self._app_token = settings.app_token
         self._signing_secret = None if settings.socket_mode else settings.signing_secret
         self._socket: AsyncSocketModeHandler | None = None

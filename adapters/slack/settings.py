@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from bot.settings import SettingsError
 
 SLACK_API_URL = "https://slack.com/api/"
+HISTORY_LOOKBACK = 1000
+"""At most this many recent DM messages are read looking for an earlier copy of a message."""
 BOT_TOKEN_PREFIX = "xoxb-"
 APP_TOKEN_PREFIX = "xapp-"
 _WHERE = "Slack app settings → OAuth & Permissions → Bot User OAuth Token"
@@ -22,6 +24,9 @@ class SlackSettings:
     app_token: str | None = field(default=None, repr=False)
     """An app-level token: connect over Socket Mode instead of serving HTTP."""
     api_url: str = SLACK_API_URL
+    history_lookback: int = HISTORY_LOOKBACK
+    """SLACK_HISTORY_LOOKBACK: how many recent DM messages are read, before a message whose
+    sender may have died is sent again, looking for the copy it may have posted."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> SlackSettings | None:
@@ -46,6 +51,7 @@ class SlackSettings:
             raise SettingsError(
                 f"SLACK_API_URL={api_url!r}: use a web address like {SLACK_API_URL}"
             )
+        lookback = _lookback(env)
         if bot_token is None:
             return None
         if not app_token and not secret:
@@ -55,9 +61,21 @@ class SlackSettings:
                 "Information → Signing Secret, or set SLACK_APP_TOKEN to use Socket Mode."
             )
         api_url = api_url if api_url.endswith("/") else api_url + "/"
-        return cls(bot_token, secret, app_token, api_url)
+        return cls(bot_token, secret, app_token, api_url, lookback)
 
     @property
     def socket_mode(self) -> bool:
         """True when Slack is reached over Socket Mode rather than HTTP."""
         return self.app_token is not None
+
+
+def _lookback(env: Mapping[str, str]) -> int:
+    text = env.get("SLACK_HISTORY_LOOKBACK", "").strip()
+    if not text:
+        return HISTORY_LOOKBACK
+    if not text.isdecimal() or int(text) < 1:
+        raise SettingsError(
+            f"SLACK_HISTORY_LOOKBACK={text!r}: use a whole number of messages, at least 1 "
+            f"(default {HISTORY_LOOKBACK})"
+        )
+    return int(text)

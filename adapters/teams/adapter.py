@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -46,6 +47,12 @@ ROUTE = "/api/messages"
 ALREADY_USED = "That card has already been used. Ask again if you need it."
 
 Turn = Callable[[TurnContext], Awaitable[None]]
+
+
+class AnswerNotSent(web.HTTPInternalServerError):
+    """The answer to an activity could not be posted. It is kept, and the turn ends with a 500
+    (no SORRY: Teams is not taking messages), so Teams delivers the activity again and that
+    delivery sends the kept answer."""
 
 
 def _tenant_of(activity: Activity) -> str:
@@ -93,7 +100,8 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
 
         is_message = activity.type == ActivityTypes.message
         what = f"teams {activity.type} activity"
-        await or_sorry(super().on_turn(turn_context), say if is_message else None, what)
+        turn = super().on_turn(turn_context)
+        await or_sorry(turn, say if is_message else None, what, passing=(AnswerNotSent,))
 
     async def _remember(self, activity: Activity, person: Person | None) -> None:
         """Store how to reach this person (their personal chat) and the tenant's service."""
@@ -118,17 +126,34 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
             reply = not_in_directory(self.directory, ACCOUNT)
             await send_replies(turn_context, [reply], self.references)
             return
-        if not await self.events.first_time(
-            f"teams:{digest(activity.conversation.id, activity.id)}"
-        ):
-            log.info("teams activity delivered again; ignored")
-            return
-        if activity.value is not None:
-            replies = await self._clicked(turn_context, person)
+        conversation, activity_id = activity.conversation.id, activity.id
+        if await self.events.first_time(f"teams:{digest(conversation, activity_id)}"):
+            if activity.value is not None:
+                replies = await self._clicked(turn_context, person)
+            else:
+                text = without_bot_mention(activity)
+                replies = await self.handle(Message(person.id, text=text))
+            await self.references.save_answer(conversation, activity_id, replies)
         else:
-            text = without_bot_mention(activity)
-            replies = await self.handle(Message(person.id, text=text))
-        await send_replies(turn_context, replies, self.references)
+            # Teams delivers an activity again when answering it failed: send what did not go.
+            kept = await self.references.answer(conversation, activity_id)
+            if not kept:
+                log.info("teams activity delivered again; already answered, ignored")
+                return
+            log.info("teams activity delivered again; sending the answer that did not go")
+            replies = kept
+        await self._send_answer(turn_context, replies)
+
+    async def _send_answer(self, turn_context: TurnContext, replies: Sequence[Reply]) -> None:
+        """Send the answer a reply at a time, keeping what has not gone for Teams' retry."""
+        conversation, activity_id = turn_context.activity.conversation.id, turn_context.activity.id
+        for n, reply in enumerate(replies):
+            try:
+                await send_replies(turn_context, [reply], self.references)
+            except Exception as exc:
+                log.warning("teams answer kept for Teams' retry: %s", _connector_error(exc))
+                raise AnswerNotSent() from exc
+            await self.references.save_answer(conversation, activity_id, replies[n + 1 :])
 
     async def _clicked(self, turn_context: TurnContext, person: Person) -> list[Reply]:
         """A card button: once per card, then the card is closed showing who picked what."""
@@ -272,7 +297,11 @@ class TeamsAdapter:
         """Anyone with a Teams id in the directory."""
         return person.teams_id is not None
 
-    async def send(self, person: Person, reply: Reply) -> None:
+    async def already_delivered(self, person: Person, key: str, since: datetime) -> bool:
+        """Teams can't list a chat's messages to the bot, so it can never tell: False."""
+        return False
+
+    async def send(self, person: Person, reply: Reply, key: str) -> None:
         """Post the reply in the person's chat with the bot, opening the chat if need be."""
 
         async def post(turn_context: TurnContext) -> None:

@@ -1,13 +1,16 @@
 """What the Teams adapter remembers between turns, kept in the ReferenceStore.
 
 Each person's personal chat (to message them unprompted), the tenant's service (to open a chat
-with someone who never wrote), and each sent card that has buttons (to close it once clicked).
-The last two are not people: they are stored under reserved keys that no person id can take.
+with someone who never wrote), each sent card that has buttons (to close it once clicked), and
+the part of each answer not yet sent (for Teams' retry of the activity to send it).
+The last three are not people: they are stored under reserved keys that no person id can take.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from bot.core.messages import Reply, reply_from_json, reply_to_json
@@ -15,6 +18,8 @@ from bot.model.ports import ReferenceStore
 from bot.model.records import RETENTION
 
 PLATFORM = "teams"
+ANSWER_KEPT = timedelta(days=1)
+"""How long an answer is kept for Teams to deliver its activity again (it retries for minutes)."""
 SERVICE_KEY = "@teams-service"
 """Key of the latest trusted activity's reference: the tenant's service URL and bot."""
 
@@ -27,6 +32,11 @@ def digest(*parts: str) -> str:
 def card_key(conversation_id: str, activity_id: str) -> str:
     """The key a sent card is kept under (and its one click recorded with)."""
     return f"card:{digest(conversation_id, activity_id)}"
+
+
+def answer_key(conversation_id: str, activity_id: str) -> str:
+    """The key the answer to an activity is kept under until it has been sent."""
+    return f"answer:{digest(conversation_id, activity_id)}"
 
 
 class TeamsReferences:
@@ -61,4 +71,20 @@ class TeamsReferences:
         key = card_key(conversation_id, activity_id)
         await self.store.save_reference(
             key, PLATFORM, {"reply": reply_to_json(reply)}, keep_for=RETENTION
+        )
+
+    async def answer(self, conversation_id: str, activity_id: str) -> list[Reply] | None:
+        """What is still to be sent of the answer to an activity; None when nothing was kept."""
+        stored = await self.store.load_reference(answer_key(conversation_id, activity_id), PLATFORM)
+        return [reply_from_json(r) for r in stored["replies"]] if stored else None
+
+    async def save_answer(
+        self, conversation_id: str, activity_id: str, replies: Sequence[Reply]
+    ) -> None:
+        """Keep what is still to be sent of the answer to an activity ([] once all has gone)."""
+        await self.store.save_reference(
+            answer_key(conversation_id, activity_id),
+            PLATFORM,
+            {"replies": [reply_to_json(r) for r in replies]},
+            keep_for=ANSWER_KEPT,
         )

@@ -14,7 +14,7 @@ from bot.model.records import DeliveryError
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
-"""How long a claimed message is reserved for the process sending it."""
+"""How long a claimed message is reserved for the process sending it (OUTBOX_LEASE_SECONDS)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,8 @@ class DeliveryReport:
 
     sent: int = 0
     failed: int = 0
+    found: int = 0
+    """Messages an earlier, unfinished attempt had delivered: recorded as sent, not resent."""
 
 
 async def deliver_due(
@@ -31,10 +33,15 @@ async def deliver_due(
     senders: Sequence[Sender],
     now: datetime,
     limit: int = 50,
+    lease: timedelta = LEASE,
 ) -> DeliveryReport:
-    """Send every message due at `now`; a failure is recorded on its row and retried later."""
-    sent = failed = 0
-    for item in await queue.claim_due(now, LEASE, limit):
+    """Send every message due at `now`; a failure is recorded on its row and retried later.
+
+    A message whose earlier attempt may have reached the person (its sender died, or failed
+    after posting) is first looked for on the platform, so it is never shown twice.
+    """
+    sent = failed = found = 0
+    for item in await queue.claim_due(now, lease, limit):
         person = directory.person(item.recipient)
         sender = await _first_reaching(senders, person) if person else None
         try:
@@ -46,16 +53,24 @@ async def deliver_due(
                     f"no platform reaches {person.id} (platforms: {names}); add their "
                     "slack_id or teams_id to the trust directory"
                 )
-            await sender.send(person, item.reply)
+            delivered = item.maybe_sent and await sender.already_delivered(
+                person, item.key, item.created_at
+            )
+            if not delivered:
+                await sender.send(person, item.reply, item.key)
         except DeliveryError as exc:
             failed += 1
             log.warning("outbox %s (%s) not delivered: %s", item.id, item.key, exc.reason)
             await queue.mark_failed(item.id, exc.reason)
         else:
-            sent += 1
             await queue.mark_sent(item.id)
-            log.info("outbox %s (%s) delivered by %s", item.id, item.key, sender.name)
-    return DeliveryReport(sent, failed)
+            if delivered:
+                found += 1
+                log.info("outbox %s (%s) was already delivered; not sent again", item.id, item.key)
+            else:
+                sent += 1
+                log.info("outbox %s (%s) delivered by %s", item.id, item.key, sender.name)
+    return DeliveryReport(sent, failed, found)
 
 
 async def _first_reaching(senders: Sequence[Sender], person: Person) -> Sender | None:

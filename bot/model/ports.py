@@ -272,8 +272,15 @@ class Sender(Protocol):
         """True when this platform knows how to address the person (e.g. they have an id)."""
         ...
 
-    async def send(self, person: Person, reply: Reply) -> None:
-        """Deliver the reply to the person; raise DeliveryError with a reason on failure."""
+    async def send(self, person: Person, reply: Reply, key: str) -> None:
+        """Deliver the reply to the person, tagged with its outbox key where the platform keeps
+        such a tag; raise DeliveryError with a reason on failure."""
+        ...
+
+    async def already_delivered(self, person: Person, key: str, since: datetime) -> bool:
+        """True when the platform shows the message with this outbox key reached the person
+        (sent since `since` by a process that died before recording it); False when it did
+        not or the platform can't tell. Raise DeliveryError when it can't be checked now."""
         ...
 
 

@@ -32,6 +32,9 @@ class OutboxItem:
     last_error: str | None
     created_at: datetime
     sent_at: datetime | None
+    maybe_sent: bool = False
+    """Set by a claim when an earlier attempt ended with no recorded success (a lease that ran
+    out, or a failure): that attempt may still have reached the person."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,10 +172,12 @@ class MemoryOutbox:
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int = 50) -> list[OutboxItem]:
         """Pending messages due at `now`, each leased until now + lease to this caller."""
-        claimed = self._due(now, limit)
-        for message in claimed:
+        claimed = []
+        for message in self._due(now, limit):
+            tried = message.attempts > 0 or message.next_attempt_at != message.created_at
             message.next_attempt_at = utc(now + lease)
-        return [m.item() for m in claimed]
+            claimed.append(replace(message.item(), maybe_sent=tried))
+        return claimed
 
     async def outbox_items(self, limit: int = 200) -> list[OutboxItem]:
         """The most recent messages in any status, newest first."""

@@ -111,7 +111,8 @@ class SqlOutbox:
 
         A row is claimed by moving its next attempt past the lease only if nobody moved it
         first, so two delivering processes never both send it. A process that dies while
-        sending leaves the row to be retried when the lease runs out.
+        sending leaves the row to be retried when the lease runs out; that claim comes back
+        `maybe_sent`, as does one after a failure, so the sender can look before sending again.
         """
         claimed: list[OutboxItem] = []
         for item_id, due_at in await self._due_ids(now, limit):
@@ -128,7 +129,9 @@ class SqlOutbox:
             async with writing(self._engine) as connection:
                 row = (await connection.execute(statement)).first()
             if row is not None:
-                claimed.append(_outbox_item(row))
+                # A row never claimed is still due at the instant it was queued.
+                tried = row.attempts > 0 or due_at != row.created_at
+                claimed.append(_outbox_item(row, maybe_sent=tried))
         return claimed
 
     async def _due_ids(self, now: datetime, limit: int) -> list[tuple[int, datetime]]:
@@ -202,7 +205,7 @@ class SqlOutbox:
         return [_outbox_item(row) for row in rows]
 
 
-def _outbox_item(row: Row[Any]) -> OutboxItem:
+def _outbox_item(row: Row[Any], maybe_sent: bool = False) -> OutboxItem:
     return OutboxItem(
         id=row.id,
         key=row.key,
@@ -213,6 +216,7 @@ def _outbox_item(row: Row[Any]) -> OutboxItem:
         last_error=row.last_error,
         created_at=row.created_at,
         sent_at=row.sent_at,
+        maybe_sent=maybe_sent,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from datetime import datetime
 
 import aiohttp
 from aiohttp import web
@@ -37,8 +38,11 @@ class Pager:
     async def reaches(self, person: Person) -> bool:
         return True
 
-    async def send(self, person: Person, reply: Reply) -> None:
+    async def send(self, person: Person, reply: Reply, key: str) -> None:
         """Sent."""
+
+    async def already_delivered(self, person: Person, key: str, since: datetime) -> bool:
+        return False
 
 
 class Unreachable:

@@ -170,3 +170,21 @@ async def test_cancel_takes_prefixes_literally(backend: Backend) -> None:
     assert await store.cancel(["a_b:"], "gone") == 1
     assert await store.cancel(["a%"], "gone") == 1
     assert [i.key for i in await store.pending_for("kate")] == ["axb:1"]
+
+
+async def test_a_claim_says_whether_an_earlier_attempt_may_have_sent_it(
+    backend: Backend, clock: FakeClock
+) -> None:
+    store = backend.stores.outbox
+    await store.enqueue("never-tried", "head", Reply("one"))
+    await store.enqueue("lease-ran-out", "head", Reply("two"))
+    await store.enqueue("failed", "head", Reply("three"))
+    lease = timedelta(minutes=2)
+    claimed = {i.key: i for i in await store.claim_due(clock(), lease)}
+    assert not any(i.maybe_sent for i in claimed.values())
+    await store.mark_failed(claimed["failed"].id, "slack: chat.postMessage answered 500")
+    await store.mark_sent(claimed["never-tried"].id)
+    await store.enqueue("new", "head", Reply("four"))
+
+    again = {i.key: i.maybe_sent for i in await store.claim_due(clock.advance(hours=1), lease)}
+    assert again == {"new": False, "lease-ran-out": True, "failed": True}
