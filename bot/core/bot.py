@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Iterable, Sequence
 from typing import Any, Protocol
 
@@ -29,8 +30,12 @@ HELP = (
     "• someone left a nasty comment on our PE twitter, what now?\n"
     "• can I post photos from sports day on my own Instagram?\n"
     "To propose a new official academy account, say 'new account'; 'my cases' shows yours.\n"
-    "Running an academy account? 'log a comment on @handle: …' starts the reply clock, and "
-    "'handover' hands it over when you leave.\n"
+    "Running an academy account? 'log a comment on @handle: …' starts the reply clock, "
+    "'my comments' shows the comments waiting for you, 'responded to comment #3' (the "
+    "Responded button) marks one answered, and 'handover' hands it over when you leave.\n"
+    "The annual policy reminder: 'I have read the policy'; headteachers and managers can say "
+    "'send it to all staff' or 'I have reminded staff'.\n"
+    "When I ask a yes/no question, type 'yes' or 'no' instead of tapping.\n"
     "If something suggests a child may be at risk, I will point you to your Designated "
     "Safeguarding Officer first."
 )
@@ -39,7 +44,11 @@ NEW_ACCOUNT_SECTION = "new-accounts."
 HELP_CHOICES = (
     action("case", "start").choice("Propose a new academy account"),
     action("case", "mine").choice("My business cases"),
+    action("comment", "mine").choice("My comments"),
 )
+YES = frozenset({"yes", "y", "yeah", "yep", "yup", "yes please", "ok", "okay", "sure", "go ahead"})
+NO = frozenset({"no", "n", "nope", "no thanks", "not now"})
+"""Typed answers to a yes/no question: they pick the one shown choice labelled Yes… or No…."""
 GREETING = "Hello{name}! I'm policybot. Ask me anything about the Social Media Policy."
 THANKS = "You're welcome. Ask again any time."
 DECLINE = (
@@ -193,7 +202,8 @@ class Bot:
         t = text.strip().lower()
         if t.isdecimal() and 1 <= int(t) <= len(choices):
             return str(choices[int(t) - 1][1])
-        return next((str(v) for label, v in choices if str(label).lower() == t), None)
+        exact = next((str(v) for label, v in choices if str(label).lower() == t), None)
+        return exact or _yes_or_no(choices, t)
 
     async def _choice(self, sender: str, value: str) -> list[Reply] | None:
         act = Action.parse(value)
@@ -278,6 +288,16 @@ class Bot:
             action("feedback", "down", clause.id, intent_id or "").choice("Not helpful"),
         ]
         return Reply(intro, quote=self._quote(clause), choices=tuple(choices))
+
+
+def _yes_or_no(choices: list[list[str]], typed: str) -> str | None:
+    """The value of the one shown choice labelled "Yes…" ("No…") when `typed` says yes (no)."""
+    said = " ".join(typed.replace(",", " ").split()).rstrip(".!")
+    word = "yes" if said in YES else "no" if said in NO else None
+    if word is None:
+        return None
+    found = [str(v) for label, v in choices if re.match(rf"{word}\b", str(label).lower())]
+    return found[0] if len(found) == 1 else None
 
 
 def _short(clause: Clause) -> str:
