@@ -7,8 +7,9 @@ import re
 from collections.abc import Awaitable, Iterable, Sequence
 from typing import Any, Protocol
 
-from bot.core.actions import Action, action
+from bot.core.actions import SEP, Action, action
 from bot.core.answers import Answer, Answerer
+from bot.core.gaps import kept_question, person_names, worth_noting
 from bot.core.messages import Message, Quote, Reply
 from bot.core.redaction import redact
 from bot.core.safeguarding import KIND as SAFEGUARDING
@@ -62,6 +63,10 @@ SECRET_REFUSED = (
     "chat: give them to the Trust IT Team directly{it}. Please send it again without it."
 )
 UNSURE = "I'm not sure which part of the policy you mean. Did you mean one of these?"
+NOT_FOLLOWED = (
+    "Sorry, I didn't follow that. Ask me about the Social Media Policy in your own words, or "
+    "type 'help' to see what I can do."
+)
 FEEDBACK_THANKS = {
     True: "Thanks, glad it helped.",
     False: "Thanks for telling me. HR reviews answers marked not helpful to improve them.",
@@ -104,6 +109,7 @@ class Bot:
         self.questions = questions
         self.features = tuple(features)
         self.smalltalk = SmallTalk(self.kb.lexicon)
+        self._names = person_names(p.name for p in directory.people)
 
     async def handle(self, message: Message) -> list[Reply]:
         """Everything the bot says back to the sender of this message."""
@@ -221,7 +227,10 @@ class Bot:
             clause_id, intent_id = act.arg, act.args[1] if len(act.args) > 1 else ""
             if clause_id in self.kb.clauses:
                 helpful = act.verb == "up"
-                await self.questions.add_feedback(sender, clause_id, intent_id or None, helpful)
+                question = kept_question(SEP.join(act.args[2:]))
+                await self.questions.add_feedback(
+                    sender, clause_id, intent_id or None, helpful, question
+                )
                 return [Reply(FEEDBACK_THANKS[helpful])]
         if act.kind == "help":
             return [Reply(HELP, choices=HELP_CHOICES)]
@@ -257,6 +266,7 @@ class Bot:
                     intro,
                     list(answer.related),
                     answer.intent.id if answer.intent else None,
+                    text,
                 )
             ]
         if answer.verdict is Verdict.AMBIGUOUS and answer.alternatives:
@@ -264,8 +274,11 @@ class Bot:
                 action("clause", a.clause.id).choice(a.title) for a in answer.alternatives[:3]
             )
             return [Reply(UNSURE, choices=choices)]
+        what_can_you_do = (action("help").choice("What can you do?"),)
+        if not worth_noting(text, self._names):  # "cancel", "2", a name: not a gap to keep
+            return [Reply(NOT_FOLLOWED, choices=what_can_you_do)]
         await self.questions.add_declined(redact(clean(text)))
-        return [Reply(DECLINE, choices=(action("help").choice("What can you do?"),))]
+        return [Reply(DECLINE, choices=what_can_you_do)]
 
     def _quote(self, clause: Clause) -> Quote:
         p = self.kb.policy
@@ -277,15 +290,18 @@ class Bot:
         intro: str,
         related: list[Clause] | None = None,
         intent_id: str | None = None,
+        question: str | None = None,
     ) -> Reply:
         quoted = {c.id for c in self.kb.passage(clause.id)}
         related = [c for c in related or [] if c.id not in quoted]
         choices = [action("clause", c.id).choice(f"Also: {_short(c)}") for c in related[:3]]
         if clause.id.startswith(NEW_ACCOUNT_SECTION):
             choices.insert(0, HELP_CHOICES[0])
+        # The question rides on the vote buttons, so a vote records what was asked (redacted).
+        asked = [kept_question(question) or ""] if question else []
         choices += [
-            action("feedback", "up", clause.id, intent_id or "").choice("Helpful"),
-            action("feedback", "down", clause.id, intent_id or "").choice("Not helpful"),
+            action("feedback", "up", clause.id, intent_id or "", *asked).choice("Helpful"),
+            action("feedback", "down", clause.id, intent_id or "", *asked).choice("Not helpful"),
         ]
         return Reply(intro, quote=self._quote(clause), choices=tuple(choices))
 

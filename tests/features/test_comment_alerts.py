@@ -92,6 +92,9 @@ async def test_the_preview_shows_a_backdated_comments_alerts_at_monday_opening(
         "Mon 2026-12-07 10:00 UTC  escalation comment #1                    -> frances-dummy",
     ]
     assert not any(line.startswith("Sun") for line in preview.stdout.splitlines())
+    # Seen from Thursday, when the comment came in: nothing before it was logged on Sunday.
+    early = policybot(db_url, "schedule", "--days", "3", "--now", "2026-12-03T10:00Z")
+    assert "comment #1" not in early.stdout
 
 
 async def test_no_alert_is_planned_before_the_comment_was_received(
