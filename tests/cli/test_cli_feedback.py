@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from bot.core.messages import Message
 from tests.apps import policybot
 from tests.conftest import FakeClock, sql_stores
 from tests.helpers import Person, make_bot
@@ -31,6 +32,8 @@ async def test_hr_sees_which_answers_were_not_helpful_and_what_was_asked(
             "can I post photos from sports day on my own instagram, asked by dana.home@gmail.com"
         )
         await dana.clicks("Not helpful")
+        forged = f"feedback:down:{clause}::can I share the login: admin pass: Summer2024 ?"
+        await bot.handle(Message("jack-sampleton", value=forged))  # a vote made up by hand
     finally:
         await stores.close()
     listed = policybot(url, "feedback", "--json")
@@ -39,10 +42,12 @@ async def test_hr_sees_which_answers_were_not_helpful_and_what_was_asked(
     assert [(r["question"].lower().rstrip("?"), r["clause_id"], r["count"]) for r in rows[:1]] == [
         ("can i accept a friend request from a parent", clause, 2)
     ]
-    assert rows[1]["question"] == (
-        "can I post photos from sports day on my own instagram, asked by [email]"
-    )
+    assert sorted(str(r["question"]) for r in rows[1:]) == [
+        "None",  # the made-up vote held a credential, so its question was not kept
+        "can I post photos from sports day on my own instagram, asked by [email]",
+    ]
     assert "gmail" not in listed.stdout
+    assert "Summer2024" not in listed.stdout and "admin" not in listed.stdout
     text = policybot(url, "feedback").stdout.splitlines()
     assert text[0].startswith("    2  2025-03-01  ")
     assert text[0].endswith(f"{clause}  Can I accept a friend request from a parent")
