@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from bot.cli.output import account_json, case_json
+from bot.cli.output import account_event, account_json, account_show_json, case_json
 from bot.cli.running import CommandError, Subcommands, print_json, with_app
 
 if TYPE_CHECKING:
@@ -65,8 +65,32 @@ async def accounts(app: App, args: argparse.Namespace) -> None:
         print(f"  logon emails: {', '.join(a.emails) or 'none'}")
 
 
+async def account_show(app: App, args: argparse.Namespace) -> None:
+    """`accounts show ID`: the account, its runners by name and its handover history."""
+    account = await app.register.find(args.id) or await app.register.get(args.id)
+    if account is None:
+        raise CommandError(f"no account {args.id!r}; `policybot accounts list` shows them")
+    history = await app.audit.history(f"account:{account.id}")
+    data = account_show_json(account, history, app.directory)
+    if args.json:
+        print_json(data)
+        return
+    case = f"SMA-{account.case_number:04d}" if account.case_number is not None else "none"
+    status = "" if account.active else " (no longer active)"
+    print(f"{account.handle} ({account.platform}, {account.academy}){status}")
+    print(f"  id: {account.id}")
+    comments = "restricted" if account.comments_restricted else "open"
+    print(f"  {account.visibility}, comments {comments}")
+    print(f"  business case: {case}")
+    print(f"  runners: {', '.join(data['runner_names']) or 'none'}")
+    print(f"  logon emails: {', '.join(account.emails) or 'none'}")
+    print("  history:" if history else "  history: nothing recorded")
+    for e in history:
+        print(f"    {e.at:%Y-%m-%d %H:%M} UTC  {account_event(e, app.directory)}")
+
+
 def register(sub: Subcommands) -> None:
-    """cases list|show, accounts list."""
+    """cases list|show, accounts list|show."""
     p = sub.add_parser("cases", help="business cases for new academy accounts")
     csub = p.add_subparsers(dest="cases_command", required=True, metavar="ACTION")
     clist = csub.add_parser("list", help="every case, newest first")
@@ -80,3 +104,7 @@ def register(sub: Subcommands) -> None:
     alist = asub.add_parser("list", help="every active account with its runners")
     alist.add_argument("--json", action="store_true", help="print one JSON object per account")
     alist.set_defaults(run=with_app(accounts))
+    ashow = asub.add_parser("show", help="one account: runners and handover history")
+    ashow.add_argument("id", help="the account id or handle, e.g. @HolyCrossHistory")
+    ashow.add_argument("--json", action="store_true", help="print one JSON object")
+    ashow.set_defaults(run=with_app(account_show))

@@ -51,6 +51,28 @@ async def comments_list(app: App, args: argparse.Namespace) -> None:
         print("No comments recorded.")
 
 
+async def comments_respond(app: App, args: argparse.Namespace) -> None:
+    """Mark a comment responded on someone's behalf, as its Responded button does."""
+    from bot.model.calendar import when
+
+    number = args.id.strip().lstrip("#")
+    if not number.isdecimal():
+        raise CommandError(f"{args.id!r} is not a comment number; `policybot comments list`")
+    if app.directory.person(args.by) is None:
+        raise CommandError(f"--by {args.by!r} is not a person id in the trust directory")
+    comment, account = await app.comments.responder_check(int(number), args.by)
+    closed, now_closed = await app.comments.respond(comment.id, args.by)
+    calendar = app.comments.calendars[closed.academy]
+    at = when(closed.responded_at, calendar) if closed.responded_at else "earlier"
+    if now_closed:
+        print(f"comment #{closed.id} on {account.handle}: marked responded by {args.by} ({at})")
+    else:
+        print(
+            f"comment #{closed.id} on {account.handle} was already marked responded by "
+            f"{closed.responded_by} ({at})"
+        )
+
+
 async def reminders_status(app: App, args: argparse.Namespace) -> None:
     """Who has confirmed reading the policy, per academy."""
     academies = [a.id for a in app.directory.academies]
@@ -72,7 +94,7 @@ async def reminders_status(app: App, args: argparse.Namespace) -> None:
 
 
 def register(sub: Subcommands) -> None:
-    """comments add|list, reminders status."""
+    """comments add|list|respond, reminders status."""
     p = sub.add_parser("comments", help="comments on academy accounts")
     csub = p.add_subparsers(dest="comments_command", required=True, metavar="ACTION")
     add = csub.add_parser("add", help="record a comment, query or complaint")
@@ -90,6 +112,10 @@ def register(sub: Subcommands) -> None:
     listing.add_argument("--json", action="store_true", help="one JSON object per comment")
     listing.add_argument("--open", action="store_true", help="only those not yet answered")
     listing.set_defaults(run=with_app(comments_list))
+    respond = csub.add_parser("respond", help="mark a comment responded (its Responded button)")
+    respond.add_argument("id", help="the comment number, e.g. 3 or #3")
+    respond.add_argument("--by", required=True, metavar="PERSON", help="who answered (person id)")
+    respond.set_defaults(run=with_app(comments_respond))
     p = sub.add_parser("reminders", help="the annual policy reminder")
     rsub = p.add_subparsers(dest="reminders_command", required=True, metavar="ACTION")
     status = rsub.add_parser("status", help="who has confirmed reading the policy")

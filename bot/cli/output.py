@@ -8,6 +8,7 @@ from bot.model.records import Account, AuditEvent, Case, Comment, OutboxItem
 
 if TYPE_CHECKING:
     from bot.core.answers import Answer
+    from bot.model.directory import Directory
 
 
 def comment_json(c: Comment, account: Account | None) -> dict[str, Any]:
@@ -103,4 +104,44 @@ def outbox_json(i: OutboxItem) -> dict[str, Any]:
         "last_error": i.last_error,
         "created_at": i.created_at.isoformat(),
         "sent_at": i.sent_at.isoformat() if i.sent_at else None,
+    }
+
+
+def account_event(e: AuditEvent, directory: Directory) -> str:
+    """One event of an account's history in words: registered, handed over, runner added."""
+    name, d = directory.name_of, e.detail
+    if e.action == "registered":
+        case = f" (business case {d['case']})" if d.get("case") else ""
+        return f"registered when {name(e.actor)} approved it{case}"
+    if e.action == "handover":
+        runner = str(d.get("runner", "?"))
+        to = directory.names_of(str(r) for r in d.get("runners") or []) or "nobody"
+        by = "" if e.actor == runner else f" (done by {name(e.actor)})"
+        return f"{name(runner)} handed over to {to}{by}"
+    if e.action == "runner added":
+        return f"{name(e.actor)} added {name(str(d.get('runner', '?')))} as a runner"
+    if e.action == "replacement requested":
+        head = name(str(d.get("headteacher", "?")))
+        return f"{name(e.actor)}'s handover left too few runners: {head} asked for a replacement"
+    return f"{name(e.actor)}: {e.action}"
+
+
+def account_show_json(
+    a: Account, history: list[AuditEvent], directory: Directory
+) -> dict[str, Any]:
+    """The `accounts show --json` object: the account, its runners' names and its history."""
+    return {
+        **account_json(a),
+        "active": a.active,
+        "runner_names": [directory.name_of(r) for r in a.runners],
+        "history": [
+            {
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "detail": e.detail,
+                "text": account_event(e, directory),
+            }
+            for e in history
+        ],
     }

@@ -146,8 +146,29 @@ async def gaps(app: App, args: argparse.Namespace) -> None:
         print(f"{r.count:5d}  {r.last_seen:%Y-%m-%d}  {clean(r.text)}")
 
 
+async def feedback(app: App, args: argparse.Namespace) -> None:
+    """The answers marked not helpful: question, clause and count, most frequent first."""
+    rows = await app.questions.top_unhelpful(args.limit)
+    if args.json:
+        for r in rows:
+            print_json(
+                {
+                    "question": r.question,
+                    "clause_id": r.clause_id,
+                    "count": r.count,
+                    "last_seen": r.last_seen.isoformat(),
+                }
+            )
+        return
+    if not rows:
+        print("No answers have been marked not helpful yet.")
+    for r in rows:
+        question = clean(r.question) if r.question else "(question not recorded)"
+        print(f"{r.count:5d}  {r.last_seen:%Y-%m-%d}  {r.clause_id}  {question}")
+
+
 def register(sub: Subcommands) -> None:
-    """ask, intents check, gaps."""
+    """ask, intents check, gaps, feedback."""
     p = sub.add_parser("ask", help="answer a question (or a batch) and exit")
     p.add_argument("question", nargs="*", help="the question")
     p.add_argument("--json", action="store_true", help="print one JSON object per question")
@@ -162,3 +183,7 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--limit", type=positive, default=20)
     p.add_argument("--json", action="store_true")
     p.set_defaults(run=with_app(gaps))
+    p = sub.add_parser("feedback", help="the answers staff marked not helpful")
+    p.add_argument("--limit", type=positive, default=20)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(run=with_app(feedback))

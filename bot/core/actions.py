@@ -1,8 +1,9 @@
 """The values behind choices and buttons: one typed codec instead of strings split by hand.
 
 A value is `kind:verb:arg:…` (`case:approve:SMA-0001`, `clause:pupils.no-friending`,
-`feedback:up:<clause>:<intent>`). Values are stored with queued messages and in conversation
-state, so the format is stable: add kinds and verbs, never reorder the parts.
+`feedback:up:<clause>:<intent>:<question, redacted>`, `comment:responded:3`). Values are
+stored with queued messages and in conversation state, so the format is stable: add kinds,
+verbs and trailing arguments, never reorder the parts.
 """
 
 from __future__ import annotations

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Awaitable, Iterable, Sequence
 from typing import Any, Protocol
 
-from bot.core.actions import Action, action
+from bot.core.actions import SEP, Action, action
 from bot.core.answers import Answer, Answerer
+from bot.core.gaps import kept_question, person_names, worth_noting
 from bot.core.messages import Message, Quote, Reply, numbered_choices
 from bot.core.redaction import redact
 from bot.core.safeguarding import KIND as SAFEGUARDING
@@ -32,8 +34,12 @@ HELP = (
     "and anything waiting for you. Every button can be typed: 'confirm SMA-0001', "
     "'approve SMA-0001', 'reject SMA-0001 because …', 'request changes to SMA-0001: …', "
     "'remind SMA-0001', 'withdraw SMA-0001'.\n"
-    "Running an academy account? 'log a comment on @handle: …' starts the reply clock, and "
-    "'handover' hands it over when you leave.\n"
+    "Running an academy account? 'log a comment on @handle: …' starts the reply clock, "
+    "'my comments' shows the comments waiting for you, 'responded to comment #3' (the "
+    "Responded button) marks one answered, and 'handover' hands it over when you leave.\n"
+    "The annual policy reminder: 'I have read the policy'; headteachers and managers can say "
+    "'send it to all staff' or 'I have reminded staff'.\n"
+    "When I ask a yes/no question, type 'yes' or 'no' instead of tapping.\n"
     "If something suggests a child may be at risk, I will point you to your Designated "
     "Safeguarding Officer first."
 )
@@ -42,7 +48,11 @@ NEW_ACCOUNT_SECTION = "new-accounts."
 HELP_CHOICES = (
     action("case", "start").choice("Propose a new academy account"),
     action("case", "mine").choice("My business cases"),
+    action("comment", "mine").choice("My comments"),
 )
+YES = frozenset({"yes", "y", "yeah", "yep", "yup", "yes please", "ok", "okay", "sure", "go ahead"})
+NO = frozenset({"no", "n", "nope", "no thanks", "not now"})
+"""Typed answers to a yes/no question: they pick the one shown choice labelled Yes… or No…."""
 GREETING = "Hello{name}! I'm policybot. Ask me anything about the Social Media Policy."
 THANKS = "You're welcome. Ask again any time."
 DECLINE = (
@@ -56,6 +66,10 @@ SECRET_REFUSED = (
     "chat: give them to the Trust IT Team directly{it}. Please send it again without it."
 )
 UNSURE = "I'm not sure which part of the policy you mean. Did you mean one of these?"
+NOT_FOLLOWED = (
+    "Sorry, I didn't follow that. Ask me about the Social Media Policy in your own words, or "
+    "type 'help' to see what I can do."
+)
 FEEDBACK_THANKS = {
     True: "Thanks, glad it helped.",
     False: "Thanks for telling me. HR reviews answers marked not helpful to improve them.",
@@ -98,6 +112,7 @@ class Bot:
         self.questions = questions
         self.features = tuple(features)
         self.smalltalk = SmallTalk(self.kb.lexicon)
+        self._names = person_names(p.name for p in directory.people)
 
     async def handle(self, message: Message) -> list[Reply]:
         """Everything the bot says back to the sender of this message."""
@@ -199,7 +214,8 @@ class Bot:
         t = text.strip().lower()
         if t.isdecimal() and 1 <= int(t) <= len(choices):
             return str(choices[int(t) - 1][1])
-        return next((str(v) for label, v in choices if str(label).lower() == t), None)
+        exact = next((str(v) for label, v in choices if str(label).lower() == t), None)
+        return exact or _yes_or_no(choices, t)
 
     async def _choice(self, sender: str, value: str) -> list[Reply] | None:
         act = Action.parse(value)
@@ -217,7 +233,10 @@ class Bot:
             clause_id, intent_id = act.arg, act.args[1] if len(act.args) > 1 else ""
             if clause_id in self.kb.clauses:
                 helpful = act.verb == "up"
-                await self.questions.add_feedback(sender, clause_id, intent_id or None, helpful)
+                question = kept_question(SEP.join(act.args[2:]))
+                await self.questions.add_feedback(
+                    sender, clause_id, intent_id or None, helpful, question
+                )
                 return [Reply(FEEDBACK_THANKS[helpful])]
         if act.kind == "help":
             return [Reply(HELP, choices=HELP_CHOICES)]
@@ -253,6 +272,7 @@ class Bot:
                     intro,
                     list(answer.related),
                     answer.intent.id if answer.intent else None,
+                    text,
                 )
             ]
         if answer.verdict is Verdict.AMBIGUOUS and answer.alternatives:
@@ -260,8 +280,11 @@ class Bot:
                 action("clause", a.clause.id).choice(a.title) for a in answer.alternatives[:3]
             )
             return [Reply(UNSURE, choices=choices)]
+        what_can_you_do = (action("help").choice("What can you do?"),)
+        if not worth_noting(text, self._names):  # "cancel", "2", a name: not a gap to keep
+            return [Reply(NOT_FOLLOWED, choices=what_can_you_do)]
         await self.questions.add_declined(redact(clean(text)))
-        return [Reply(DECLINE, choices=(action("help").choice("What can you do?"),))]
+        return [Reply(DECLINE, choices=what_can_you_do)]
 
     def _quote(self, clause: Clause) -> Quote:
         p = self.kb.policy
@@ -273,17 +296,30 @@ class Bot:
         intro: str,
         related: list[Clause] | None = None,
         intent_id: str | None = None,
+        question: str | None = None,
     ) -> Reply:
         quoted = {c.id for c in self.kb.passage(clause.id)}
         related = [c for c in related or [] if c.id not in quoted]
         choices = [action("clause", c.id).choice(f"Also: {_short(c)}") for c in related[:3]]
         if clause.id.startswith(NEW_ACCOUNT_SECTION):
             choices.insert(0, HELP_CHOICES[0])
+        # The question rides on the vote buttons, so a vote records what was asked (redacted).
+        asked = [kept_question(question) or ""] if question else []
         choices += [
-            action("feedback", "up", clause.id, intent_id or "").choice("Helpful"),
-            action("feedback", "down", clause.id, intent_id or "").choice("Not helpful"),
+            action("feedback", "up", clause.id, intent_id or "", *asked).choice("Helpful"),
+            action("feedback", "down", clause.id, intent_id or "", *asked).choice("Not helpful"),
         ]
         return Reply(intro, quote=self._quote(clause), choices=tuple(choices))
+
+
+def _yes_or_no(choices: list[list[str]], typed: str) -> str | None:
+    """The value of the one shown choice labelled "Yes…" ("No…") when `typed` says yes (no)."""
+    said = " ".join(typed.replace(",", " ").split()).rstrip(".!")
+    word = "yes" if said in YES else "no" if said in NO else None
+    if word is None:
+        return None
+    found = [str(v) for label, v in choices if re.match(rf"{word}\b", str(label).lower())]
+    return found[0] if len(found) == 1 else None
 
 
 def _short(clause: Clause) -> str:

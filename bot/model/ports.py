@@ -21,6 +21,7 @@ from bot.model.records import (
     NewComment,
     OutboxItem,
     RouteCount,
+    UnhelpfulAnswer,
 )
 
 
@@ -37,12 +38,21 @@ class ConversationStore(Protocol):
 
 
 class FeedbackStore(Protocol):
-    """Helpful / not helpful votes on answers."""
+    """Helpful / not helpful votes on answers, each with the question it answered."""
 
     async def add_feedback(
-        self, person_id: str, clause_id: str, intent_id: str | None, helpful: bool
+        self,
+        person_id: str,
+        clause_id: str,
+        intent_id: str | None,
+        helpful: bool,
+        question: str | None = None,
     ) -> None:
-        """Record one vote."""
+        """Record one vote; `question` is already redacted by the caller (None: not known)."""
+        ...
+
+    async def top_unhelpful(self, limit: int = 20) -> list[UnhelpfulAnswer]:
+        """Answers marked not helpful, by clause and question: most frequent first."""
         ...
 
 

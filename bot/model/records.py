@@ -47,6 +47,17 @@ class DeclinedQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class UnhelpfulAnswer:
+    """An answer marked not helpful: the clause given to one question, and how often."""
+
+    question: str | None
+    """The question as asked (redacted), grouped by its normalised text; None if not kept."""
+    clause_id: str
+    count: int
+    last_seen: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEvent:
     """One recorded state change: who did what to which subject, and when."""
 

@@ -24,7 +24,7 @@ from bot.model.ports import (
     QuestionLog,
     ReferenceStore,
 )
-from bot.model.records import AuditEvent, Clock, DeclinedQuestion, OutboxItem
+from bot.model.records import AuditEvent, Clock, DeclinedQuestion, OutboxItem, UnhelpfulAnswer
 from bot.storage.events import KEY_LENGTH
 from bot.storage.outbox import MAX_ERROR_LENGTH, retry_delay
 from bot.storage.questions import question_key
@@ -64,14 +64,36 @@ class MemoryQuestions:
 
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
-        self.votes: list[tuple[str, str, str | None, bool, datetime]] = []
+        self.votes: list[tuple[str, str, str | None, bool, datetime, str | None]] = []
         self._declined: list[tuple[int, str, str, datetime]] = []
 
     async def add_feedback(
-        self, person_id: str, clause_id: str, intent_id: str | None, helpful: bool
+        self,
+        person_id: str,
+        clause_id: str,
+        intent_id: str | None,
+        helpful: bool,
+        question: str | None = None,
     ) -> None:
-        """Record one vote."""
-        self.votes.append((person_id, clause_id, intent_id, helpful, utc(self._clock())))
+        """Record one vote, with the (redacted) question it answered when known."""
+        at = utc(self._clock())
+        self.votes.append((person_id, clause_id, intent_id, helpful, at, question))
+
+    async def top_unhelpful(self, limit: int = 20) -> list[UnhelpfulAnswer]:
+        """Not-helpful votes grouped by clause and question: most frequent, then most recent."""
+        groups: dict[tuple[str, str | None], list[int]] = {}
+        for n, (_, clause, _, helpful, _, question) in enumerate(self.votes):
+            if not helpful:
+                key = (clause, question_key(question) if question else None)
+                groups.setdefault(key, []).append(n)
+        latest = sorted(
+            ((len(rows), self.votes[rows[-1]][4], rows[-1]) for rows in groups.values()),
+            reverse=True,
+        )
+        return [
+            UnhelpfulAnswer(self.votes[n][5], self.votes[n][1], times, last)
+            for times, last, n in latest[:limit]
+        ]
 
     async def add_declined(self, text: str) -> None:
         """Record one declined question."""

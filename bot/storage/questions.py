@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.ports import QuestionLog
-from bot.model.records import Clock, DeclinedQuestion
+from bot.model.records import Clock, DeclinedQuestion, UnhelpfulAnswer
 from bot.storage.tables import declined_question, feedback
 
 _KEY_LENGTH = 255
@@ -31,9 +31,14 @@ class SqlQuestions:
         self._clock = clock
 
     async def add_feedback(
-        self, person_id: str, clause_id: str, intent_id: str | None, helpful: bool
+        self,
+        person_id: str,
+        clause_id: str,
+        intent_id: str | None,
+        helpful: bool,
+        question: str | None = None,
     ) -> None:
-        """Record one vote."""
+        """Record one vote, with the (redacted) question it answered when known."""
         async with self._engine.begin() as connection:
             await connection.execute(
                 feedback.insert().values(
@@ -42,8 +47,34 @@ class SqlQuestions:
                     intent_id=intent_id,
                     helpful=helpful,
                     created_at=self._clock(),
+                    question=question,
+                    question_key=question_key(question) if question else None,
                 )
             )
+
+    async def top_unhelpful(self, limit: int = 20) -> list[UnhelpfulAnswer]:
+        """Not-helpful votes grouped by clause and question: most frequent, then most recent."""
+        groups = (
+            select(
+                func.count().label("times"),
+                func.max(feedback.c.created_at).label("last_seen"),
+                func.max(feedback.c.id).label("latest_id"),
+            )
+            .where(feedback.c.helpful.is_(False))
+            .group_by(feedback.c.clause_id, feedback.c.question_key)
+            .subquery()
+        )
+        statement = (
+            select(feedback.c.question, feedback.c.clause_id, groups.c.times, groups.c.last_seen)
+            .join(groups, feedback.c.id == groups.c.latest_id)
+            .order_by(groups.c.times.desc(), groups.c.last_seen.desc(), groups.c.latest_id.desc())
+            .limit(limit)
+        )
+        async with self._engine.connect() as connection:
+            rows = (await connection.execute(statement)).all()
+        return [
+            UnhelpfulAnswer(row.question, row.clause_id, row.times, row.last_seen) for row in rows
+        ]
 
     async def add_declined(self, text: str) -> None:
         """Record one declined question."""

@@ -81,6 +81,9 @@ feedback = Table(
     Column("intent_id", String(255), nullable=True),
     Column("helpful", Boolean, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
+    # The question the answer was given to, redacted; NULL for votes from before it was kept.
+    Column("question", Text, nullable=True),
+    Column("question_key", String(255), nullable=True),
 )
 
 declined_question = Table(

@@ -6,10 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.features.handover.feature import HandoverFeature
 from bot.storage.register import SqlRegister
+from tests.apps import open_app
+from tests.apps import register as register_account
 from tests.conftest import FakeClock, sql_stores
 from tests.features.test_handover import HISTORY, LAST_STEP
 from tests.helpers import Person, demo_directory, make_bot
@@ -110,3 +113,44 @@ def test_an_empty_register_and_outbox_say_so_and_a_bad_limit_is_refused(tmp_path
     assert policybot(url, "outbox", "--json").stdout == ""
     bad = policybot(url, "outbox", "--limit", "-3")
     assert bad.returncode == 2 and "'-3' is not a whole number of at least 1" in bad.stderr
+
+
+async def test_accounts_show_tells_who_ran_the_account_and_who_handed_over_to_whom(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    url = f"sqlite:///{tmp_path / 'show.db'}"  # the command is the same on PostgreSQL
+    clock.now = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    app = await open_app(url, clock)
+    try:
+        await register_account(app)
+        subject = f"account:{HISTORY.id}"
+        await app.audit.record(subject, "frances-dummy", "registered", {"case": "SMA-0001"})
+        clock.advance(hours=1)
+        jack = Person(app.bot, "jack-sampleton")
+        await jack.says("hand over @HolyCrossHistory")
+        await jack.clicks("Yes, hand it over")
+        clock.advance(hours=1)
+        await Person(app.bot, "frances-dummy").says("add Dana Demo to @HolyCrossHistory")
+    finally:
+        await app.close()
+    done = policybot(url, "accounts", "show", "@holycrosshistory")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "@HolyCrossHistory (X/Twitter, holy-cross)"
+    assert "  business case: SMA-0001" in lines
+    assert "  runners: Kate Mockett, Dana Demo" in lines
+    history = lines[lines.index("  history:") + 1 :]
+    assert history[0] == (
+        "    2026-03-02 09:00 UTC  registered when Frances Dummy approved it (business case "
+        "SMA-0001)"
+    )
+    assert history[1] == "    2026-03-02 10:00 UTC  Jack Sampleton handed over to Kate Mockett"
+    assert history[-1] == "    2026-03-02 11:00 UTC  Frances Dummy added Dana Demo as a runner"
+    shown = json.loads(policybot(url, "accounts", "show", HISTORY.id, "--json").stdout)
+    assert shown["runner_names"] == ["Kate Mockett", "Dana Demo"]
+    assert [e["action"] for e in shown["history"]][:2] == ["registered", "handover"]
+    missing = policybot(url, "accounts", "show", "@NoSuchAccount")
+    assert missing.returncode == 2
+    assert missing.stderr == (
+        "policybot: no account '@NoSuchAccount'; `policybot accounts list` shows them\n"
+    )

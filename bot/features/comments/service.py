@@ -136,6 +136,10 @@ class Comments:
             logged_at=now,
         )
 
+    def now(self) -> datetime:
+        """The current instant, from the injected clock."""
+        return self._clock()
+
     async def get(self, comment_id: int) -> Comment | None:
         """The comment with this id."""
         return await self._store.get(comment_id)
@@ -143,6 +147,39 @@ class Comments:
     async def all(self, status: str | None = None) -> list[Comment]:
         """Every comment (or those with this status), oldest received first."""
         return await self._store.all(status)
+
+    async def waiting_for(self, person_id: str) -> list[tuple[Comment, Account]]:
+        """The open comments waiting for this person, oldest received first: those on the
+        accounts they run, and, for a headteacher, those escalated to them."""
+        now = self._clock()
+        accounts = {a.id: a for a in await self.register.all()}
+        found: list[tuple[Comment, Account]] = []
+        for c in await self.all("open"):
+            account = accounts.get(c.account_id)
+            if account is None:
+                continue
+            academy = self.directory.academy(c.academy)
+            head = academy is not None and academy.headteacher == person_id
+            escalated = self._plan.goes_from(c, c.escalate_at) <= now
+            if person_id in account.runners or (head and escalated):
+                found.append((c, account))
+        return found
+
+    async def responder_check(self, comment_id: int, person_id: str) -> tuple[Comment, Account]:
+        """The comment and its account, when this person may mark it responded; else
+        CommentError saying why (no such comment, or not theirs to close)."""
+        found = await self.get(comment_id)
+        account = await self.register.get(found.account_id) if found else None
+        if found is None or account is None:
+            raise CommentError(f"there is no comment #{comment_id}")
+        if not self.may_respond(person_id, account):
+            person = self.directory.person(person_id)
+            who = person.name if person else person_id
+            raise CommentError(
+                f"{who} does not run {account.handle} and is not on its academy's leadership "
+                f"team, so cannot mark comment #{comment_id} responded"
+            )
+        return found, account
 
     def may_respond(self, person_id: str, account: Account) -> bool:
         """Runners of the account and its academy's leadership may close its comments."""

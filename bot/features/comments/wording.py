@@ -9,11 +9,23 @@ from bot.model.records import Account, Comment
 
 RESPONDED = "comment:responded:"
 """The value of a comment's Responded button, before the comment id."""
+KEEP_OPEN = "comment:keep:"
+"""The value of "No" when asked whether to mark a comment responded, before the comment id."""
+MINE = "comment:mine"
+"""The value of a "My comments" choice: the comments waiting for the person."""
+TYPED_RESPONDED = "responded to comment #{id}"
+"""The typed equivalent of a comment's Responded button, as messages name it."""
 
 
 def responded_choice(comment_id: int) -> Choice:
     """The button that closes the comment as answered."""
     return Choice("Responded", f"{RESPONDED}{comment_id}")
+
+
+def how_to_respond(comment_id: int) -> str:
+    """The line that names the Responded button and what to type instead."""
+    typed = TYPED_RESPONDED.format(id=comment_id)
+    return f"Tap Responded once it has been answered, or type '{typed}'."
 
 
 def names(directory: Directory, ids: tuple[str, ...]) -> str:
@@ -40,8 +52,5 @@ def alert_reply(
             f"Still unanswered a working day after its deadline: {about}, due {deadline}. "
             f"Runners: {names(directory, account.runners)}."
         )
-    text += (
-        f'\n"{c.summary}"\nThe policy asks for a reply within 24 hours. '
-        "Tap Responded once it has been answered."
-    )
+    text += f'\n"{c.summary}"\nThe policy asks for a reply within 24 hours. {how_to_respond(c.id)}'
     return Reply(text, choices=(responded_choice(c.id),))

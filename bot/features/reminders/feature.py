@@ -6,6 +6,7 @@ staff to read the policy. Two weeks later the headteacher gets a summary of who 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +22,23 @@ SUMMARY_AFTER = timedelta(days=14)
 """How long after the reminder the headteacher gets the summary."""
 
 _SEND, _DONE, _READ = "reminder:send:", "reminder:reminded:", "reminder:read:"
+_NOT_SENT = "reminder:keep:"
 READ_LABEL = "I have read the policy"
+SEND_LABEL, DONE_LABEL = "Send it to all staff now", "I have reminded staff"
+
+_I_HAVE = r"(?:i\s*(?:'ve|\s+have)?\s+|have\s+)?(?:just\s+|already\s+)?"
+_TYPED_READ = re.compile(rf"{_I_HAVE}read\s+(?:the\s+|our\s+)?(?:social\s+media\s+)?policy")
+_TYPED_DONE = re.compile(
+    rf"{_I_HAVE}reminded\s+(?:the\s+|all\s+(?:the\s+)?|my\s+|our\s+)?(?:staff|colleagues)"
+    r"(?:\s+myself)?(?:\s+to\s+read\s+(?:it|the\s+policy))?"
+    r"|(?:the\s+|all\s+)?staff\s+(?:have\s+been\s+|were\s+)?reminded"
+)
+_TYPED_SEND = re.compile(
+    r"send\s+(?:it|the\s+(?:annual\s+)?reminder)\s+to\s+(?:all\s+(?:the\s+)?|the\s+)?staff"
+    r"(?:\s+now)?"
+)
+_TYPED = {_READ: _TYPED_READ, _DONE: _TYPED_DONE, _SEND: _TYPED_SEND}
+"""The typed equivalent of each button, matched against the whole message."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +116,11 @@ class Reminders:
             "policy asks headteachers and managers to remind staff every year to read it, "
             f"and where to find it: {self.directory.trust.policy_url}\n"
             "I can send every member of staff the reminder now and tell you in two weeks "
-            "who has confirmed reading it, or you can remind them yourself.",
+            "who has confirmed reading it, or you can remind them yourself. Tap a button, or "
+            "type 'send it to all staff' or 'I have reminded staff'.",
             choices=(
-                Choice("Send it to all staff now", f"{_SEND}{academy.id}:{year}"),
-                Choice("I have reminded staff", f"{_DONE}{academy.id}:{year}"),
+                Choice(SEND_LABEL, f"{_SEND}{academy.id}:{year}"),
+                Choice(DONE_LABEL, f"{_DONE}{academy.id}:{year}"),
             ),
         )
         return [
@@ -166,7 +184,7 @@ class Reminders:
             f"Annual reminder from {academy.name}: please read the Trust's Social Media Policy, "
             f"which covers your own accounts, contact with pupils and parents, and academy "
             f"accounts: {self.directory.trust.policy_url}\nWhen you have read it, tap "
-            f"'{READ_LABEL}'.",
+            f"'{READ_LABEL}', or type it.",
             choices=(Choice(READ_LABEL, f"{_READ}{academy_id}:{year}"),),
         )
         staff = self.directory.staff_of(academy_id)
@@ -228,6 +246,8 @@ class RemindersFeature:
 
     async def on_choice(self, sender: str, value: str, state: dict[str, Any]) -> list[Reply] | None:
         """Send to staff, record a manager's reminder, or record a staff confirmation."""
+        if value == _NOT_SENT:
+            return [Reply("OK, I haven't sent anything to staff.")]
         kind = next((k for k in (_SEND, _DONE, _READ) if value.startswith(k)), None)
         if kind is None:
             return None
@@ -255,14 +275,33 @@ class RemindersFeature:
         ]
 
     async def on_text(self, sender: str, text: str, state: dict[str, Any]) -> list[Reply] | None:
-        """A typed "I have read the policy" confirms for this year's reminder."""
-        if " ".join(text.lower().split()).rstrip(".!") != READ_LABEL.lower():
+        """The buttons typed: "I have read the policy", "I have reminded staff", and "send it
+        to all staff" (asked yes or no first), each for the latest reminder of one's academy."""
+        plain = " ".join(text.replace("\u2019", "'").lower().split()).strip(" .!")
+        kind = next(
+            (k for k, typed in _TYPED.items() if typed.fullmatch(plain)),
+            None,
+        )
+        if kind is None:
             return None
         person = self.reminders.directory.person(sender)
         if person is None or person.academy is None:
-            return [Reply("Thanks. Confirmations are kept per academy, and you have none.")]
+            return [Reply("Thanks. The annual reminder is kept per academy, and you have none.")]
         year = self.reminders.current_year(person.academy, self.reminders.clock())
-        return [await self._confirm(person.academy, year, sender)]
+        value = f"{kind}{person.academy}:{year}"
+        if kind != _SEND:
+            return await self.on_choice(sender, value, state)
+        managers = self.reminders.directory.managers_of(person.academy)
+        if sender not in {p.id for p in managers}:
+            return [Reply("Only the headteacher and managers act on the annual reminder.")]
+        staff = len(self.reminders.directory.staff_of(person.academy))
+        return [
+            Reply(
+                f"Send the {year} Social Media Policy reminder to all {staff} staff now? Anyone "
+                "already sent it this year is not sent it again. Say yes or no.",
+                choices=(Choice("Yes, send it", value), Choice("No", _NOT_SENT)),
+            )
+        ]
 
     async def _confirm(self, academy_id: str, year: int, person_id: str) -> Reply:
         new = await self.reminders.confirm(academy_id, year, person_id)
