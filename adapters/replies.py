@@ -7,7 +7,9 @@ The core is only ever asked on behalf of a person in the trust directory; anyone
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
 
 from bot.core.messages import Message, Reply
 from bot.model.directory import Directory
@@ -32,6 +34,15 @@ def kind(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def where(exc: BaseException) -> str:
+    """Where the exception was raised (file, line, function): never its message or values."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    if not frames:
+        return "an unknown place"
+    last = frames[-1]
+    return f"{Path(last.filename).name}:{last.lineno} in {last.name}"
+
+
 def not_in_directory(directory: Directory, account: str) -> Reply:
     """What someone whose `account` ('Slack account') is not in the directory is told."""
     hr = [p for p in directory.people if p.role == "hr"]
@@ -48,11 +59,11 @@ async def or_sorry(
 ) -> None:
     """Do the work; if it fails, log that `what` failed and, given `say`, tell the person SORRY.
 
-    The traceback is logged only at DEBUG level, for the same reason as `kind`.
+    No traceback is logged at any level, for the same reason as `kind`: only where it broke.
     """
     try:
         await work
     except Exception as exc:  # the person must hear something, whatever broke
-        log.error("%s failed: %s", what, describe(exc), exc_info=log.isEnabledFor(logging.DEBUG))
+        log.error("%s failed: %s at %s", what, describe(exc), where(exc))
         if say is not None:
             await say([Reply(SORRY)])
