@@ -167,6 +167,40 @@ SLACK_BODIES: list[tuple[str, str]] = [
         "application/x-www-form-urlencoded",
     ),
     ("\xff\xfe", "application/json"),
+    (
+        '{"type": "event_callback", "event": {"type": "message", "channel_type": "im", '
+        '"channel": "D1"}}',
+        "application/json",
+    ),
+    (
+        '{"type": "event_callback", "event": {"type": "message", "channel": true}}',
+        "application/json",
+    ),
+    (
+        '{"type": "event_callback", "event": {"type": "app_mention", "channel": "C1", '
+        '"user": "U1"}}',
+        "application/json",
+    ),
+    (
+        '{"type": "event_callback", "event": {"type": "app_home_opened", "tab": "home"}}',
+        "application/json",
+    ),
+    ('{"type": "event_callback", "team": 5, "event": {"type": "message"}}', "application/json"),
+    (
+        "payload="
+        + json.dumps(
+            {"type": "block_actions", "actions": [{"value": "help"}], "user": {"id": "U1"}}
+        ),
+        "application/x-www-form-urlencoded",
+    ),
+    (
+        "payload="
+        + json.dumps(
+            {"type": "block_actions", "actions": [{"text": {"text": "1"}, "value": "help"}]}
+        ),
+        "application/x-www-form-urlencoded",
+    ),
+    ("command=%2Fpolicy&text=help", "application/x-www-form-urlencoded"),
 ]
 """Bodies for /slack/events, signed and unsigned: a 4xx or Slack's 200, never a 500."""
 
