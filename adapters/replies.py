@@ -7,11 +7,10 @@ The core is only ever asked on behalf of a person in the trust directory; anyone
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
 
 from bot.core.messages import Message, Reply
+from bot.errors import failure
 from bot.model.directory import Directory
 
 log = logging.getLogger(__name__)
@@ -32,15 +31,6 @@ SORRY = (
 def kind(exc: BaseException) -> str:
     """The exception's type only: its message may quote what the person wrote."""
     return type(exc).__name__
-
-
-def where(exc: BaseException) -> str:
-    """Where the exception was raised (file, line, function): never its message or values."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return "an unknown place"
-    last = frames[-1]
-    return f"{Path(last.filename).name}:{last.lineno} in {last.name}"
 
 
 def not_in_directory(directory: Directory, account: str) -> Reply:
@@ -64,6 +54,7 @@ async def or_sorry(
     try:
         await work
     except Exception as exc:  # the person must hear something, whatever broke
-        log.error("%s failed: %s at %s", what, describe(exc), where(exc))
+        place = failure(exc).removeprefix(type(exc).__name__)
+        log.error("%s failed: %s%s", what, describe(exc), place)
         if say is not None:
             await say([Reply(SORRY)])
