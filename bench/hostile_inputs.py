@@ -224,24 +224,24 @@ CONSOLE_LINES = [
 """Lines typed into the console chat."""
 
 
-SECRETS = [
-    "the password is Hunter2!",
-    "my password is bluesky99",
-    "ｐａｓｓｗｏｒｄ ｉｓ ｂｌｕｅｓｋｙ９９",
-    "pass\u200bword is bluesky99",
-    "my login is admin / Summer2024",
-    "PIN 4821",
-    "my PIN is 4821",
-    "backup code is 8837 2291",
-    "pw Summer2026",
-    "login: admin, pass: Tr0ub4dor&3",
-    "p a s s w o r d is bluesky99",
-    "the api key is sk-live-4f9a8b7c6d5e4f3a2b1c",
-    "token xoxb-123456789012-abcdefABCDEF",
-    "use ghp_abcdefghijklmnopqrstuvwxyz0123456789",
-    "AKIAIOSFODNN7EXAMPLE is the key",
+SECRETS: list[tuple[str, str]] = [
+    ("the password is Hunter2!", "Hunter2!"),
+    ("my password is bluesky99", "bluesky99"),
+    ("ｐａｓｓｗｏｒｄ ｉｓ ｂｌｕｅｓｋｙ９９", "ｂｌｕｅｓｋｙ９９"),
+    ("pass\u200bword is bluesky98", "bluesky98"),
+    ("my login is admin / Summer2024", "Summer2024"),
+    ("PIN 4821", "4821"),
+    ("my PIN is 4822", "4822"),
+    ("backup code is 8837 2291", "8837 2291"),
+    ("pw Summer2026", "Summer2026"),
+    ("login: admin, pass: Tr0ub4dor&3", "Tr0ub4dor&3"),
+    ("p a s s w o r d is bluesky97", "bluesky97"),
+    ("the api key is sk-live-4f9a8b7c6d5e4f3a2b1c", "sk-live-4f9a8b7c6d5e4f3a2b1c"),
+    ("token xoxb-123456789012-abcdefABCDEF", "xoxb-123456789012-abcdefABCDEF"),
+    ("use ghp_abcdefghijklmnopqrstuvwxyz0123456789", "ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+    ("AKIAIOSFODNN7EXAMPLE is the key", "AKIAIOSFODNN7EXAMPLE"),
 ]
-"""Messages that hold a credential: refused, and never stored or logged."""
+"""Messages that hold a credential, with the credential: refused, and never stored or logged."""
 
 
 LOOKALIKES = [
@@ -253,5 +253,7 @@ LOOKALIKES = [
     "who do I ask for a new login?",
     "is two-factor authentication required for the school account?",
     "can I post our token of thanks to the PTA on Facebook?",
+    "who keeps the login details for the department Instagram?",
+    "what happens to the password when I hand over the account?",
 ]
 """Messages about credentials that hold none: never refused."""
