@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from bot.cli.output import account_json, case_json
+from bot.cli.output import account_json, case_json, echo
 from bot.cli.running import CommandError, Subcommands, print_json, with_app
 from bot.model.records import case_number
 
@@ -29,15 +29,15 @@ async def cases(app: App, args: argparse.Namespace) -> None:
             print_json(row)
         return
     if not rows:
-        print("No business cases yet.")
+        echo("No business cases yet.")
     for row in rows:
         a = row["answers"]
         what = f"{a.get('platform', '?')} {a.get('handle', '?')}"
         academy = row["academy"] or "-"
-        print(f"{row['id']}  {row['status']:<17} {academy:<12} {what}  ({row['requester']})")
+        echo(f"{row['id']}  {row['status']:<17} {academy:<12} {what}  ({row['requester']})")
         if args.cases_command == "show":
             for event in row["history"]:
-                print(f"    {event['at']}  {event['actor']}: {event['action']}")
+                echo(f"    {event['at']}  {event['actor']}: {event['action']}")
 
 
 async def accounts(app: App, args: argparse.Namespace) -> None:
@@ -48,14 +48,14 @@ async def accounts(app: App, args: argparse.Namespace) -> None:
             print_json(account_json(a))
         return
     if not found:
-        print("No accounts in the register yet.")
+        echo("No accounts in the register yet.")
     for a in found:
         case = f"case {a.case_number}" if a.case_number is not None else "no case"
         comments = "comments restricted" if a.comments_restricted else "comments open"
-        print(f"{a.handle} ({a.platform}, {a.academy}) {a.visibility}, {comments}, {case}")
-        print(f"  id: {a.id}")
-        print(f"  runners: {', '.join(a.runners) or 'none'}")
-        print(f"  logon emails: {', '.join(a.emails) or 'none'}")
+        echo(f"{a.handle} ({a.platform}, {a.academy}) {a.visibility}, {comments}, {case}")
+        echo(f"  id: {a.id}")
+        echo(f"  runners: {', '.join(a.runners) or 'none'}")
+        echo(f"  logon emails: {', '.join(a.emails) or 'none'}")
 
 
 def register(sub: Subcommands) -> None:

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import cases, comments, jobs, questions, safeguarding
+from bot.cli.output import echo
 from bot.cli.running import USAGE_ERROR, Registrar
 from bot.errors import UserError
 from intents.errors import KnowledgeError
@@ -86,7 +87,7 @@ def main(argv: list[str] | None = None, groups: Sequence[Registrar] = CORE_COMMA
     try:
         args.run(args)
     except (UserError, KnowledgeError) as exc:
-        print(f"policybot: {exc}", file=sys.stderr)
+        echo(f"policybot: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
