@@ -2,24 +2,32 @@
 
 JSON body: {"account": id or handle, "received_at": ISO 8601 (the academy's local time when
 it has no offset), "summary": text, "author": optional text}; `Authorization: Bearer <token>`.
-Answers 201 with the comment's id and deadline, 401 without the token, 400 saying what is wrong.
+Answers 201 with the comment's id and deadline, 401 without the token (nothing else is read
+first), 415 for a body that is not JSON, 413 for one over 1 MiB, 400 saying what is wrong.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import web
 
+from adapters.inbound_json import BadBody, parse_json, read_body, refused
+from bot.core.sanitise import clean
 from bot.features.comments.service import CommentError, Comments, parse_received
+from bot.model.calendar import WorkingCalendar
 from bot.model.ports import Sender
+from bot.model.records import Account, Comment
 
 log = logging.getLogger(__name__)
 
 PATH = "/api/comments"
+WHAT = "comments api"
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+"""Comments received before this are refused: a typo, not a comment to answer."""
 
 
 class CommentsApi:
@@ -47,33 +55,26 @@ class CommentsApi:
         """Nothing to release."""
 
     async def post(self, request: web.Request) -> web.Response:
-        """Record one comment."""
-        given = request.headers.get("Authorization", "").encode()
-        if not hmac.compare_digest(given, self._expected):
+        """Record one comment. Nothing of the request but its token is read before it checks."""
+        given = request.headers.get("Authorization", "")
+        if not (given.isascii() and hmac.compare_digest(given.encode(), self._expected)):
+            log.info("%s: refused a request (401): missing or wrong bearer token", WHAT)
             return web.json_response(
                 {"error": "missing or wrong bearer token"},
                 status=401,
                 headers={"WWW-Authenticate": "Bearer"},
             )
+        if request.content_type != "application/json":
+            return refused(WHAT, "expected a comment as application/json", 415)
         try:
-            body = await request.json(loads=json.loads)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return _bad("the body is not JSON")
+            body = parse_json(await read_body(request))
+        except BadBody as bad:
+            return refused(WHAT, bad)
         try:
-            fields = _fields(body)
-            account = await self.comments.register.find(fields["account"])
-            if account is None:
-                raise CommentError(f"no account {fields['account']!r} in the register")
-            calendar = self.comments.calendars[account.academy]
-            added = await self.comments.add(
-                account,
-                fields["summary"],
-                parse_received(fields["received_at"], calendar),
-                author=fields.get("author"),
-                source="api",
-            )
+            added, account = await self._add(_fields(body))
         except CommentError as exc:
-            log.info("comments api: refused a comment: %s", type(exc).__name__)
+            # The reason can quote the comment's fields: the log names the kind only.
+            log.info("%s: refused a request (400): a comment it can't record", WHAT)
             return _bad(str(exc))
         return web.json_response(
             {
@@ -84,6 +85,17 @@ class CommentsApi:
             },
             status=201,
         )
+
+    async def _add(self, fields: dict[str, str]) -> tuple[Comment, Account]:
+        name = clean(fields["account"])  # no control characters or lone surrogates for SQL
+        account = await self.comments.register.find(name)
+        if account is None:
+            raise CommentError(f"no account {name!r} in the register")
+        received = _received(fields["received_at"], self.comments.calendars[account.academy])
+        added = await self.comments.add(
+            account, fields["summary"], received, author=fields.get("author"), source="api"
+        )
+        return added, account
 
 
 def _fields(body: Any) -> dict[str, str]:
@@ -101,6 +113,19 @@ def _fields(body: Any) -> dict[str, str]:
     if problems:
         raise CommentError("; ".join(problems))
     return {k: v for k, v in body.items() if isinstance(v, str)}
+
+
+def _received(text: str, calendar: WorkingCalendar) -> datetime:
+    """The received time, refused when it is out of the range of working calendars."""
+    try:
+        received = parse_received(text, calendar)
+    except OverflowError:  # a time zone pushes it past year 1 or 9999
+        received = EARLIEST - timedelta(days=1)
+    if received < EARLIEST:
+        raise CommentError(
+            f"received time {text!r} is out of range: give a time since {EARLIEST.year}"
+        )
+    return received
 
 
 def _bad(reason: str) -> web.Response:

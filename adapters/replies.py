@@ -10,6 +10,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from bot.core.messages import Message, Reply
+from bot.errors import failure
 from bot.model.directory import Directory
 
 log = logging.getLogger(__name__)
@@ -53,13 +54,14 @@ async def or_sorry(
     """Do the work; if it fails, log that `what` failed and, given `say`, tell the person SORRY.
 
     Exceptions of the `passing` types go up untouched: the caller has a better answer to them.
-    The traceback is logged only at DEBUG level, for the same reason as `kind`.
+    No traceback is logged at any level, for the same reason as `kind`: only where it broke.
     """
     try:
         await work
     except passing:
         raise
     except Exception as exc:  # the person must hear something, whatever broke
-        log.error("%s failed: %s", what, describe(exc), exc_info=log.isEnabledFor(logging.DEBUG))
+        place = failure(exc).removeprefix(type(exc).__name__)
+        log.error("%s failed: %s%s", what, describe(exc), place)
         if say is not None:
             await say([Reply(SORRY)])

@@ -21,7 +21,7 @@ from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
 from adapters.teams.settings import TeamsSettings
 from bot.app import App
-from bot.errors import UserError
+from bot.errors import UserError, failure
 from bot.features.cases.queries import CaseQueries
 from bot.jobs.delivery import deliver_due
 from bot.model.ports import Database, Sender
@@ -116,8 +116,10 @@ async def deliver_forever(deliver: Delivery, senders: Sequence[Sender], interval
     while True:
         try:
             await deliver(senders)
-        except Exception:  # a briefly unavailable database must not stop delivery for good
-            log.exception("outbox delivery pass failed; retrying in %.0f s", interval)
+        except Exception as exc:  # a briefly unavailable database must not stop delivery for good
+            log.error(
+                "outbox delivery pass failed (%s); retrying in %.0f s", failure(exc), interval
+            )
         await asyncio.sleep(interval)
 
 

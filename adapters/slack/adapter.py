@@ -138,7 +138,7 @@ class SlackAdapter:
             return web.Response(status=400, text="not a Slack payload")
         try:
             bolt_request = await to_bolt_request(request)
-        except ValueError:
+        except (ValueError, TypeError, AttributeError, KeyError):  # a shape Bolt can't read
             log.warning("slack: request body is not a Slack payload; refused")
             return web.Response(status=400, text="not a Slack payload")
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))

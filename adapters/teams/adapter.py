@@ -8,7 +8,6 @@ messages people unprompted (the Sender port) through stored conversation referen
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -30,8 +29,10 @@ from botbuilder.schema import (
     ConversationReference,
 )
 
+from adapters.inbound_json import BadBody, parse_json, read_body, refused
 from adapters.replies import Handle, not_in_directory, or_sorry
 from adapters.teams.cards import CONTENT_TYPE, reply_card, submitted_choice
+from adapters.teams.inbound import activity, auth_problem, for_authentication
 from adapters.teams.people import ACCOUNT, TEAMS_ID, person_of
 from adapters.teams.references import PLATFORM, TeamsReferences, card_key, digest
 from adapters.teams.settings import TeamsSettings
@@ -44,6 +45,7 @@ from bot.model.records import DeliveryError
 log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
+WHAT = "teams /api/messages"
 ALREADY_USED = "That card has already been used. Ask again if you need it."
 
 Turn = Callable[[TurnContext], Awaitable[None]]
@@ -267,29 +269,42 @@ class TeamsAdapter:
         """Nothing to release."""
 
     async def messages(self, request: web.Request) -> web.StreamResponse:
-        """One activity from the Bot Connector: authenticate it, then run a turn."""
+        """One activity from the Bot Connector: authenticate it, then run a turn.
+
+        Before authentication only what it needs is read (serviceUrl, channelId); anything odd
+        gets a 4xx naming the kind of problem, never the activity's content.
+        """
         if request.content_type != "application/json":
-            return _problem(415, "expected a Bot Framework activity as application/json")
+            return refused(WHAT, "expected a Bot Framework activity as application/json", 415)
         try:
-            body = json.loads(await request.read())
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return _problem(400, "the body is not valid JSON")
-        if not _is_activity(body):
-            return _problem(
-                400, "expected a Bot Framework activity: type, serviceUrl and conversation.id"
-            )
-        activity = Activity().deserialize(body)
+            body = parse_json(await read_body(request))
+        except BadBody as bad:
+            return refused(WHAT, bad)
+        if (problem := auth_problem(body)) is not None:
+            return refused(WHAT, problem)
         try:
             auth = await self.cloud.bot_framework_authentication.authenticate_request(
-                activity, request.headers.get("Authorization", "")
+                for_authentication(body), request.headers.get("Authorization", "")
             )
         except Exception as exc:  # PermissionError, or a token the JWT library can't parse
             log.warning("teams request refused: %s", type(exc).__name__)
             return _problem(401, "not a valid Bot Framework token")
-        invoke = await self.cloud.process_activity(auth, activity, self.handler.on_turn)
-        if invoke is not None:
-            return web.json_response(serializer_helper(invoke.body), status=invoke.status)
-        return web.Response(status=201)
+        turn = activity(body)
+        if isinstance(turn, str):
+            return refused(WHAT, turn)
+        return await self._turn(auth, turn)
+
+    async def _turn(self, auth: Any, turn: Activity) -> web.StreamResponse:
+        try:
+            invoke = await self.cloud.process_activity(auth, turn, self.handler.on_turn)
+        except Exception as exc:  # e.g. a serviceUrl nobody answers: the turn could not run
+            log.error("teams turn failed: %s", type(exc).__name__)
+            return _problem(400, "the activity could not be handled")
+        if invoke is None:
+            return web.Response(status=201)
+        if invoke.status >= 500:  # an invoke the bot does not handle (botbuilder says 501)
+            return refused(WHAT, "an invoke policybot does not handle")
+        return web.json_response(serializer_helper(invoke.body), status=invoke.status)
 
     # Sender
 
@@ -347,19 +362,6 @@ class TeamsAdapter:
         await self.cloud.create_conversation(
             self.app_id, remember_then_post, parameters, known.channel_id, known.service_url
         )
-
-
-def _is_activity(body: Any) -> bool:
-    """The fields every turn relies on are there (the rest is optional in the schema)."""
-    if not isinstance(body, dict):
-        return False
-    conversation = body.get("conversation")
-    return (
-        isinstance(body.get("type"), str)
-        and isinstance(body.get("serviceUrl"), str)
-        and isinstance(conversation, dict)
-        and isinstance(conversation.get("id"), str)
-    )
 
 
 def _problem(status: int, detail: str) -> web.Response:

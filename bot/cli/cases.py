@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from bot.cli.output import account_event, account_json, account_show_json, case_json
+from bot.cli.output import account_event, account_json, account_show_json, case_json, echo
 from bot.cli.running import CommandError, Subcommands, print_json, with_app
 
 if TYPE_CHECKING:
@@ -30,21 +30,27 @@ async def cases(app: App, args: argparse.Namespace) -> None:
             print_json(row)
         return
     if not rows:
-        print("No business cases yet.")
+        echo("No business cases yet.")
     for row in rows:
         a = row["answers"]
         what = f"{a.get('platform', '?')} {a.get('handle', '?')}"
         academy = row["academy"] or "-"
-        print(f"{row['id']}  {row['status']:<17} {academy:<12} {what}  ({row['requester']})")
+        echo(f"{row['id']}  {row['status']:<17} {academy:<12} {what}  ({row['requester']})")
         if args.cases_command == "show":
             for event in row["history"]:
-                print(f"    {event['at']}  {event['actor']}: {event['action']}")
+                echo(f"    {event['at']}  {event['actor']}: {event['action']}")
 
 
 async def _history(app: App, case: Case) -> list[AuditEvent]:
     """The case's audit trail, its draft's included, oldest first."""
     events = [e for subject in case.audit_subjects for e in await app.audit.history(subject)]
     return sorted(events, key=lambda e: e.at)
+
+
+async def _case_id(app: App, number: int | None) -> str | None:
+    """The id (SMA-0007) of the business case with this internal number."""
+    case = await app.cases.get(number) if number is not None else None
+    return case.id if case else None
 
 
 async def accounts(app: App, args: argparse.Namespace) -> None:
@@ -55,14 +61,14 @@ async def accounts(app: App, args: argparse.Namespace) -> None:
             print_json(account_json(a))
         return
     if not found:
-        print("No accounts in the register yet.")
+        echo("No accounts in the register yet.")
     for a in found:
-        case = f"case {a.case_number}" if a.case_number is not None else "no case"
+        case = await _case_id(app, a.case_number) or "no case"
         comments = "comments restricted" if a.comments_restricted else "comments open"
-        print(f"{a.handle} ({a.platform}, {a.academy}) {a.visibility}, {comments}, {case}")
-        print(f"  id: {a.id}")
-        print(f"  runners: {', '.join(a.runners) or 'none'}")
-        print(f"  logon emails: {', '.join(a.emails) or 'none'}")
+        echo(f"{a.handle} ({a.platform}, {a.academy}) {a.visibility}, {comments}, {case}")
+        echo(f"  id: {a.id}")
+        echo(f"  runners: {', '.join(a.runners) or 'none'}")
+        echo(f"  logon emails: {', '.join(a.emails) or 'none'}")
 
 
 async def account_show(app: App, args: argparse.Namespace) -> None:
@@ -75,18 +81,19 @@ async def account_show(app: App, args: argparse.Namespace) -> None:
     if args.json:
         print_json(data)
         return
-    case = f"SMA-{account.case_number:04d}" if account.case_number is not None else "none"
+    registered = [str(e.detail["case"]) for e in history if e.detail.get("case")]
+    case = await _case_id(app, account.case_number) or next(iter(registered), "none")
     status = "" if account.active else " (no longer active)"
-    print(f"{account.handle} ({account.platform}, {account.academy}){status}")
-    print(f"  id: {account.id}")
+    echo(f"{account.handle} ({account.platform}, {account.academy}){status}")
+    echo(f"  id: {account.id}")
     comments = "restricted" if account.comments_restricted else "open"
-    print(f"  {account.visibility}, comments {comments}")
-    print(f"  business case: {case}")
-    print(f"  runners: {', '.join(data['runner_names']) or 'none'}")
-    print(f"  logon emails: {', '.join(account.emails) or 'none'}")
-    print("  history:" if history else "  history: nothing recorded")
+    echo(f"  {account.visibility}, comments {comments}")
+    echo(f"  business case: {case}")
+    echo(f"  runners: {', '.join(data['runner_names']) or 'none'}")
+    echo(f"  logon emails: {', '.join(account.emails) or 'none'}")
+    echo("  history:" if history else "  history: nothing recorded")
     for e in history:
-        print(f"    {e.at:%Y-%m-%d %H:%M} UTC  {account_event(e, app.directory)}")
+        echo(f"    {e.at:%Y-%m-%d %H:%M} UTC  {account_event(e, app.directory)}")
 
 
 def register(sub: Subcommands) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from bot.cli.output import comment_json
+from bot.cli.output import comment_json, echo
 from bot.cli.running import CommandError, Subcommands, print_json, with_app
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ async def comments_add(app: App, args: argparse.Namespace) -> None:
     added = await app.comments.add(
         account, args.summary, received, author=args.author, source="cli"
     )
-    print(f"comment #{added.id} on {account.handle}: reply due by {when(added.deadline, calendar)}")
+    echo(f"comment #{added.id} on {account.handle}: reply due by {when(added.deadline, calendar)}")
 
 
 async def comments_list(app: App, args: argparse.Namespace) -> None:
@@ -42,13 +42,13 @@ async def comments_list(app: App, args: argparse.Namespace) -> None:
             continue
         calendar = app.comments.calendars[c.academy]
         who = f" by {c.responded_by}" if c.responded_by else ""
-        print(
+        echo(
             f"#{c.id:<5} {account.handle if account else c.account_id:<24} "
             f"received {when(c.received_at, calendar)}  due {when(c.deadline, calendar)}  "
             f"{c.status}{who}"
         )
     if not found and not args.json:
-        print("No comments recorded.")
+        echo("No comments recorded.")
 
 
 async def comments_respond(app: App, args: argparse.Namespace) -> None:
@@ -86,7 +86,7 @@ async def reminders_status(app: App, args: argparse.Namespace) -> None:
             print_json(data)
             continue
         missing = ", ".join(p["name"] for p in data["not_confirmed"]) or "nobody"
-        print(
+        echo(
             f"{status.academy} {status.year}: reminder {status.reminder_at:%Y-%m-%d %H:%M} UTC, "
             f"{data['confirmed']} of {status.staff} confirmed; not yet: {missing}; "
             f"{len(status.actions)} manager action(s)"

@@ -8,7 +8,7 @@ import signal
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.cli.output import outbox_json
+from bot.cli.output import echo, outbox_json
 from bot.cli.running import (
     CommandError,
     Subcommands,
@@ -35,7 +35,7 @@ async def worker(app: App, args: argparse.Namespace) -> None:
         now = instant(args.now, app.clock)
         report = await jobs.run_due(now)
         repaired = f"; repaired {report.repaired} half-submitted case(s)" if report.repaired else ""
-        print(
+        echo(
             f"{now.isoformat()}: queued {report.alerts} comment alert(s) and "
             f"{report.reminders} reminder(s){repaired}"
         )
@@ -44,7 +44,7 @@ async def worker(app: App, args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    print(
+    echo(
         f"policybot worker: checking every {app.settings.worker_tick_seconds} s; "
         "run exactly one worker per database",
         flush=True,
@@ -62,9 +62,9 @@ async def schedule(app: App, args: argparse.Namespace) -> None:
         if args.json:
             print_json({"at": p.at.isoformat(), "what": p.what, "to": p.recipient, "key": p.key})
         else:
-            print(f"{p.at:%a %Y-%m-%d %H:%M} UTC  {p.what:<40} -> {p.recipient}")
+            echo(f"{p.at:%a %Y-%m-%d %H:%M} UTC  {p.what:<40} -> {p.recipient}")
     if not planned and not args.json:
-        print(f"Nothing planned in the next {args.days} day(s).")
+        echo(f"Nothing planned in the next {args.days} day(s).")
 
 
 async def outbox(app: App, args: argparse.Namespace) -> None:
@@ -75,12 +75,12 @@ async def outbox(app: App, args: argparse.Namespace) -> None:
             print_json(outbox_json(i))
         return
     if not items:
-        print("The outbox is empty.")
+        echo("The outbox is empty.")
     for i in items:
         tries = f", {i.attempts} failed: {i.last_error}" if i.attempts else ""
         first_line = i.reply.text.splitlines()[0] if i.reply.text else ""
-        print(f"{i.created_at:%Y-%m-%d %H:%M}  {i.status:<7}  to {i.recipient}{tries}")
-        print(f"  {clean(first_line[:100])}")
+        echo(f"{i.created_at:%Y-%m-%d %H:%M}  {i.status:<7}  to {i.recipient}{tries}")
+        echo(f"  {clean(first_line[:100])}")
 
 
 def db_upgrade(_args: argparse.Namespace) -> None:
@@ -89,7 +89,7 @@ def db_upgrade(_args: argparse.Namespace) -> None:
 
     url = settings().database_url
     asyncio.run(upgrade(url))
-    print(f"database {redact(url)} is up to date")
+    echo(f"database {redact(url)} is up to date")
 
 
 def register(sub: Subcommands) -> None:

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import cases, comments, jobs, questions, safeguarding
+from bot.cli.output import echo
 from bot.cli.running import USAGE_ERROR, Registrar
 from bot.errors import UserError
 from intents.errors import KnowledgeError
@@ -39,24 +40,54 @@ def parser(groups: Sequence[Registrar] = CORE_COMMANDS) -> argparse.ArgumentPars
     return p
 
 
-def _quiet_drivers() -> None:
-    """Database drivers log query parameters (message text, names) at DEBUG: never show them."""
-    for driver in ("aiosqlite", "asyncpg", "psycopg"):
-        logging.getLogger(driver).setLevel(max(logging.INFO, logging.getLogger().level))
+LIBRARIES = (
+    "aiosqlite", "asyncpg", "psycopg", "sqlalchemy", "alembic", "apscheduler",
+    "slack_bolt", "slack_sdk", "aiohttp", "botbuilder", "botframework", "msrest", "msal",
+    "azure", "urllib3", "requests", "oauthlib", "requests_oauthlib", "jwt",
+)  # fmt: skip
+"""Libraries whose DEBUG logging prints what passes through them: query parameters, request and
+response bodies (message text, names, tokens). Never below INFO, and see LibraryDetails."""
+
+
+class LibraryDetails(logging.Filter):
+    """A library's warnings and errors often quote the request or exception ("Unhandled request
+    ({...body...})", "Failed to run listener function (error: ...)"): only their first words
+    are kept, up to the first bracket, brace or colon, and never a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep the record, cut to what it says happened (our own modules' records untouched)."""
+        if record.levelno < logging.WARNING or record.name.split(".")[0] not in LIBRARIES:
+            return True
+        text = record.getMessage().split("\n")[0]
+        for mark in "({[:'\"":
+            text = text.split(mark)[0]
+        record.msg, record.args = f"{text.strip()} (details withheld)", None
+        record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
+
+
+def configure_logging(level: str) -> None:
+    """Log at `level` to stderr, never letting a library print what people wrote."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    cap_libraries()
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(LibraryDetails())
+
+
+def cap_libraries() -> None:
+    """No library logs below INFO, whatever the level (their DEBUG prints bodies)."""
+    for library in LIBRARIES:
+        logging.getLogger(library).setLevel(max(logging.INFO, logging.getLogger().level))
 
 
 def main(argv: list[str] | None = None, groups: Sequence[Registrar] = CORE_COMMANDS) -> int:
     """Parse the arguments and run the command; a user error is one line on stderr, exit 2."""
     args = parser(groups).parse_args(argv)
-    logging.basicConfig(
-        level=os.environ.get("LOG_LEVEL", "WARNING").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    _quiet_drivers()
+    configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper())
     try:
         args.run(args)
     except (UserError, KnowledgeError) as exc:
-        print(f"policybot: {exc}", file=sys.stderr)
+        echo(f"policybot: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         return 130

@@ -1,14 +1,49 @@
-"""What the command line prints as JSON."""
+"""What the command line prints: plain lines and JSON, always safe for a terminal.
+
+Anything printed may hold what someone typed (a comment, a declined question, a case answer,
+an error quoting an argument), so control characters (escape sequences that would recolour,
+retitle or clear the terminal), invisible formatting characters, bidirectional overrides and
+lone surrogates never reach the terminal: `echo` drops them from plain lines, `echo_json`
+writes them as JSON \\u escapes (so the data is kept, and still parses).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import json
+import sys
+import unicodedata
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.model.records import Account, AuditEvent, Case, Comment, OutboxItem
 
 if TYPE_CHECKING:
     from bot.core.answers import Answer
     from bot.model.directory import Directory
+
+
+_UNSAFE = frozenset(["Cc", "Cf", "Cs", "Co", "Zl", "Zp"])
+"""Controls, formatting (zero-width, bidi), surrogates, private use, line/paragraph separators."""
+
+
+def unsafe(ch: str) -> bool:
+    """True for a character that must not reach a terminal as it is (newline and tab may)."""
+    return ch not in "\n\t" and unicodedata.category(ch) in _UNSAFE
+
+
+def terminal_safe(text: str) -> str:
+    """The text without the characters `unsafe` names."""
+    return "".join(ch for ch in text if not unsafe(ch))
+
+
+def echo(*parts: object, file: TextIO | None = None, flush: bool = False) -> None:
+    """print(), made terminal-safe."""
+    print(*(terminal_safe(str(p)) for p in parts), file=file or sys.stdout, flush=flush)
+
+
+def echo_json(data: Any) -> None:
+    """One JSON value on one line, with unsafe characters written as \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False)
+    print("".join(f"\\u{ord(ch):04x}" if unsafe(ch) else ch for ch in text))
 
 
 def comment_json(c: Comment, account: Account | None) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from textwrap import indent
 from typing import TYPE_CHECKING, Any
 
+from bot.cli.output import echo, echo_json
 from bot.cli.running import (
     CommandError,
     Subcommands,
@@ -89,15 +90,15 @@ def ask(args: argparse.Namespace) -> None:
     for n, (extra, question, error) in items:
         if question is None:
             bad += 1
-            print(f"policybot: {args.batch}:{n}: {error}", file=sys.stderr)
+            echo(f"policybot: {args.batch}:{n}: {error}", file=sys.stderr)
             if args.json:
-                print(json.dumps({"line": n, "error": error}))
+                echo_json({"line": n, "error": error})
             continue
         answer = answerer.answer(question)
         if args.json:
-            print(json.dumps(answer_json(answer, DECLINE, extra), ensure_ascii=False))
+            echo_json(answer_json(answer, DECLINE, extra))
         else:
-            print(_plain(answer, question))
+            echo(_plain(answer, question))
     sys.stdout.flush()
     if bad:
         raise CommandError(f"{bad} line(s) of {args.batch} could not be read (see above)")
@@ -127,7 +128,7 @@ def intents_check(_args: argparse.Namespace) -> None:
             + "\n".join(f"  - {p}" for p in problems)
         )
     examples = sum(len(i.examples) for i in kb.intents)
-    print(
+    echo(
         f"ok: {len(kb.clauses)} clauses of policy v{kb.policy.version} ({kb.policy.date}), "
         f"{len(kb.intents)} intents, {examples} example phrasings"
     )
@@ -141,9 +142,9 @@ async def gaps(app: App, args: argparse.Namespace) -> None:
             print_json({"text": r.text, "count": r.count, "last_seen": r.last_seen.isoformat()})
         return
     if not rows:
-        print("No declined questions yet.")
+        echo("No declined questions yet.")
     for r in rows:
-        print(f"{r.count:5d}  {r.last_seen:%Y-%m-%d}  {clean(r.text)}")
+        echo(f"{r.count:5d}  {r.last_seen:%Y-%m-%d}  {clean(r.text)}")
 
 
 async def feedback(app: App, args: argparse.Namespace) -> None:

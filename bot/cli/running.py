@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.cli.output import echo_json
 from bot.errors import UserError
 
 if TYPE_CHECKING:
@@ -74,4 +74,4 @@ def instant(text: str | None, clock: Callable[[], datetime]) -> datetime:
 
 def print_json(data: dict[str, Any]) -> None:
     """One JSON object on one line."""
-    print(json.dumps(data, ensure_ascii=False))
+    echo_json(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from bot.cli.output import echo
 from bot.cli.running import Subcommands, print_json, with_app
 
 if TYPE_CHECKING:
@@ -21,9 +22,9 @@ async def stats(app: App, args: argparse.Namespace) -> None:
             print_json({"month": c.month, "academy": c.academy, "count": c.count})
         return
     if not counts:
-        print("No messages have been routed to a DSO yet.")
+        echo("No messages have been routed to a DSO yet.")
     for c in counts:
-        print(f"{c.month}  {c.academy or TRUST_WIDE:<24} {c.count:5d}")
+        echo(f"{c.month}  {c.academy or TRUST_WIDE:<24} {c.count:5d}")
 
 
 def register(sub: Subcommands) -> None:

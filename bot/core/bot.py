@@ -212,7 +212,7 @@ class Bot:
         """The value of a shown choice the person typed by number or by its label."""
         choices = state.get("choices") or []
         t = text.strip().lower()
-        if t.isdecimal() and 1 <= int(t) <= len(choices):
+        if t.isdecimal() and len(t) <= 3 and 1 <= int(t) <= len(choices):  # int() of 5,000 fails
             return str(choices[int(t) - 1][1])
         exact = next((str(v) for label, v in choices if str(label).lower() == t), None)
         return exact or _yes_or_no(choices, t)

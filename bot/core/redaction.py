@@ -6,7 +6,7 @@ import re
 
 from bot.core.secrets import mask_secrets
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # UK and international numbers: a run of 9+ digits that may be split by spaces, dots or dashes.
 _PHONE = re.compile(r"(?<![\w])\+?\(?\d[\d\s().-]{7,}\d(?![\w])")
 

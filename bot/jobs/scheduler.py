@@ -21,6 +21,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
+from bot.errors import failure
 from bot.model.planned import Planned
 from bot.model.records import RETENTION
 
@@ -127,5 +128,5 @@ async def tick() -> None:
 async def _tick_safely(worker: Worker) -> None:
     try:
         await worker.run_due(worker.app.clock())
-    except Exception:  # e.g. the database briefly down: the next tick catches up
-        log.exception("worker tick failed; the next tick will catch up")
+    except Exception as exc:  # e.g. the database briefly down: the next tick catches up
+        log.error("worker tick failed (%s); the next tick will catch up", failure(exc))

@@ -103,15 +103,19 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An async engine for the URL; SQLite gets foreign keys, WAL and a busy timeout."""
-    engine = create_async_engine(async_url(url), pool_pre_ping=True)
+    """An async engine for the URL; SQLite gets foreign keys, WAL and a busy timeout.
+
+    hide_parameters: a failed statement's error (and SQLAlchemy's own logging) never shows
+    the values it carried, which are often what people wrote.
+    """
+    engine = create_async_engine(async_url(url), pool_pre_ping=True, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
     return engine
 
 
 def _create_sync_engine(url: str) -> sqlalchemy.Engine:
-    engine = sqlalchemy.create_engine(sync_url(url), poolclass=pool.NullPool)
+    engine = sqlalchemy.create_engine(sync_url(url), poolclass=pool.NullPool, hide_parameters=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
     return engine
@@ -260,7 +264,7 @@ class SqlDatabase:
         # APScheduler 3 is synchronous, so its store gets a blocking engine of its own.
         url = sync_url(self.engine.url.render_as_string(hide_password=False))
         return SQLAlchemyJobStore(
-            engine=sqlalchemy.create_engine(url),
+            engine=sqlalchemy.create_engine(url, hide_parameters=True),
             tablename=apscheduler_jobs.name,
             metadata=sqlalchemy.MetaData(),
         )

@@ -42,6 +42,8 @@ async def post(url: str, body: Any, token: str | None = TOKEN) -> tuple[int, dic
     """POST a body (a str is sent as is, anything else as JSON); the status and JSON answer."""
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     data = body if isinstance(body, str) else None
+    if data is not None:
+        headers["Content-Type"] = "application/json"
     async with (
         aiohttp.ClientSession() as session,
         session.post(
@@ -84,7 +86,7 @@ async def test_without_the_token_nothing_is_recorded(api: tuple[str, App]) -> No
 @pytest.mark.parametrize(
     ("body", "error"),
     [
-        ("{not json", "the body is not JSON"),
+        ("{not json", "the body is not valid JSON"),
         (["a", "list"], "the body should be a JSON object"),
         ({**GOOD, "summary": ""}, "'summary' is required and should be text"),
         ({**GOOD, "colour": "red"}, "unknown field(s): colour"),

@@ -8,35 +8,13 @@ import logging
 
 import pytest
 
-from tests.adapters.test_slack import CLARA, SECRET, Workspace, fake, slack
+from bench.hostile_inputs import SLACK_BODIES
+from tests.adapters.test_slack import SECRET, Workspace, fake, slack
 
 __all__ = ["fake", "slack"]  # the fixtures this module borrows from test_slack
 
-BODIES = [
-    ("[1]", "application/json"),
-    ('"x"', "application/json"),
-    ("null", "application/json"),
-    ("42", "application/json"),
-    ("payload=%5B1%5D", "application/x-www-form-urlencoded"),
-    ("[" * 1000 + "]" * 1000, "application/json"),
-    ('{"type": "event_callback", "event": "x"}', "application/json"),
-    (
-        '{"type": "event_callback", "event": {"type": "message", "text": {"a": 1}}}',
-        "application/json",
-    ),
-    (
-        '{"type": "event_callback", "event": {"type": "message", "channel_type": "im"}}',
-        "application/json",
-    ),
-    (
-        "payload=" + json.dumps({"type": "block_actions", "actions": [], "user": {"id": CLARA}}),
-        "application/x-www-form-urlencoded",
-    ),
-    ("\xff\xfe", "application/json"),
-]
 
-
-@pytest.mark.parametrize(("body", "content_type"), BODIES)
+@pytest.mark.parametrize(("body", "content_type"), SLACK_BODIES)
 @pytest.mark.parametrize("secret", [None, SECRET])
 async def test_odd_bodies_never_get_a_server_error(
     slack: Workspace, body: str, content_type: str, secret: str | None

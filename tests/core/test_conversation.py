@@ -91,9 +91,10 @@ async def test_any_unicode_digit_or_none_is_safe_where_a_choice_number_is_expect
 ) -> None:
     dana = Person(make_bot(stores), "demo-teacher")
     await dana.says("help")
-    for typed in ("¹", "²³", "Ⅻ", "٣", "0", "99999999999999999999"):
+    for typed in ("¹", "²³", "Ⅻ", "٣", "0", "99999999999999999999", "7" * 5000):
         said = await dana.says(typed)  # a superscript passes isdigit() but int() refuses it
         assert said
+        assert "something went wrong" not in said  # int() refuses 5,000 digits too
     await dana.says("who gets the password when the person running our school twitter leaves")
     helpful = len(dana.replies[0].choices) - 1
     arabic_indic = "".join(chr(0x0660 + int(d)) for d in str(helpful))
