@@ -11,6 +11,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from collections.abc import Sequence
 
 from bot.cli import cases, comments, jobs, questions, safeguarding
@@ -72,6 +73,14 @@ def configure_logging(level: str) -> None:
     cap_libraries()
     for handler in logging.getLogger().handlers:
         handler.addFilter(LibraryDetails())
+    threading.excepthook = _thread_failed
+
+
+def _thread_failed(hook: threading.ExceptHookArgs) -> None:
+    """A driver's thread that fails (aiosqlite's, when its event loop closed first after a
+    database error) is one log line naming its type, not a traceback after the real message."""
+    kind = hook.exc_type.__name__
+    logging.getLogger(__name__).debug("background thread ended with %s", kind)
 
 
 def cap_libraries() -> None:

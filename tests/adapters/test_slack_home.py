@@ -43,6 +43,7 @@ async def test_the_published_tab_lists_own_cases_and_those_waiting_for_a_leaders
     answers = {"platform": "X/Twitter", "handle": "@HolyCrossHistory"}
     await stores.cases.save_answers(case.number, "holy-cross", answers)
     assert await stores.cases.move(case.number, {"draft"}, "submitted")
+    await stores.cases.give_reference(case.number)  # as submitting does
 
     def slack(request: Request) -> Response:
         assert request.path == "/api/views.publish" and request.bearer == BOT_TOKEN
