@@ -1,0 +1,116 @@
+"""Runners added after an account was approved are asked, like the first runners, to confirm
+they have read and understood the policy; their answer is kept in the account's audit trail."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.bot import Bot
+from bot.storage.register import SqlRegister
+from bot.storage.stores import Stores
+from tests.conftest import FakeClock
+from tests.features.handover_world import HISTORY, PE, make, open_register
+from tests.helpers import Person, inbox
+
+
+@pytest.fixture
+async def register(stores: Stores, clock: FakeClock) -> SqlRegister:
+    """The register with @HolyCrossHistory (Jack, Kate) and @HolyCrossPE (Jack, Gregory)."""
+    return await open_register(stores, clock)
+
+
+@pytest.fixture
+def bot(stores: Stores, register: SqlRegister) -> Bot:
+    return make(stores, register)
+
+
+async def trail(stores: Stores, account_id: str) -> list[tuple[str, str, str | None]]:
+    """(actor, action, runner) for each event in the account's audit trail."""
+    events = await stores.audit.history(f"account:{account_id}")
+    return [(e.actor, e.action, e.detail.get("runner")) for e in events]
+
+
+async def test_a_replacement_named_after_a_handover_confirms_with_the_button(
+    stores: Stores, bot: Bot, clock: FakeClock
+) -> None:
+    jack = Person(bot, "jack-sampleton")
+    await jack.says("hand over @HolyCrossHistory")
+    await jack.says("yes")
+    frances = Person(bot, "frances-dummy")
+    await inbox(stores.outbox, frances)
+    await frances.clicks("Name a replacement")
+    said = await frances.says("Dana Demo")
+    assert "Dana Demo has been asked to confirm they have read the policy." in said
+
+    dana = Person(bot, "demo-teacher")
+    said = await inbox(stores.outbox, dana)
+    assert "Frances Dummy has added you as a runner of @HolyCrossHistory (X/Twitter)." in said
+    assert "https://trust.example.org/policies/social-media" in said
+    assert "click the button or type 'confirm @HolyCrossHistory'" in said
+    [button] = dana.replies[0].choices  # queued messages keep this value: it must not change
+    assert button.value == f"handover:read:{HISTORY.id}"
+    confirmed_at = clock.advance(hours=2)
+    said = await dana.clicks("I have read and understood the policy")
+    assert said == (
+        "Thank you: recorded that you have read and understood the policy, as a runner of "
+        "@HolyCrossHistory."
+    )
+    assert (await trail(stores, HISTORY.id))[-2:] == [
+        ("frances-dummy", "runner added", "demo-teacher"),
+        ("demo-teacher", "runner confirmed", "demo-teacher"),
+    ]
+    [*_, confirmed] = await stores.audit.history(f"account:{HISTORY.id}")
+    assert confirmed.at == confirmed_at
+    said = await dana.says("confirm @HolyCrossHistory")
+    assert said == (
+        "You have already confirmed you have read the policy for @HolyCrossHistory. Thank you."
+    )
+    assert len(await trail(stores, HISTORY.id)) == 4
+
+
+async def test_a_runner_confirms_by_typing_for_every_account_waiting(
+    stores: Stores, bot: Bot
+) -> None:
+    gregory = Person(bot, "gregory-specimen")  # deputy head: on the leadership team
+    await gregory.says("add Helen Proxy to @HolyCrossHistory")
+    await gregory.says("add Helen Proxy to @HolyCrossPE")
+    helen = Person(bot, "helen-proxy")
+    said = await helen.says("I've read and understood the policy")
+    assert "as a runner of @HolyCrossHistory." in said
+    assert "as a runner of @HolyCrossPE." in said
+    for account in (HISTORY, PE):
+        assert (await trail(stores, account.id))[-1] == (
+            "helen-proxy",
+            "runner confirmed",
+            "helen-proxy",
+        )
+    said = await helen.says("I have read the policy")
+    assert said == "Thank you. No account is waiting for you to confirm you have read the policy."
+    kate = Person(bot, "kate-mockett")
+    said = await kate.says("confirm @HolyCrossPE")
+    assert said == "You don't run @HolyCrossPE, so there's nothing to confirm for it."
+    said = await kate.says("confirm @HolyCrossMaths")
+    assert said == "I can't find @HolyCrossMaths in the account register."
+    assert await stores.questions.top_declined() == []
+
+
+async def test_a_runner_handed_over_and_added_again_confirms_again(
+    stores: Stores, register: SqlRegister, bot: Bot
+) -> None:
+    frances = Person(bot, "frances-dummy")
+    await frances.says("add Dana Demo to @HolyCrossPE")
+    dana = Person(bot, "demo-teacher")
+    await dana.says("confirm @HolyCrossPE")
+    await dana.says("hand over @HolyCrossPE")
+    await dana.says("yes")
+    await frances.says("add Dana Demo to @HolyCrossPE")
+    said = await dana.says("confirm @HolyCrossPE")
+    assert said.startswith("Thank you: recorded that you have read and understood the policy")
+    actions = [a for _, a, runner in await trail(stores, PE.id) if runner == "demo-teacher"]
+    assert actions == [
+        "runner added",
+        "runner confirmed",
+        "handover",
+        "runner added",
+        "runner confirmed",
+    ]
