@@ -8,6 +8,8 @@ import pytest
 from bot.core.bot import Bot
 from bot.storage.register import SqlRegister
 from bot.storage.stores import Stores
+from tests.apps import open_app
+from tests.apps import register as add_account
 from tests.conftest import FakeClock
 from tests.features.handover_world import HISTORY, PE, make, open_register
 from tests.helpers import Person, inbox
@@ -68,30 +70,35 @@ async def test_a_replacement_named_after_a_handover_confirms_with_the_button(
     assert len(await trail(stores, HISTORY.id)) == 4
 
 
-async def test_a_runner_confirms_by_typing_for_every_account_waiting(
-    stores: Stores, bot: Bot
+async def test_a_runner_confirms_by_typing_and_the_annual_reminders_words_stay_its_own(
+    db_url: str, clock: FakeClock
 ) -> None:
-    gregory = Person(bot, "gregory-specimen")  # deputy head: on the leadership team
-    await gregory.says("add Helen Proxy to @HolyCrossHistory")
-    await gregory.says("add Helen Proxy to @HolyCrossPE")
-    helen = Person(bot, "helen-proxy")
-    said = await helen.says("I've read and understood the policy")
-    assert "as a runner of @HolyCrossHistory." in said
-    assert "as a runner of @HolyCrossPE." in said
-    for account in (HISTORY, PE):
-        assert (await trail(stores, account.id))[-1] == (
-            "helen-proxy",
-            "runner confirmed",
-            "helen-proxy",
-        )
-    said = await helen.says("I have read the policy")
-    assert said == "Thank you. No account is waiting for you to confirm you have read the policy."
-    kate = Person(bot, "kate-mockett")
-    said = await kate.says("confirm @HolyCrossPE")
-    assert said == "You don't run @HolyCrossPE, so there's nothing to confirm for it."
-    said = await kate.says("confirm @HolyCrossMaths")
-    assert said == "I can't find @HolyCrossMaths in the account register."
-    assert await stores.questions.top_declined() == []
+    app = await open_app(db_url, clock)  # every feature, as `policybot serve` has them
+    try:
+        await add_account(app, HISTORY)
+        await add_account(app, PE)
+        gregory = Person(app.bot, "gregory-specimen")  # deputy head: on the leadership team
+        await gregory.says("add Helen Proxy to @HolyCrossHistory")
+        await gregory.says("add Helen Proxy to @HolyCrossPE")
+        helen = Person(app.bot, "helen-proxy")
+        said = await helen.says("I have read the policy")  # the annual reminder's words
+        assert said.startswith("Thank you: recorded that you have read the policy (")
+        said = await helen.says("confirm @HolyCrossHistory")
+        assert said.endswith("as a runner of @HolyCrossHistory.")
+        said = await helen.says("I've read and understood the policy for @holycrosspe")
+        assert said.endswith("as a runner of @HolyCrossPE.")
+        for account in (HISTORY, PE):
+            [*_, added, confirmed] = await app.audit.history(f"account:{account.id}")
+            assert (added.actor, added.action) == ("gregory-specimen", "runner added")
+            assert (confirmed.actor, confirmed.action) == ("helen-proxy", "runner confirmed")
+        kate = Person(app.bot, "kate-mockett")
+        said = await kate.says("confirm @HolyCrossPE")
+        assert said == "You don't run @HolyCrossPE, so there's nothing to confirm for it."
+        said = await kate.says("confirm @HolyCrossMaths")
+        assert said == "I can't find @HolyCrossMaths in the account register."
+        assert await app.questions.top_declined() == []
+    finally:
+        await app.close()
 
 
 async def test_a_runner_handed_over_and_added_again_confirms_again(

@@ -118,12 +118,12 @@ def test_a_line_at_a_handover_question_clearly_asks_something_else(
 @pytest.mark.parametrize(
     ("line", "handle"),
     [
-        ("I have read the policy", ""),
-        ("I've read and understood the Social Media Policy.", ""),
+        ("I have read the policy", None),  # the annual reminder's words
+        ("I've read and understood the Social Media Policy for @HolyCrossPE.", "@HolyCrossPE"),
         ("I have read the policy for @HolyCrossPE", "@HolyCrossPE"),
         ("confirm @HolyCrossHistory", "@HolyCrossHistory"),
         ("confirm", None),
-        ("I have read the policy but can I post photos?", None),
+        ("I have read the policy for @HolyCrossPE but can I post photos?", None),
     ],
 )
 def test_a_runner_confirms_reading_the_policy_by_typing(line: str, handle: str | None) -> None:

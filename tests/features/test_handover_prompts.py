@@ -4,10 +4,12 @@ question waits, and none of these lines is kept as a question the policy could n
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.core.bot import Bot
-from bot.core.messages import Message
+from bot.core.messages import Message, Reply
 from bot.storage.register import SqlRegister
 from bot.storage.stores import Stores
 from tests.conftest import FakeClock
@@ -134,7 +136,7 @@ async def test_help_lists_the_typed_commands_and_asks_the_open_question_again(
     said = await gregory.says("handover help")
     for typed in ("'handover @account for NAME'", "'yes'", "'cancel'", "'add NAME to @account'"):
         assert typed in said
-    assert "'confirm @account', or 'I have read the policy'" in said
+    assert "'confirm @account' (or 'I have read the policy for @account')" in said
     assert "Hand over @HolyCrossPE (Instagram)?" in await gregory.says("hand over")
     said = await gregory.says("help")
     assert "'add NAME to @account'" in said
@@ -153,3 +155,32 @@ async def test_a_pasted_password_is_refused_and_the_question_asked_again(
     assert replies[-1].text.startswith("Who should also run @HolyCrossHistory?")
     assert await texts(stores, "frances-dummy") == []
     assert await gaps(stores) == []
+
+
+async def test_every_handover_button_comes_with_the_words_to_type_instead(
+    stores: Stores, register: SqlRegister, bot: Bot
+) -> None:
+    shown: list[Reply] = []
+
+    async def say(person: Person, text: str) -> None:
+        await person.says(text)
+        shown.extend(person.replies)
+
+    helen, frances = Person(bot, "helen-proxy"), Person(bot, "frances-dummy")
+    jack, liam = Person(bot, "jack-sampleton"), Person(bot, "liam-bytes")
+    await say(helen, "handover")  # runs nothing: the policy is offered
+    await say(helen, "hand over @HolyCrossHistory")
+    await say(frances, "hand over @HolyCrossHistory")  # the head: for one of its runners
+    await say(liam, "handover for jak sampelton")
+    await say(jack, "handing over")
+    await say(jack, "1")
+    await say(jack, "yes")
+    await say(frances, "add dana demmo to @HolyCrossPE")
+    await frances.clicks("Add Dana Demo")  # Dana is asked to confirm reading the policy
+    shown.extend(item.reply for item in await stores.outbox.outbox_items())
+    buttons = [
+        r for r in shown if any(c.value.startswith(("handover:", "clause:")) for c in r.choices)
+    ]
+    assert len(buttons) == 9
+    for reply in buttons:
+        assert re.search(r"\b(?:type|ask)\b", reply.text, re.IGNORECASE), reply.text

@@ -3,6 +3,9 @@
 When a runner is added to an account, the audit trail of `account:<id>` gets "runner added"
 ({"runner": id}); their confirmation adds "runner confirmed" ({"runner": id}) by them. A runner
 whose latest "runner added" has no later "runner confirmed" is still to confirm.
+
+They confirm with the button, or by typing 'confirm @X' or 'I have read the policy for @X'; a
+bare 'I have read the policy' is the annual reminder's.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from bot.features.handover import wording as say
 from bot.features.handover.parts import HandoverParts
 from bot.features.handover.wording import KIND, label
 from bot.model.directory import Person
-from bot.model.records import Account, AuditEvent, handle_key
+from bot.model.records import Account, AuditEvent
 
 log = logging.getLogger(__name__)
 
@@ -63,21 +66,8 @@ class Confirming(HandoverParts):
         return [Reply(say.CONFIRMED_READING.format(handle=account.handle))]
 
     async def typed(self, person: Person, handle: str) -> list[Reply]:
-        """'confirm @X' for one account; 'I have read the policy' ('' here) for every account
-        waiting for the person's confirmation."""
-        accounts = [a for a in await self.register.all() if a.active]
-        if handle:
-            key = handle_key(handle)
-            named = next((a for a in accounts if key in (a.id, handle_key(a.handle))), None)
-            if named is None:
-                return [Reply(say.NOT_REGISTERED.format(handle=handle))]
-            return await self.confirm(person, named)
-        waiting = [
-            a
-            for a in accounts
-            if person.id in a.runners
-            and still_to_confirm(await self.audit.history(subject(a)), person.id)
-        ]
-        if not waiting:
-            return [Reply(say.NOTHING_TO_CONFIRM)]
-        return [reply for a in waiting for reply in await self.confirm(person, a)]
+        """'confirm @X', or 'I have read the policy for @X'."""
+        account = await self.register.find(handle)
+        if account is None:
+            return [Reply(say.NOT_REGISTERED.format(handle=handle))]
+        return await self.confirm(person, account)

@@ -47,10 +47,10 @@ _POLICY_WORD = re.compile(
 )
 _READ = re.compile(
     r"\s*(?:i\s*(?:have|'ve|’ve)\s+|ive\s+)?read\s+(?:and\s+understood\s+)?(?:the\s+)?"
-    r"(?:social\s+media\s+)?policy(?:\s+(?:for\s+)?(?P<handle>@[\w.]+))?\s*[.!]?\s*",
+    r"(?:social\s+media\s+)?policy\s+(?:for\s+)?(?P<handle>@[\w.]*\w)\s*[.!]?\s*",
     re.IGNORECASE,
 )
-_CONFIRM = re.compile(r"\s*confirm\s+(?:for\s+)?(?P<handle>@[\w.]+)\s*[.!]?\s*", re.IGNORECASE)
+_CONFIRM = re.compile(r"\s*confirm\s+(?:for\s+)?(?P<handle>@[\w.]*\w)\s*[.!]?\s*", re.IGNORECASE)
 
 
 def mentions_handover(text: str) -> bool:
@@ -106,10 +106,12 @@ def name_words(name: str) -> list[str]:
 
 
 def read_confirmation(text: str) -> str | None:
-    """'' for 'I have read the policy', '@X' for 'confirm @X' (or '… policy for @X'); None
-    for anything else."""
+    """'@X' from 'confirm @X' or 'I have read the policy for @X'; None for anything else.
+
+    A bare 'I have read the policy' is left alone: it confirms the annual reminder.
+    """
     found = _CONFIRM.fullmatch(text) or _READ.fullmatch(text)
-    return None if found is None else found["handle"] or ""
+    return found["handle"] if found else None
 
 
 def add_request(text: str) -> tuple[str, str] | None:

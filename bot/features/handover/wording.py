@@ -62,7 +62,7 @@ HANDED_OVER_FOR_YOU = (
 )
 NAME_A_REPLACEMENT = (
     "{handle} now has {runners} ({names}); at least two staff should run it. Who should also "
-    "run it? Reply e.g. 'add Kate Mockett to {handle}'."
+    "run it? Type e.g. 'add Kate Mockett to {handle}'."
 )
 DONE = (
     "Done. {who} been removed from the runners of {handle}, and {told} have the handover "
@@ -121,7 +121,6 @@ CONFIRMED_READING = (
 )
 ALREADY_CONFIRMED = "You have already confirmed you have read the policy for {handle}. Thank you."
 NOT_A_RUNNER = "You don't run {handle}, so there's nothing to confirm for it."
-NOTHING_TO_CONFIRM = "Thank you. No account is waiting for you to confirm you have read the policy."
 
 HELP = (
     "Handing over an academy account, by typing (every button has one of these):\n"
@@ -132,8 +131,8 @@ HELP = (
     "question.\n"
     "• 'add NAME to @account': the academy's leadership team adds a runner. When I ask who "
     "should also run an account, just type the name.\n"
-    "• 'confirm @account', or 'I have read the policy': a new runner confirms they have read "
-    "and understood the Social Media Policy.\n"
+    "• 'confirm @account' (or 'I have read the policy for @account'): a new runner confirms "
+    "they have read and understood the Social Media Policy.\n"
     "• When I offer choices, type the number, the name or the handle instead of clicking.\n"
     "While I wait for an answer you can still ask me about the policy; answer when you're ready."
 )
