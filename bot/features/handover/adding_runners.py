@@ -12,9 +12,9 @@ from typing import Any
 
 from bot.core.messages import Reply
 from bot.features.handover import wording as say
-from bot.features.handover.confirming import ADDED, Confirming, subject
+from bot.features.handover.confirming import ADDED, reading_request, subject
 from bot.features.handover.parsing import is_exact
-from bot.features.handover.parts import MIN_RUNNERS
+from bot.features.handover.parts import MIN_RUNNERS, HandoverParts
 from bot.features.handover.prompts import Prompt, forget
 from bot.features.handover.wording import choose
 from bot.model.directory import Person
@@ -23,7 +23,7 @@ from bot.model.records import Account
 log = logging.getLogger(__name__)
 
 
-class AddingRunners(Confirming):
+class AddingRunners(HandoverParts):
     """Adds staff of the account's academy as runners, telling them and recording it."""
 
     def ask(self, actor: Person, account: Account, state: dict[str, Any]) -> list[Reply]:
@@ -113,7 +113,7 @@ class AddingRunners(Confirming):
         await self.outbox.enqueue(
             f"handover:{account.id}:added:{person.id}:{n}",
             person.id,
-            self.request(actor, account),
+            reading_request(actor, account, self.directory.trust.policy_url),
         )
         return runners
 

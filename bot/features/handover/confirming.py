@@ -40,18 +40,16 @@ def still_to_confirm(events: list[AuditEvent], person_id: str) -> bool:
     return waiting
 
 
-class Confirming(HandoverParts):
-    """Asks a new runner to confirm, and records their confirmation."""
+def reading_request(actor: Person, account: Account, policy_url: str) -> Reply:
+    """The message to a new runner, with a button and the words to type instead."""
+    text = say.YOU_WERE_ADDED.format(
+        actor=actor.name, account=label(account), url=policy_url, handle=account.handle
+    )
+    return Reply(text, choices=(action(KIND, "read", account.id).choice(say.READ_IT),))
 
-    def request(self, actor: Person, account: Account) -> Reply:
-        """The message to a new runner, with a button and the words to type instead."""
-        text = say.YOU_WERE_ADDED.format(
-            actor=actor.name,
-            account=label(account),
-            url=self.directory.trust.policy_url,
-            handle=account.handle,
-        )
-        return Reply(text, choices=(action(KIND, "read", account.id).choice(say.READ_IT),))
+
+class Confirming(HandoverParts):
+    """Records a runner's confirmation that they have read and understood the policy."""
 
     async def confirm(self, person: Person, account: Account | None) -> list[Reply]:
         """Record that a runner of the account has read and understood the policy."""

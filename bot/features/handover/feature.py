@@ -14,6 +14,7 @@ from bot.core.messages import Reply
 from bot.features.handover import parsing
 from bot.features.handover import wording as say
 from bot.features.handover.adding_runners import AddingRunners
+from bot.features.handover.confirming import Confirming
 from bot.features.handover.handing_over import HandingOver
 from bot.features.handover.permissions import Permissions
 from bot.features.handover.prompts import NO_ACCOUNT, Prompt, forget
@@ -36,6 +37,7 @@ class HandoverFeature:
         may = Permissions(directory, words)
         self.handing_over = HandingOver(directory, outbox, audit, register, words, may)
         self.adding = AddingRunners(directory, outbox, audit, register, words, may)
+        self.confirming = Confirming(directory, outbox, audit, register, words, may)
         self.questions = OpenQuestions(self.handing_over, self.adding)
 
     async def on_choice(self, sender: str, value: str, state: dict[str, Any]) -> list[Reply] | None:
@@ -59,7 +61,7 @@ class HandoverFeature:
             return [Reply(say.CANCELLED)]
         account = await self._account(act.arg) if act.args and act.arg != NO_ACCOUNT else None
         if act.verb == "read":
-            return await self.adding.confirm(actor, account)
+            return await self.confirming.confirm(actor, account)
         person = self.directory.person(act.args[1]) if len(act.args) == 2 else None
         return await self._on_button(actor, act.verb, account, person, state)
 
@@ -78,7 +80,7 @@ class HandoverFeature:
         if (handle := parsing.read_confirmation(text)) is not None:
             if actor is None:
                 return [Reply(say.NOT_IN_DIRECTORY)]
-            return await self.adding.typed(actor, handle)
+            return await self.confirming.typed(actor, handle)
         if parsing.asks_for_help(text) and (prompt or parsing.mentions_handover(text)):
             again = await self.questions.again(actor, prompt, state) if actor and prompt else []
             return [Reply(say.HELP), *again]
