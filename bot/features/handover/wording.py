@@ -62,7 +62,7 @@ HANDED_OVER_FOR_YOU = (
 )
 NAME_A_REPLACEMENT = (
     "{handle} now has {runners} ({names}); at least two staff should run it. Who should also "
-    "run it? Type e.g. 'add Kate Mockett to {handle}'."
+    "run it? Click 'Name a replacement', or type 'add NAME to {handle}'."
 )
 DONE = (
     "Done. {who} been removed from the runners of {handle}, and {told} have the handover "
