@@ -146,3 +146,20 @@ def test_an_open_question_survives_a_restart_and_older_states_still_load() -> No
     assert Prompt.load({"handover": {"adding": PE.id}}) == Prompt("adding", PE.id)
     assert Prompt.load({"handover": {"step": "dancing"}}) is None
     assert Prompt.load({}) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Dana Demo", True),
+        ("jak sampelton", True),
+        ("kate", True),
+        ("menu", False),  # one word that is no part of a name
+        ("help", False),
+        ("thanks", False),
+        ("who is it?", False),
+        ("I would like Dana Demo to run it please", False),
+    ],
+)
+def test_a_line_with_no_question_open_could_be_a_name(line: str, name: bool) -> None:
+    assert parsing.looks_like_name(line, NAMES) is name

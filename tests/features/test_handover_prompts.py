@@ -184,3 +184,63 @@ async def test_every_handover_button_comes_with_the_words_to_type_instead(
     assert len(buttons) == 9
     for reply in buttons:
         assert re.search(r"\b(?:type|ask)\b", reply.text, re.IGNORECASE), reply.text
+
+
+async def test_the_head_types_a_name_straight_after_the_request_arrives(
+    stores: Stores, register: SqlRegister, bot: Bot
+) -> None:
+    jack = Person(bot, "jack-sampleton")
+    await jack.says("hand over @HolyCrossHistory")
+    await jack.says("yes")
+    frances = Person(bot, "frances-dummy")
+    said = await inbox(stores.outbox, frances)
+    assert "Who should also run it? Click 'Name a replacement', or type 'add NAME to" in said
+    said = await frances.says("thanks")  # nothing is open yet: small talk as ever
+    assert "Who should also run" not in said
+    said = await frances.says("dana dmeo")  # no click: the name still answers the request
+    assert "I can't find 'dana dmeo' exactly. Did you mean one of these?" in said
+    said = await frances.says("thanks")  # small talk while the question is open
+    assert said.startswith("Still open from before:\nWho should also run @HolyCrossHistory?")
+    said = await frances.says("Dana Demo")
+    assert said.startswith("Done. @HolyCrossHistory is now run by Kate Mockett, Dana Demo.")
+    said = await frances.says("Helen Proxy")  # two run it again: a name is no answer now
+    assert "now run by" not in said
+    assert await runners(register, HISTORY) == ("kate-mockett", "demo-teacher")
+
+
+async def test_a_head_who_puts_off_the_replacement_is_not_taken_at_their_next_name(
+    stores: Stores, register: SqlRegister, bot: Bot
+) -> None:
+    jack = Person(bot, "jack-sampleton")
+    await jack.says("hand over @HolyCrossHistory")
+    await jack.says("yes")
+    frances = Person(bot, "frances-dummy")
+    await inbox(stores.outbox, frances)
+    await frances.clicks("Name a replacement")
+    assert await frances.says("cancel") == "OK, nobody has been added."
+    said = await frances.says("Dana Demo")
+    assert "now run by" not in said
+    assert await runners(register, HISTORY) == ("kate-mockett",)
+    [*_, put_off] = await stores.audit.history(f"account:{HISTORY.id}")
+    assert (put_off.actor, put_off.action) == ("frances-dummy", "replacement put off")
+    said = await frances.says("add Dana Demo to @HolyCrossHistory")  # later, by typing
+    assert said.startswith("Done. @HolyCrossHistory is now run by Kate Mockett, Dana Demo.")
+
+
+async def test_a_name_with_two_accounts_short_of_runners_asks_which(
+    stores: Stores, register: SqlRegister, bot: Bot
+) -> None:
+    jack = Person(bot, "jack-sampleton")  # leaves both accounts, each to one runner
+    for account in ("@HolyCrossHistory", "@HolyCrossPE"):
+        await jack.says(f"hand over {account}")
+        await jack.says("yes")
+    gregory = Person(bot, "gregory-specimen")  # deputy head
+    said = await gregory.says("Dana Demo")
+    assert "@HolyCrossPE, @HolyCrossHistory need another runner. Which should Dana Demo run?" in (
+        said
+    )
+    assert "type e.g. 'add Dana Demo to @HolyCrossPE'" in said
+    said = await gregory.clicks("Add Dana Demo to @HolyCrossPE")
+    assert said.startswith("Done. @HolyCrossPE is now run by Gregory Specimen, Dana Demo.")
+    assert "now run by" not in await jack.says("Dana Demo")  # not a leader: just text
+    assert await runners(register, HISTORY) == ("kate-mockett",)

@@ -12,10 +12,11 @@ from typing import Any
 
 from bot.core.messages import Reply
 from bot.features.handover import wording as say
-from bot.features.handover.confirming import ADDED, reading_request, subject
+from bot.features.handover.confirming import reading_request
 from bot.features.handover.parsing import is_exact
 from bot.features.handover.parts import MIN_RUNNERS, HandoverParts
 from bot.features.handover.prompts import Prompt, forget
+from bot.features.handover.trail import ADDED, PUT_OFF, subject
 from bot.features.handover.wording import choose
 from bot.model.directory import Person
 from bot.model.records import Account
@@ -117,8 +118,22 @@ class AddingRunners(HandoverParts):
         )
         return runners
 
-    def cancel(self, prompt: Prompt, account: Account | None) -> Reply:
-        """Stop asking who else should run the account."""
+    def which_needs(self, person: Person, accounts: list[Account]) -> Reply:
+        """Several accounts need another runner: which one should this person run?"""
+        choices = tuple(
+            choose("addwho", a, person, f"Add {person.name} to {a.handle}") for a in accounts
+        )
+        handles = ", ".join(a.handle for a in accounts)
+        text = say.WHICH_NEEDS.format(
+            handles=handles, person=person.name, handle=accounts[0].handle
+        )
+        return Reply(text, choices=choices)
+
+    async def cancel(self, actor: Person, prompt: Prompt, account: Account | None) -> Reply:
+        """Stop asking who else should run the account (recorded while too few run it, so a
+        name typed later is not taken as the answer)."""
+        if account is not None and len(account.runners) < MIN_RUNNERS:
+            await self.audit.record(subject(account), actor.id, PUT_OFF)
         if account is None or not prompt.added:
             return Reply(say.NOBODY_ADDED)
         names = self.words.names(account.runners) or "nobody"

@@ -1,8 +1,5 @@
-"""New runners confirm they have read and understood the policy, recorded in the audit trail.
-
-When a runner is added to an account, the audit trail of `account:<id>` gets "runner added"
-({"runner": id}); their confirmation adds "runner confirmed" ({"runner": id}) by them. A runner
-whose latest "runner added" has no later "runner confirmed" is still to confirm.
+"""New runners confirm they have read and understood the policy, recorded in the audit trail
+("runner confirmed" after their "runner added": see trail.py).
 
 They confirm with the button, or by typing 'confirm @X' or 'I have read the policy for @X'; a
 bare 'I have read the policy' is the annual reminder's.
@@ -16,28 +13,12 @@ from bot.core.actions import action
 from bot.core.messages import Reply
 from bot.features.handover import wording as say
 from bot.features.handover.parts import HandoverParts
+from bot.features.handover.trail import CONFIRMED, still_to_confirm, subject
 from bot.features.handover.wording import KIND, label
 from bot.model.directory import Person
-from bot.model.records import Account, AuditEvent
+from bot.model.records import Account
 
 log = logging.getLogger(__name__)
-
-ADDED = "runner added"
-CONFIRMED = "runner confirmed"
-
-
-def subject(account: Account) -> str:
-    """The audit trail subject of an account."""
-    return f"account:{account.id}"
-
-
-def still_to_confirm(events: list[AuditEvent], person_id: str) -> bool:
-    """Whether the person was added as a runner and has not confirmed since."""
-    waiting = False
-    for event in events:
-        if event.detail.get("runner") == person_id and event.action in (ADDED, CONFIRMED):
-            waiting = event.action == ADDED
-    return waiting
 
 
 def reading_request(actor: Person, account: Account, policy_url: str) -> Reply:

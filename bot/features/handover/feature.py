@@ -16,9 +16,11 @@ from bot.features.handover import wording as say
 from bot.features.handover.adding_runners import AddingRunners
 from bot.features.handover.confirming import Confirming
 from bot.features.handover.handing_over import HandingOver
+from bot.features.handover.parts import MIN_RUNNERS
 from bot.features.handover.permissions import Permissions
 from bot.features.handover.prompts import NO_ACCOUNT, Prompt, forget
 from bot.features.handover.questions import OpenQuestions
+from bot.features.handover.trail import replacement_outstanding, subject
 from bot.features.handover.wording import KIND, Wording
 from bot.model.directory import Directory, Person
 from bot.model.ports import AccountRegister, AuditTrail, Outbox
@@ -33,6 +35,7 @@ class HandoverFeature:
     ) -> None:
         self.directory = directory
         self.register = register
+        self.audit = audit
         words = Wording(directory)
         may = Permissions(directory, words)
         self.handing_over = HandingOver(directory, outbox, audit, register, words, may)
@@ -89,7 +92,33 @@ class HandoverFeature:
                 forget(state)
                 return [Reply(say.NOT_IN_DIRECTORY)]
             return await self.questions.answer(actor, text, prompt, state)
-        return await self._request(actor, text, state)
+        if (replies := await self._request(actor, text, state)) is not None:
+            return replies
+        return await self._unprompted_name(actor, text, state) if actor else None
+
+    async def _unprompted_name(
+        self, actor: Person, text: str, state: dict[str, Any]
+    ) -> list[Reply] | None:
+        """A leader types a name after the request to name a replacement reached their inbox
+        (a delivered message opens no question): it answers that request while it is
+        outstanding for one of their academy's accounts (with several, it asks which)."""
+        academies = [a.id for a in self.directory.academies if actor.id in a.leadership]
+        if not academies or not parsing.looks_like_name(text, self.questions.names):
+            return None
+        for academy in academies:
+            people = self.directory.find_people(text, academy)
+            short = [
+                a
+                for a in await self.register.all(academy)
+                if len(a.runners) < MIN_RUNNERS
+                and replacement_outstanding(await self.audit.history(subject(a)))
+            ]
+            if not people or not short:
+                continue
+            if len(short) == 1:
+                return await self.adding.add_named(actor, short[0], short[0].handle, text, state)
+            return [self.adding.which_needs(people[0], short)]
+        return None
 
     async def _request(
         self, actor: Person | None, text: str, state: dict[str, Any]

@@ -15,6 +15,7 @@ from bot.features.handover import wording as say
 from bot.features.handover.parsing import is_exact, named_account, named_for, narrow
 from bot.features.handover.parts import MIN_RUNNERS, HandoverParts
 from bot.features.handover.prompts import NO_ACCOUNT, Prompt, forget
+from bot.features.handover.trail import HANDOVER, REQUESTED, subject
 from bot.features.handover.wording import KIND, choose, count, label
 from bot.model.directory import Person
 from bot.model.records import Account
@@ -149,13 +150,12 @@ class HandingOver(HandoverParts):
             return [Reply(say.NO_LONGER_RUNS.format(runner=runner.name, handle=account.handle))]
         if refusal := self.may.may_hand_over(actor, runner, account):
             return [refusal]
-        subject = f"account:{account.id}"
-        n = len(await self.audit.history(subject))
+        n = len(await self.audit.history(subject(account)))
         remaining = await self.register.change_runners(
             account.id, lambda runners: tuple(r for r in runners if r != runner.id)
         )
         await self.audit.record(
-            subject, actor.id, "handover", {"runner": runner.id, "runners": list(remaining)}
+            subject(account), actor.id, HANDOVER, {"runner": runner.id, "runners": list(remaining)}
         )
         log.info("handover account=%s runner=%s actor=%s", account.id, runner.id, actor.id)
         key = f"handover:{account.id}:{runner.id}:{n}"
@@ -202,9 +202,7 @@ class HandingOver(HandoverParts):
             head.id,
             Reply(text, choices=(action(KIND, "add", account.id).choice("Name a replacement"),)),
         )
-        await self.audit.record(
-            f"account:{account.id}", actor.id, "replacement requested", {"headteacher": head.id}
-        )
+        await self.audit.record(subject(account), actor.id, REQUESTED, {"headteacher": head.id})
 
     def _not_a_runner(
         self, actor: Person, runner: Person, account: Account | None, accounts: list[Account]

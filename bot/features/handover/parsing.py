@@ -78,6 +78,20 @@ def asks_for_help(text: str) -> bool:
     return _HELP.fullmatch(text) is not None
 
 
+def is_courtesy(text: str) -> bool:
+    """'thanks', 'ok', 'hello' and the like."""
+    return text.strip().strip(".!").lower() in _COURTESY
+
+
+def looks_like_name(text: str, names: Collection[str]) -> bool:
+    """Whether a line with no question open could be someone's name: one to four words, not a
+    question, small talk or a request for help, and two words or a part of a staff name."""
+    words = _WORD.findall(text.lower())
+    if not 1 <= len(words) <= 4 or is_question(text) or is_courtesy(text) or asks_for_help(text):
+        return False
+    return len(words) >= 2 or words[0] in names
+
+
 def asks_something_else(text: str, names: Collection[str]) -> bool:
     """Whether a line typed at a handover question clearly asks something else, so it goes on
     to the policy's answers and the question waits.
@@ -88,10 +102,9 @@ def asks_something_else(text: str, names: Collection[str]) -> bool:
     statement of five words or more with a policy word. Short lines are answers, even wrong
     ones, so the question is asked again instead.
     """
-    line = text.strip().strip(".!").lower()
-    if line in _COURTESY:
+    if is_courtesy(text):
         return True
-    words = _WORD.findall(line)
+    words = _WORD.findall(text.lower())
     if not words or any(w in names for w in words):
         return False
     about_policy = any(_POLICY_WORD.fullmatch(w) for w in words)

@@ -37,7 +37,10 @@ class OpenQuestions:
     ) -> list[Reply] | None:
         """The replies to `text` typed at the open question; None when it asks something else."""
         if parsing.is_cancel(text):
-            return await self._cancel(prompt, state)
+            return await self._cancel(actor, prompt, state)
+        if parsing.is_courtesy(text):  # small talk: the question is offered again after it
+            again = await self.again(actor, prompt, state)
+            return [Reply(say.STILL_OPEN), *again] if again else None
         account = await self._account(prompt)
         person = self.directory.person(prompt.person) if prompt.person else None
         if prompt.step == "confirm" and parsing.is_yes(text):
@@ -81,10 +84,10 @@ class OpenQuestions:
         forget(state)
         return []
 
-    async def _cancel(self, prompt: Prompt, state: dict[str, Any]) -> list[Reply]:
+    async def _cancel(self, actor: Person, prompt: Prompt, state: dict[str, Any]) -> list[Reply]:
         forget(state)
         if prompt.step == "adding":
-            return [self.adding.cancel(prompt, await self._account(prompt))]
+            return [await self.adding.cancel(actor, prompt, await self._account(prompt))]
         return [Reply(say.CANCELLED)]
 
     async def _account(self, prompt: Prompt) -> Account | None:

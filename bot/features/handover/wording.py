@@ -26,6 +26,7 @@ STALE = (
     "The account or person I was asking about has changed since, so I've stopped that "
     "question. Please start again if you still need to."
 )
+STILL_OPEN = "Still open from before:"
 CANCELLED = "Cancelled: nothing has changed."
 NOBODY_ADDED = "OK, nobody has been added."
 NO_MORE_ADDED = "OK, nobody else has been added. {handle} is run by {names}."
@@ -101,6 +102,10 @@ NOBODY_AT = "I can't find anyone called '{name}' at {academy}."
 NOT_EXACTLY = (
     "I can't find '{name}' exactly. Did you mean one of these? Type the number or their full "
     "name, or 'cancel'."
+)
+WHICH_NEEDS = (
+    "{handles} need another runner. Which should {person} run? Click one, or type e.g. "
+    "'add {person} to {handle}'."
 )
 NOT_STAFF = "{person} isn't staff of {academy}, so they can't run {handle}."
 ALREADY_RUNS = "{person} already runs {handle}."
