@@ -107,17 +107,18 @@ class HandoverFeature:
             return None
         for academy in academies:
             people = self.directory.find_people(text, academy)
+            if not people:
+                continue
             short = [
                 a
                 for a in await self.register.all(academy)
                 if len(a.runners) < MIN_RUNNERS
                 and replacement_outstanding(await self.audit.history(subject(a)))
             ]
-            if not people or not short:
-                continue
             if len(short) == 1:
                 return await self.adding.add_named(actor, short[0], short[0].handle, text, state)
-            return [self.adding.which_needs(people[0], short)]
+            if short:
+                return [self.adding.which_needs(people[0], short)]
         return None
 
     async def _request(
