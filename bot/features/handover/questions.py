@@ -63,9 +63,11 @@ class OpenQuestions:
             return [Reply(say.STALE)]
         if prompt.step == "which":
             return await self.handing_over.which_typed(actor, person, text, state)
-        handle = account.handle if account else ""
+        if account is None:
+            forget(state)
+            return [Reply(say.STALE)]
         for_whom = "" if person.id == actor.id else f" for {person.name}"
-        unclear = Reply(say.YES_OR_CANCEL.format(handle=handle, for_whom=for_whom))
+        unclear = Reply(say.YES_OR_CANCEL.format(handle=account.handle, for_whom=for_whom))
         return [unclear, *await self.again(actor, prompt, state)]
 
     async def again(self, actor: Person, prompt: Prompt, state: dict[str, Any]) -> list[Reply]:
