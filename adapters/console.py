@@ -6,7 +6,7 @@ import asyncio
 import sys
 from typing import Protocol, TextIO
 
-from bot.core.messages import Message, Reply
+from bot.core.messages import Message, Reply, numbered_choices
 from bot.model.ports import Outbox
 
 QUIT = {"quit", "exit", "bye", ":q"}
@@ -39,7 +39,9 @@ def render(reply: Reply, first: int = 1) -> str:
             *(f"  > {line}" for line in _wrap(q.text, 88)),
             f"  (Social Media Policy v{q.version}, clause {q.clause_id})",
         ]
-    if reply.choices:
+    if reply.choices and not reply.numbered:
+        lines += ["", "  " + " · ".join(c.label for c in reply.choices) + "  (type the word)"]
+    elif reply.choices:
         lines.append("")
         lines += [f"  [{n}] {c.label}" for n, c in enumerate(reply.choices, first)]
         lines.append("  (type a number to pick)")
@@ -87,7 +89,7 @@ class Console:
         """Print replies with their choices numbered on across them, as the bot maps numbers."""
         for reply in replies:
             self._say(prefix + render(reply, first).replace("\n", "\n" + " " * len(prefix)))
-            first += len(reply.choices)
+            first += len(reply.choices) if reply.numbered else 0
 
     async def deliver_waiting(self) -> list[Reply]:
         """Print the messages the outbox holds for this person, mark them sent, return them."""
@@ -96,7 +98,7 @@ class Console:
         for item in waiting:
             self._say(f"--- waiting for you (sent {item.created_at:%d %b %H:%M} UTC) ---")
             self._say(render(item.reply, first))
-            first += len(item.reply.choices)
+            first += len(item.reply.choices) if item.reply.numbered else 0
             await self.outbox.mark_sent(item.id)
         if waiting:
             self._say("--- end of waiting messages ---")
@@ -107,7 +109,7 @@ class Console:
         self._say(banner)
         waiting = await self.deliver_waiting()
         resumed = await self.bot.resume(self.person_id)
-        self._show(resumed, first=1 + sum(len(r.choices) for r in waiting))
+        self._show(resumed, first=1 + len(numbered_choices(waiting)))
         if waiting or resumed:
             # Numbers typed next pick from what was just shown, waiting messages first.
             await self.bot.offer(self.person_id, [*waiting, *resumed])

@@ -12,6 +12,7 @@ from bot.model.ports import (
     AccountRegister,
     AuditTrail,
     CaseStore,
+    CaseTransactions,
     CommentStore,
     ConfirmationStore,
     ConversationStore,
@@ -30,6 +31,7 @@ from bot.storage.stores import Stores, open_stores
 if TYPE_CHECKING:
     from bot.core.answers import Answerer
     from bot.core.bot import Bot
+    from bot.features.cases.approvals import Approvals
     from bot.features.comments.service import Comments
     from bot.features.reminders.feature import Reminders
     from bot.model.calendar import Calendars
@@ -68,6 +70,7 @@ class App:
     comment_store: CommentStore
     confirmations: ConfirmationStore
     safeguarding_stats: SafeguardingStats
+    transactions: CaseTransactions
     clock: Clock
 
     @cached_property
@@ -114,6 +117,16 @@ class App:
         )
 
     @cached_property
+    def approvals(self) -> Approvals:
+        """Business cases after the form: what the worker repairs after a crash."""
+        from bot.features.cases import Form
+        from bot.features.cases.approvals import Approvals
+        from bot.features.cases.wording import Wording
+
+        words = Wording(Form.load(), self.directory)
+        return Approvals(self.directory, self.cases, self.transactions, words)
+
+    @cached_property
     def answerer(self) -> Answerer:
         """The knowledge base and matcher (from the user's cache when the data is unchanged)."""
         from bot.core.answers import build_answerer
@@ -131,9 +144,7 @@ class App:
         from bot.features.reminders.feature import RemindersFeature
 
         features: list[Feature] = [
-            BusinessCaseFeature(
-                Form.load(), self.directory, self.cases, self.outbox, self.audit, self.register
-            ),
+            BusinessCaseFeature(Form.load(), self.directory, self.cases, self.transactions),
             HandoverFeature(self.directory, self.outbox, self.audit, self.register),
             CommentsFeature(self.comments),
             RemindersFeature(self.reminders),
@@ -179,5 +190,6 @@ def assemble(settings: Settings, trust: Callable[[], Directory], s: Stores, cloc
         comment_store=s.comments,
         confirmations=s.confirmations,
         safeguarding_stats=s.safeguarding,
+        transactions=s.transactions,
         clock=clock,
     )

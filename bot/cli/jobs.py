@@ -34,9 +34,10 @@ async def worker(app: App, args: argparse.Namespace) -> None:
     if args.once:
         now = instant(args.now, app.clock)
         report = await jobs.run_due(now)
+        repaired = f"; repaired {report.repaired} half-submitted case(s)" if report.repaired else ""
         print(
             f"{now.isoformat()}: queued {report.alerts} comment alert(s) and "
-            f"{report.reminders} reminder(s)"
+            f"{report.reminders} reminder(s){repaired}"
         )
         return
     stop = asyncio.Event()

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from bot.core.actions import Action, action
 from bot.core.answers import Answer, Answerer
-from bot.core.messages import Message, Quote, Reply
+from bot.core.messages import Message, Quote, Reply, numbered_choices
 from bot.core.redaction import redact
 from bot.core.safeguarding import KIND as SAFEGUARDING
 from bot.core.safeguarding import Safeguarding
@@ -28,7 +28,10 @@ HELP = (
     "• can I accept a friend request from a parent?\n"
     "• someone left a nasty comment on our PE twitter, what now?\n"
     "• can I post photos from sports day on my own Instagram?\n"
-    "To propose a new official academy account, say 'new account'; 'my cases' shows yours.\n"
+    "To propose a new official academy account, say 'new account'; 'my cases' shows yours "
+    "and anything waiting for you. Every button can be typed: 'confirm SMA-0001', "
+    "'approve SMA-0001', 'reject SMA-0001 because …', 'request changes to SMA-0001: …', "
+    "'remind SMA-0001', 'withdraw SMA-0001'.\n"
     "Running an academy account? 'log a comment on @handle: …' starts the reply clock, and "
     "'handover' hands it over when you leave.\n"
     "If something suggests a child may be at risk, I will point you to your Designated "
@@ -111,7 +114,10 @@ class Bot:
             )
         if replies is None:
             replies = await self._text(sender, message.text)
-        state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
+            # A question asked in the middle of a form is answered, then the form goes on.
+            resumed = await self._first(f.on_choice(sender, "resume", state) for f in self.features)
+            replies += resumed or []
+        state["choices"] = [[c.label, c.value] for c in numbered_choices(replies)]
         await self.conversations.save_state(message.sender, state)
         return replies
 
@@ -173,7 +179,7 @@ class Bot:
         on across the replies, in order.
         """
         state = await self.conversations.load_state(sender)
-        state["choices"] = [[c.label, c.value] for r in replies for c in r.choices]
+        state["choices"] = [[c.label, c.value] for c in numbered_choices(replies)]
         await self.conversations.save_state(sender, state)
 
     @staticmethod

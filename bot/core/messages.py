@@ -43,6 +43,15 @@ class Reply:
     text: str
     quote: Quote | None = None
     choices: tuple[Choice, ...] = field(default_factory=tuple)
+    numbered: bool = True
+    """False when a typed number means something else here (a form step), so the choices are
+    buttons and words only: the console does not number them and a typed number never picks
+    one."""
+
+
+def numbered_choices(replies: list[Reply]) -> list[Choice]:
+    """The choices a typed number picks, numbered on across the replies, in order."""
+    return [c for r in replies if r.numbered for c in r.choices]
 
 
 def reply_to_json(reply: Reply) -> dict[str, Any]:
@@ -59,6 +68,7 @@ def reply_to_json(reply: Reply) -> dict[str, Any]:
             "version": quote.version,
         },
         "choices": [{"label": choice.label, "value": choice.value} for choice in reply.choices],
+        **({} if reply.numbered else {"numbered": False}),
     }
 
 
@@ -79,4 +89,5 @@ def reply_from_json(data: Mapping[str, Any]) -> Reply:
             Choice(label=choice["label"], value=choice["value"])
             for choice in data.get("choices", ())
         ),
+        numbered=data.get("numbered", True),
     )

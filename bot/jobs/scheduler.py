@@ -41,6 +41,8 @@ class DueReport:
     reminders: int
     forgotten: int = 0
     """Inbound event ids and Teams cards deleted as past `RETENTION`."""
+    repaired: int = 0
+    """Submitted business cases whose requests a crash had left unqueued."""
 
 
 class Worker:
@@ -55,11 +57,14 @@ class Worker:
         reminders = await self.app.reminders.queue_due(now)
         if alerts or reminders:
             log.info("queued %d comment alert(s), %d reminder(s)", alerts, reminders)
+        repaired = await self.app.approvals.repair()
+        if repaired:
+            log.warning("queued the missing requests of %d half-submitted case(s)", repaired)
         forgotten = await self.app.events.forget_events(now - RETENTION)
         forgotten += await self.app.references.forget_expired_references(now)
         if forgotten:
             log.info("forgot %d inbound event id(s) and card(s) past %s", forgotten, RETENTION)
-        return DueReport(alerts, reminders, forgotten)
+        return DueReport(alerts, reminders, forgotten, repaired)
 
     async def upcoming(self, now: datetime, until: datetime) -> list[Planned]:
         """What will fall due after `now` up to `until`, in time order."""

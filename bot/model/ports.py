@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -201,6 +202,39 @@ class CaseStore(Protocol):
 
     async def all(self) -> list[Case]:
         """Every case, newest first."""
+        ...
+
+
+class CaseWork(Protocol):
+    """The stores one change to a case writes through, all inside one transaction."""
+
+    @property
+    def cases(self) -> CaseStore:
+        """Cases, in the transaction."""
+        ...
+
+    @property
+    def audit(self) -> AuditTrail:
+        """The audit trail, in the transaction."""
+        ...
+
+    @property
+    def outbox(self) -> Outbox:
+        """The outbox, in the transaction: a message is queued only if the change is kept."""
+        ...
+
+    @property
+    def register(self) -> AccountRegister:
+        """The account register, in the transaction."""
+        ...
+
+
+class CaseTransactions(Protocol):
+    """A transactional outbox for cases: a status, its audit entry and its messages together."""
+
+    def begin(self) -> AbstractAsyncContextManager[CaseWork]:
+        """One transaction: everything written through it is kept together, or nothing is
+        (an exception inside, or a process killed before the end)."""
         ...
 
 

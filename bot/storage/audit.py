@@ -5,17 +5,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.ports import AuditTrail
 from bot.model.records import AuditEvent, Clock
+from bot.storage.connecting import Target, reading, writing
 from bot.storage.tables import audit_event
 
 
 class SqlAudit:
     """The AuditTrail port on SQLite or PostgreSQL."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+    def __init__(self, engine: Target, clock: Clock) -> None:
         self._engine = engine
         self._clock = clock
 
@@ -23,7 +23,7 @@ class SqlAudit:
         self, subject: str, actor: str, action: str, detail: dict[str, Any] | None = None
     ) -> None:
         """Append one event."""
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             await connection.execute(
                 audit_event.insert().values(
                     subject=subject,
@@ -39,7 +39,7 @@ class SqlAudit:
         statement = (
             select(audit_event).where(audit_event.c.subject == subject).order_by(audit_event.c.id)
         )
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             rows = (await connection.execute(statement)).all()
         return [AuditEvent(r.subject, r.actor, r.action, dict(r.detail), r.at) for r in rows]
 

@@ -5,25 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.model.ports import CaseStore
 from bot.model.records import Case, Clock
+from bot.storage.connecting import Target, reading, writing
 from bot.storage.tables import business_case, case_confirmation
+from bot.storage.upsert import insert
 
 
 class SqlCases:
     """The CaseStore protocol on the business_case and case_confirmation tables."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+    def __init__(self, engine: Target, clock: Clock) -> None:
         self._engine = engine
         self._clock = clock
 
     async def create(self, requester: str, academy: str | None) -> Case:
         """A new draft."""
         now = self._clock()
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             number = await connection.scalar(
                 business_case.insert()
                 .values(
@@ -42,7 +43,7 @@ class SqlCases:
 
     async def get(self, number: int) -> Case | None:
         """The case with this number."""
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             cases = await self._load(
                 connection, select(business_case).where(business_case.c.number == number)
             )
@@ -50,7 +51,7 @@ class SqlCases:
 
     async def save_answers(self, number: int, academy: str | None, answers: dict[str, Any]) -> None:
         """Replace a draft's answers."""
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             await connection.execute(
                 update(business_case)
                 .where(business_case.c.number == number)
@@ -65,7 +66,7 @@ class SqlCases:
             .values(status=to_status, updated_at=self._clock())
             .returning(business_case.c.number)
         )
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             return await connection.scalar(statement) is not None
 
     async def decide(self, number: int, status: str, by: str, note: str | None) -> bool:
@@ -80,21 +81,21 @@ class SqlCases:
             )
             .returning(business_case.c.number)
         )
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             return await connection.scalar(statement) is not None
 
     async def confirm(self, number: int, person_id: str) -> bool:
         """Record a runner's confirmation; False when they had already confirmed."""
-        try:
-            async with self._engine.begin() as connection:
-                await connection.execute(
-                    case_confirmation.insert().values(
-                        case_number=number, person_id=person_id, confirmed_at=self._clock()
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        # ON CONFLICT rather than a caught IntegrityError: inside a caller's transaction a
+        # failed statement would abort it on PostgreSQL.
+        statement = (
+            insert(self._engine, case_confirmation)
+            .values(case_number=number, person_id=person_id, confirmed_at=self._clock())
+            .on_conflict_do_nothing()
+            .returning(case_confirmation.c.person_id)
+        )
+        async with writing(self._engine) as connection:
+            return await connection.scalar(statement) is not None
 
     async def of_requester(self, person_id: str) -> list[Case]:
         """The person's cases, newest first."""
@@ -103,13 +104,13 @@ class SqlCases:
             .where(business_case.c.requester == person_id)
             .order_by(business_case.c.number.desc())
         )
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             return await self._load(connection, statement)
 
     async def all(self) -> list[Case]:
         """Every case, newest first."""
         statement = select(business_case).order_by(business_case.c.number.desc())
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             return await self._load(connection, statement)
 
     @staticmethod

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, Select, Text, literal, or_, select, true, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.core.messages import Reply, reply_from_json, reply_to_json
 from bot.model.ports import OutboxStore
 from bot.model.records import Clock, OutboxItem
 from bot.storage.bulk import json_rows
+from bot.storage.connecting import Target, reading, writing
 from bot.storage.tables import JSONDocument, UTCDateTime, outbox
 from bot.storage.upsert import insert
 
@@ -29,7 +29,7 @@ def retry_delay(failures_before: int) -> timedelta:
 class SqlOutbox:
     """The Outbox, BulkOutbox and DeliveryQueue ports (an OutboxStore) on SQLite or PostgreSQL."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+    def __init__(self, engine: Target, clock: Clock) -> None:
         self._engine = engine
         self._clock = clock
 
@@ -51,7 +51,7 @@ class SqlOutbox:
             .on_conflict_do_nothing(index_elements=[outbox.c.key])
             .returning(outbox.c.id)
         )
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             inserted = await connection.scalar(statement)
         return inserted is not None
 
@@ -84,7 +84,7 @@ class SqlOutbox:
             .on_conflict_do_nothing(index_elements=[outbox.c.key])
             .returning(outbox.c.id)
         )
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             return len((await connection.execute(statement)).all())
 
     async def pending_for(self, recipient: str) -> list[OutboxItem]:
@@ -125,7 +125,7 @@ class SqlOutbox:
                 .values(next_attempt_at=now + lease)
                 .returning(*outbox.c)
             )
-            async with self._engine.begin() as connection:
+            async with writing(self._engine) as connection:
                 row = (await connection.execute(statement)).first()
             if row is not None:
                 claimed.append(_outbox_item(row))
@@ -138,7 +138,7 @@ class SqlOutbox:
             .order_by(outbox.c.next_attempt_at, outbox.c.id)
             .limit(limit)
         )
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             return [(row.id, row.next_attempt_at) for row in await connection.execute(statement)]
 
     async def outbox_items(self, limit: int = 200) -> list[OutboxItem]:
@@ -156,14 +156,14 @@ class SqlOutbox:
             .values(status="sent", sent_at=self._clock())
             .returning(outbox.c.id)
         )
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             if await connection.scalar(statement) is None:
                 raise LookupError(f"no outbox item {item_id}")
 
     async def mark_failed(self, item_id: int, reason: str) -> None:
         """Record a failed attempt; the message stays pending and is retried after a backoff."""
         now = self._clock()
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             # Writing first (not reading attempts first) takes SQLite's write lock up front,
             # so a concurrent writer waits instead of failing with "database is locked".
             attempts = await connection.scalar(
@@ -192,12 +192,12 @@ class SqlOutbox:
             )
             .values(status="cancelled", last_error=reason[:MAX_ERROR_LENGTH])
         )
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             result = await connection.execute(statement)
         return result.rowcount
 
     async def _items(self, statement: Select[Any]) -> list[OutboxItem]:
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             rows = (await connection.execute(statement)).all()
         return [_outbox_item(row) for row in rows]
 

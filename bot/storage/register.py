@@ -6,18 +6,18 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.ports import AccountRegister
 from bot.model.records import Account, Clock, handle_key
+from bot.storage.connecting import Target, reading, writing
 from bot.storage.tables import account
+from bot.storage.upsert import insert
 
 
 class SqlRegister:
     """The AccountRegister protocol on the `account` table."""
 
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+    def __init__(self, engine: Target, clock: Clock) -> None:
         self._engine = engine
         self._clock = clock
 
@@ -25,16 +25,18 @@ class SqlRegister:
         """Register an account; False when its id is already registered."""
         now = self._clock()
         values = _values(new) | {"created_at": now, "updated_at": now}
-        try:
-            async with self._engine.begin() as connection:
-                await connection.execute(account.insert().values(**values))
-        except IntegrityError:
-            return False
-        return True
+        statement = (
+            insert(self._engine, account)
+            .values(**values)
+            .on_conflict_do_nothing()
+            .returning(account.c.id)
+        )
+        async with writing(self._engine) as connection:
+            return await connection.scalar(statement) is not None
 
     async def get(self, account_id: str) -> Account | None:
         """The account with this id."""
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             row = (
                 await connection.execute(select(account).where(account.c.id == account_id))
             ).first()
@@ -55,7 +57,7 @@ class SqlRegister:
         statement = select(account).where(account.c.active.is_(True)).order_by(account.c.id)
         if academy is not None:
             statement = statement.where(account.c.academy == academy)
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             return [_account(row) for row in await connection.execute(statement)]
 
     async def change_runners(
@@ -67,7 +69,7 @@ class SqlRegister:
         a handover and an addition at the same moment both land instead of one being lost.
         """
         where = account.c.id == account_id
-        async with self._engine.begin() as connection:
+        async with writing(self._engine) as connection:
             touched = await connection.scalar(
                 update(account)
                 .where(where)

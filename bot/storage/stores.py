@@ -8,6 +8,7 @@ from bot.model.ports import (
     AccountRegister,
     AuditTrail,
     CaseStore,
+    CaseTransactions,
     CommentStore,
     ConfirmationStore,
     ConversationStore,
@@ -46,6 +47,7 @@ from bot.storage.references import SqlReferences
 from bot.storage.register import SqlRegister
 from bot.storage.reminders import SqlConfirmations
 from bot.storage.safeguarding import MemorySafeguardingStats, SqlSafeguardingStats
+from bot.storage.transactions import MemoryTransactions, SqlTransactions, Work
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,7 @@ class Stores:
     comments: CommentStore
     confirmations: ConfirmationStore
     safeguarding: SafeguardingStats
+    transactions: CaseTransactions
     database: Database
 
     async def close(self) -> None:
@@ -85,23 +88,27 @@ def open_stores(database: SqlDatabase, clock: Clock) -> Stores:
         comments=SqlComments(engine, clock),
         confirmations=SqlConfirmations(engine, clock),
         safeguarding=SqlSafeguardingStats(engine),
+        transactions=SqlTransactions(engine, clock),
         database=database,
     )
 
 
 def memory_stores(clock: Clock) -> Stores:
     """Every port in memory, empty, timestamping with `clock`."""
+    cases, audit, outbox = MemoryCases(clock), MemoryAudit(clock), MemoryOutbox(clock)
+    register = MemoryRegister(clock)
     return Stores(
         conversations=MemoryConversations(clock),
         questions=MemoryQuestions(clock),
-        outbox=MemoryOutbox(clock),
+        outbox=outbox,
         events=MemoryEvents(clock),
         references=MemoryReferences(clock),
-        audit=MemoryAudit(clock),
-        cases=MemoryCases(clock),
-        register=MemoryRegister(clock),
+        audit=audit,
+        cases=cases,
+        register=register,
         comments=MemoryComments(clock),
         confirmations=MemoryConfirmations(clock),
         safeguarding=MemorySafeguardingStats(),
+        transactions=MemoryTransactions(Work(cases, audit, outbox, register)),
         database=MemoryDatabase(),
     )

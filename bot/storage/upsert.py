@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 
-def insert(engine: AsyncEngine, table: Table) -> postgresql.Insert | sqlite.Insert:
+def insert(
+    engine: AsyncEngine | AsyncConnection, table: Table
+) -> postgresql.Insert | sqlite.Insert:
     """An INSERT into the table that can say what to do ON CONFLICT on this engine's database."""
     if engine.dialect.name == "postgresql":
         return postgresql.insert(table)

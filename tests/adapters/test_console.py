@@ -66,14 +66,15 @@ async def test_a_business_case_across_three_console_sessions(stores: Stores) -> 
     assert "Step 5 of 10" in first
     # Dana comes back later: the form carries on where it was.
     second = await session("demo-teacher", [*ANSWERS_AFTER_STEP_4, "submit", "1"])
-    assert "Welcome back: your business case SMA-0001" in second
+    assert "Your business case SMA-0001 is still open where you left it" in second
     assert "Submitted SMA-0001" in second and "recorded that you have read" in second
     jack = await session("jack-sampleton", ["1"])
     assert "waiting for you" in jack and "[1] I have read and understood the policy" in jack
     assert "recorded that you have read" in jack
-    frances = await session("frances-dummy", ["4"])
-    # Two waiting messages: the request (choices 1-3) and "every runner has confirmed" (4-6).
-    assert "[4] Approve" in frances
+    frances = await session("frances-dummy", ["5"])
+    # Two waiting messages: the request (choices 1-4, the last to remind the runners) and "every
+    # runner has confirmed" (5-7).
+    assert "[4] Remind Dana Demo, Jack Sampleton" in frances and "[5] Approve" in frances
     assert "Recorded: SMA-0001 approved" in frances
     dana = await session("demo-teacher", [])
     assert "SMA-0001 (X/Twitter @HolyCrossHistory) was approved by Frances Dummy" in dana

@@ -175,9 +175,7 @@ async def test_nothing_of_a_disclosure_is_kept_or_logged_only_a_count(
 async def test_a_disclosure_typed_into_a_form_is_not_kept_as_an_answer() -> None:
     clock = FakeClock(datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     s = memory_stores(clock)
-    feature = BusinessCaseFeature(
-        Form.load(), demo_directory(), s.cases, s.outbox, s.audit, s.register
-    )
+    feature = BusinessCaseFeature(Form.load(), demo_directory(), s.cases, s.transactions)
     dana = Person(make_bot(s, [feature], clock), "demo-teacher")
     await dana.says("new account")
     said = await dana.says(DISCLOSURES["abuse_home"])

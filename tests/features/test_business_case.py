@@ -14,7 +14,6 @@ import pytest
 
 from bot.core.bot import Bot
 from bot.features.cases import BusinessCaseFeature, Form
-from bot.storage.cases import SqlCases
 from bot.storage.register import SqlRegister
 from bot.storage.stores import Stores
 from tests.cli.test_cli import ROOT
@@ -39,14 +38,7 @@ ANSWERS_AFTER_STEP_4 = [
 
 def bot_on(stores: Stores, clock: FakeClock) -> Bot:
     """The bot with the business case feature, on these stores."""
-    feature = BusinessCaseFeature(
-        Form.load(),
-        demo_directory(),
-        SqlCases(stores.database.engine, clock),
-        stores.outbox,
-        stores.audit,
-        SqlRegister(stores.database.engine, clock),
-    )
+    feature = BusinessCaseFeature(Form.load(), demo_directory(), stores.cases, stores.transactions)
     return make_bot(stores, [feature])
 
 

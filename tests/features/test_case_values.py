@@ -47,14 +47,17 @@ def test_decision_confirmation_and_editing_buttons_keep_their_values() -> None:
         "case:approve:SMA-0007",
         "case:reject:SMA-0007",
         "case:changes:SMA-0007",
+        "case:remind:SMA-0007",  # Jack has not confirmed yet
     ]
     assert values(words, words.confirm_request(case(), "jack-sampleton")) == [
         "case:confirm:SMA-0007"
     ]
-    [mine, waiting] = words.my_cases([case("draft")], [case()])
+    [mine, waiting] = words.my_cases("demo-teacher", [case("draft")], [case()], [])
     assert values(words, mine) == ["case:open:SMA-0007"]
     assert values(words, waiting)[0] == "case:approve:SMA-0007"
-    [nothing] = words.my_cases([], [])
+    [_, confirm] = words.my_cases("jack-sampleton", [], [], [case()])
+    assert values(words, confirm) == ["case:confirm:SMA-0007"]
+    [nothing] = words.my_cases("demo-teacher", [], [], [])
     assert values(words, nothing) == ["case:start"]
 
 

@@ -1,8 +1,12 @@
-"""After submission: the leadership team's decision, the runners' confirmations, the register.
+"""After the form: submission, the runners' confirmations, the leaders' decision, withdrawal.
 
-A leader who rejects or asks for changes is asked for a reason in their next message; until
-then the conversation state holds `{"n": case number, "action": "reject" | "changes"}` under
-DECIDING.
+Every change of a case is one transaction (`CaseTransactions`): its status, its audit entry and
+every message it causes are kept together or not at all, so a process killed mid-way leaves the
+case as it was or fully changed, never "submitted" with half its messages.
+
+A leader who rejects or asks for changes without a reason is asked for one in their next
+message; until then the conversation state holds `{"n": case number, "action": "reject" |
+"changes"}` under DECIDING.
 """
 
 from __future__ import annotations
@@ -15,34 +19,32 @@ from bot.features.cases import wording as say
 from bot.features.cases.ids import account_id
 from bot.features.cases.wording import Wording
 from bot.model.directory import Directory
-from bot.model.ports import AccountRegister, AuditTrail, CaseStore, Outbox
+from bot.model.ports import CaseStore, CaseTransactions, CaseWork
 from bot.model.records import Account, Case
 
 DECIDING = "case_decision"
 """Where a decision waiting for its reason is kept in the conversation state."""
 VERBS = frozenset({"approve", "reject", "changes"})
 """The decision buttons' verbs."""
+EDITABLE = frozenset({"draft", "changes_requested"})
+"""The statuses in which the requester may change the answers."""
 FINAL = frozenset({"approved", "rejected", "cancelled"})
 """The statuses a case never leaves."""
 
 
 class Approvals:
-    """Sends a submitted case for decision and confirmation, then records what comes back."""
+    """Sends a case for decision and confirmation, then records what comes back."""
 
     def __init__(
         self,
         directory: Directory,
         cases: CaseStore,
-        outbox: Outbox,
-        audit: AuditTrail,
-        register: AccountRegister,
+        transactions: CaseTransactions,
         words: Wording,
     ) -> None:
         self.directory = directory
         self.cases = cases
-        self.outbox = outbox
-        self.audit = audit
-        self.register = register
+        self.transactions = transactions
         self.words = words
 
     @staticmethod
@@ -50,31 +52,34 @@ class Approvals:
         """Whether the person's next message is the reason for a decision."""
         return DECIDING in state
 
-    async def submitted(self, sender: str, case: Case) -> list[Reply]:
-        """Ask the leadership team to decide and the named runners to confirm."""
-        subject = f"case:{case.id}"
-        await self.audit.record(subject, sender, "submitted")
-        revision = sum(e.action == "submitted" for e in await self.audit.history(subject))
-        case = await self._fresh(case)
+    async def submit(self, sender: str, case: Case) -> list[Reply]:
+        """Send a complete case to its leadership team and ask the runners to confirm."""
+        async with self.transactions.begin() as work:
+            if not await work.cases.move(case.number, set(EDITABLE), "submitted"):
+                return [Reply(say.ALREADY_SUBMITTED.format(case=case.id))]
+            case = await _get(work, case.number)
+            await _queue_submission(work, self.words, self.directory, sender, case)
         leaders = self.directory.leadership_of(case.academy or "")
-        for leader in leaders:
-            await self.outbox.enqueue(
-                f"case:{case.number}:r{revision}:decide:{leader.id}",
-                leader.id,
-                self.words.decision_request(case, say.NEW_CASE),
-            )
-        for runner in case.runners:
-            if runner != sender and runner not in case.confirmations:
-                await self.outbox.enqueue(
-                    f"case:{case.number}:confirm:{runner}",
-                    runner,
-                    self.words.confirm_request(case, runner),
-                )
         academy = self.directory.academy(case.academy or "")
         text = self.words.submitted(case, academy, leaders)
         if sender in case.runners and sender not in case.confirmations:
             return [Reply(text), self.words.confirm_request(case, sender)]
         return [Reply(text)]
+
+    async def repair(self) -> int:
+        """Queue what a submission left unqueued (a crash before every change was one
+        transaction); returns how many submitted cases needed it. Safe to run any time."""
+        repaired = 0
+        for case in await self.cases.all():
+            if case.status != "submitted":
+                continue
+            async with self.transactions.begin() as work:
+                actions = [e.action for e in await work.audit.history(f"case:{case.id}")]
+                last = next((a for a in reversed(actions) if a in _ROUND_ENDS), None)
+                if last != "submitted":
+                    await _queue_submission(work, self.words, self.directory, case.requester, case)
+                    repaired += 1
+        return repaired
 
     async def confirm(self, sender: str, case: Case) -> list[Reply]:
         """A runner confirms reading the policy; the last one brings the case back to leaders."""
@@ -83,23 +88,50 @@ class Approvals:
         if case.status in FINAL:
             status = say.STATUS_WORDS[case.status]
             return [Reply(say.ALREADY_FINAL.format(case=case.id, status=status))]
-        if not await self.cases.confirm(case.number, sender):
-            return [Reply(say.ALREADY_CONFIRMED)]
-        await self.audit.record(f"case:{case.id}", sender, "runner confirmed")
-        case = await self._fresh(case)
-        if case.status == "submitted" and all(r in case.confirmations for r in case.runners):
-            for leader in self.directory.leadership_of(case.academy or ""):
-                await self.outbox.enqueue(
-                    f"case:{case.number}:all-confirmed:{leader.id}",
-                    leader.id,
-                    self.words.decision_request(case, say.ALL_CONFIRMED),
-                )
+        async with self.transactions.begin() as work:
+            if not await work.cases.confirm(case.number, sender):
+                return [Reply(say.ALREADY_CONFIRMED.format(case=case.id))]
+            await work.audit.record(f"case:{case.id}", sender, "runner confirmed")
+            case = await _get(work, case.number)
+            if case.status == "submitted" and not self.pending(case):
+                for leader in self.directory.leadership_of(case.academy or ""):
+                    await work.outbox.enqueue(
+                        f"case:{case.number}:all-confirmed:{leader.id}",
+                        leader.id,
+                        self.words.decision_request(case, say.ALL_CONFIRMED),
+                    )
         return [Reply(say.CONFIRMED.format(case=case.id))]
 
+    async def remind(self, sender: str, case: Case) -> list[Reply]:
+        """Send the confirmation request again to the runners who have not confirmed."""
+        academy = case.academy or ""
+        if sender != case.requester and not self.directory.is_leader(sender, academy):
+            return [Reply(say.ONLY_LEADERS_REMIND.format(case=case.id))]
+        waiting = self.pending(case)
+        if case.status in FINAL or not waiting:
+            return [Reply(say.NOBODY_TO_REMIND.format(case=case.id))]
+        subject = f"case:{case.id}"
+        async with self.transactions.begin() as work:
+            await work.audit.record(subject, sender, "reminded runners")
+            n = sum(e.action == "reminded runners" for e in await work.audit.history(subject))
+            for runner in waiting:
+                await work.outbox.enqueue(
+                    f"case:{case.number}:remind{n}:{runner}",
+                    runner,
+                    self.words.confirm_request(case, runner),
+                )
+        return [Reply(say.REMINDED.format(case=case.id, names=self.words.names(waiting)))]
+
+    @staticmethod
+    def pending(case: Case) -> list[str]:
+        """The runners who have not confirmed reading the policy."""
+        return [r for r in case.runners if r not in case.confirmations]
+
     async def decide(
-        self, sender: str, case: Case, verb: str, state: dict[str, Any]
+        self, sender: str, case: Case, verb: str, state: dict[str, Any], reason: str = ""
     ) -> list[Reply]:
-        """A leader clicked approve, reject or request changes; the last two ask for a reason."""
+        """A leader approves, rejects or requests changes; the last two need a reason, which
+        is asked for when it did not come with the decision."""
         academy = self.directory.academy(case.academy or "")
         if academy is None or not self.directory.is_leader(sender, academy.id):
             where = academy.name if academy else "that academy"
@@ -107,70 +139,139 @@ class Approvals:
         if case.status != "submitted":
             return [Reply(self.words.already(case))]
         if verb == "approve":
-            waiting = [r for r in case.runners if r not in case.confirmations]
+            waiting = self.pending(case)
             if waiting:
-                return [Reply(self.words.not_confirmed_yet(case, waiting))]
+                return [self.words.not_confirmed_yet(case, waiting)]
             return await self._record_decision(sender, case, "approved", None)
+        if reason:
+            return await self._with_reason(sender, case, verb, reason)
         state[DECIDING] = {"n": case.number, "action": verb}
         return [Reply(self.words.ask_reason(case, verb))]
 
     async def reason(self, sender: str, text: str, state: dict[str, Any]) -> list[Reply]:
         """The leader's reason for rejecting or asking for changes (or 'cancel')."""
-        pending = state[DECIDING]
         if text.strip().lower() == "cancel":
             state.pop(DECIDING)
             return [Reply(say.DECISION_CANCELLED)]
-        note = clean(text)
-        if len(note) < 3 or len(note) > 1000:
+        if not _fits(clean(text)):
             return [Reply(say.REASON_LENGTH)]
-        state.pop(DECIDING)
+        pending = state.pop(DECIDING)
         case = await self.cases.get(pending["n"])
         if case is None:
             return [Reply(say.CASE_GONE)]
-        if not self.directory.is_leader(sender, case.academy or ""):
-            return [Reply(say.ONLY_LEADERS.format(case=case.id))]
-        if pending["action"] == "reject":
+        return await self.decide(sender, case, pending["action"], state, text)
+
+    async def withdraw(self, sender: str, case: Case) -> list[Reply]:
+        """The requester cancels the case: a draft quietly; a sent one with its leaders told."""
+        if sender != case.requester:
+            requester = self.words.name(case.requester)
+            return [Reply(say.ONLY_REQUESTER_WITHDRAWS.format(requester=requester, case=case.id))]
+        if case.status in FINAL:
+            status = say.STATUS_WORDS[case.status]
+            return [Reply(say.CANNOT_WITHDRAW.format(case=case.id, status=status))]
+        subject = f"case:{case.id}"
+        async with self.transactions.begin() as work:
+            if not await work.cases.move(case.number, {case.status}, "cancelled"):
+                return [Reply(say.CASE_GONE)]
+            if case.status == "draft":
+                await work.audit.record(subject, sender, "cancelled")
+                return [Reply(say.CANCELLED.format(case=case.id))]
+            await work.audit.record(subject, sender, "withdrawn")
+            told = self.directory.leadership_of(case.academy or "")
+            for person_id in dict.fromkeys([*(p.id for p in told), *case.runners]):
+                if person_id != sender:
+                    await work.outbox.enqueue(
+                        f"case:{case.number}:withdrawn:{person_id}",
+                        person_id,
+                        Reply(self.words.withdrawn(case)),
+                    )
+        return [Reply(say.WITHDRAWN.format(case=case.id))]
+
+    async def _with_reason(self, sender: str, case: Case, verb: str, text: str) -> list[Reply]:
+        note = clean(text)
+        if not _fits(note):
+            return [Reply(say.REASON_LENGTH)]
+        if verb == "reject":
             return await self._record_decision(sender, case, "rejected", note)
         return await self._request_changes(sender, case, note)
 
     async def _request_changes(self, sender: str, case: Case, note: str) -> list[Reply]:
-        if not await self.cases.move(case.number, {"submitted"}, "changes_requested"):
-            return [Reply(self.words.already(await self._fresh(case)))]
         subject = f"case:{case.id}"
-        await self.audit.record(subject, sender, "changes requested", {"comment": note})
-        asked = say.CHANGES_ASKED.format(who=self.words.name(sender), case=case.id, note=note)
-        await self.outbox.enqueue(
-            f"case:{case.number}:changes:{len(await self.audit.history(subject))}",
-            case.requester,
-            Reply(asked, choices=(say.continue_choice(case, "Edit"),)),
-        )
+        async with self.transactions.begin() as work:
+            if not await work.cases.move(case.number, {"submitted"}, "changes_requested"):
+                return [Reply(self.words.already(await _get(work, case.number)))]
+            await work.audit.record(subject, sender, "changes requested", {"comment": note})
+            asked = say.CHANGES_ASKED.format(who=self.words.name(sender), case=case.id, note=note)
+            await work.outbox.enqueue(
+                f"case:{case.number}:changes:{len(await work.audit.history(subject))}",
+                case.requester,
+                Reply(asked, choices=(say.continue_choice(case, "Edit"),)),
+            )
         requester = self.words.name(case.requester)
         return [Reply(say.COMMENTS_SENT.format(case=case.id, requester=requester))]
 
     async def _record_decision(
         self, sender: str, case: Case, status: str, note: str | None
     ) -> list[Reply]:
-        if not await self.cases.decide(case.number, status, sender, note):
-            return [Reply(self.words.already(await self._fresh(case)))]
-        await self.audit.record(f"case:{case.id}", sender, status, {"reason": note} if note else {})
-        case = await self._fresh(case)
-        if status == "approved":
-            account = _account(case)
-            await self.register.add(account)
-            await self.audit.record(
-                f"account:{account.id}", sender, "registered", {"case": case.id}
-            )
-        message = self.words.decided(case, status, note, sender)
-        for person in dict.fromkeys([case.requester, *case.runners]):
-            await self.outbox.enqueue(
-                f"case:{case.number}:decision:{person}", person, Reply(message)
-            )
+        async with self.transactions.begin() as work:
+            if not await work.cases.decide(case.number, status, sender, note):
+                return [Reply(self.words.already(await _get(work, case.number)))]
+            detail = {"reason": note} if note else {}
+            await work.audit.record(f"case:{case.id}", sender, status, detail)
+            case = await _get(work, case.number)
+            if status == "approved":
+                account = _account(case)
+                await work.register.add(account)
+                await work.audit.record(
+                    f"account:{account.id}", sender, "registered", {"case": case.id}
+                )
+            message = self.words.decided(case, status, note, sender)
+            for person in dict.fromkeys([case.requester, *case.runners]):
+                await work.outbox.enqueue(
+                    f"case:{case.number}:decision:{person}", person, Reply(message)
+                )
         return [Reply(say.RECORDED.format(case=case.id, status=status))]
 
-    async def _fresh(self, case: Case) -> Case:
-        fresh = await self.cases.get(case.number)
-        assert fresh is not None
-        return fresh
+
+_ROUND_ENDS = frozenset({"submitted", "changes requested"})
+"""Audit actions that open and close a round of decision: a submission, a request for changes."""
+
+
+async def _queue_submission(
+    work: CaseWork, words: Wording, directory: Directory, sender: str, case: Case
+) -> None:
+    """The submission's audit entry, the leaders' decision requests, the runners' requests.
+
+    Keys carry the round (r1, r2 …), so a resubmitted case asks again whoever has not
+    confirmed, and queueing the same round twice (a repair) adds nothing.
+    """
+    subject = f"case:{case.id}"
+    await work.audit.record(subject, sender, "submitted")
+    revision = sum(e.action == "submitted" for e in await work.audit.history(subject))
+    for leader in directory.leadership_of(case.academy or ""):
+        await work.outbox.enqueue(
+            f"case:{case.number}:r{revision}:decide:{leader.id}",
+            leader.id,
+            words.decision_request(case, say.NEW_CASE),
+        )
+    for runner in Approvals.pending(case):
+        if runner != sender:
+            await work.outbox.enqueue(
+                f"case:{case.number}:r{revision}:confirm:{runner}",
+                runner,
+                words.confirm_request(case, runner),
+            )
+
+
+def _fits(reason: str) -> bool:
+    """Whether a decision's reason is long enough to mean something and short enough to read."""
+    return 3 <= len(reason) <= 1000
+
+
+async def _get(work: CaseWork, number: int) -> Case:
+    case = await work.cases.get(number)
+    assert case is not None
+    return case
 
 
 def _account(case: Case) -> Account:

@@ -7,13 +7,15 @@ The open form lives in the person's conversation state under KEY as
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any
 
+from bot.core.actions import action
 from bot.core.messages import Reply
 from bot.core.sanitise import clean
 from bot.features.cases import wording as say
-from bot.features.cases.approvals import DECIDING, Approvals
+from bot.features.cases.approvals import DECIDING, EDITABLE, Approvals
 from bot.features.cases.form import (
     Checked,
     Form,
@@ -23,15 +25,14 @@ from bot.features.cases.form import (
     check_runners,
     check_text,
 )
+from bot.features.cases.ids import KIND
 from bot.features.cases.wording import Wording
 from bot.model.directory import Directory, Person
-from bot.model.ports import AuditTrail, CaseStore
+from bot.model.ports import CaseStore
 from bot.model.records import Case
 
 KEY = "case"
 """Where the open form is kept in the conversation state."""
-EDITABLE = frozenset({"draft", "changes_requested"})
-"""The statuses in which the requester may change the answers."""
 _PAUSE = frozenset({"pause", "later", "stop"})
 _SUBMIT = frozenset({"submit", "send", "yes"})
 
@@ -44,14 +45,12 @@ class Drafting:
         form: Form,
         directory: Directory,
         cases: CaseStore,
-        audit: AuditTrail,
         words: Wording,
         approvals: Approvals,
     ) -> None:
         self.form = form
         self.directory = directory
         self.cases = cases
-        self.audit = audit
         self.words = words
         self.approvals = approvals
 
@@ -66,7 +65,6 @@ class Drafting:
         if person is None:
             return [Reply(say.NOT_IN_DIRECTORY)]
         academy = person.academy if person.academy else None
-        case = await self.cases.create(sender, academy)
         answers: dict[str, Any] = {}
         if academy:
             answers["academy"] = academy
@@ -75,8 +73,13 @@ class Drafting:
         if platform:
             answers["platform"] = platform
             noted = say.NOTED_PLATFORM.format(platform=platform)
-        await self.cases.save_answers(case.number, academy, answers)
-        await self.audit.record(f"case:{case.id}", sender, "started")
+        purpose = _FOR_WHOM.search(text)
+        if purpose:
+            noted += say.NOTED_FOR.format(purpose=clean(purpose["whom"]))
+        async with self.approvals.transactions.begin() as work:
+            case = await work.cases.create(sender, academy)
+            await work.cases.save_answers(case.number, academy, answers)
+            await work.audit.record(f"case:{case.id}", sender, "started")
         state[KEY] = {"n": case.number, "step": self._next_unanswered(answers), "review": False}
         intro = say.INTRO.format(case=case.id, noted=noted)
         return [Reply(intro), await self._prompt(state)]
@@ -107,8 +110,9 @@ class Drafting:
         }
         return [await self._prompt(state)]
 
-    async def answer(self, sender: str, text: str, state: dict[str, Any]) -> list[Reply]:
-        """Take what the person typed (or clicked) at the current step."""
+    async def answer(self, sender: str, text: str, state: dict[str, Any]) -> list[Reply] | None:
+        """Take what the person typed (or clicked) at the current step; None when they clearly
+        asked something else (the bot answers it, then offers the step again)."""
         flow = state[KEY]
         case = await self.cases.get(flow["n"])
         person = self.directory.person(sender)
@@ -121,6 +125,8 @@ class Drafting:
         if flow["step"] == "review":
             return await self._review_command(sender, case, text, state)
         step = self.form.step(flow["step"])
+        if asks_something_else(step, text):
+            return None
         checked = self._check(step, clean(text), case, person, flow)
         if step.kind == "people" and checked.value is not None:
             flow["runners"] = checked.value
@@ -147,7 +153,7 @@ class Drafting:
         if person_id not in chosen:
             chosen.append(person_id)
         flow["runners"] = chosen
-        return await self.answer(sender, ",", state)
+        return await self.answer(sender, ",", state) or []
 
     async def _navigate(
         self, sender: str, case: Case, command: str, state: dict[str, Any]
@@ -155,9 +161,7 @@ class Drafting:
         """Cancel, pause, help and back, at any step; None for an answer."""
         if command == "cancel":
             state.pop(KEY, None)
-            await self.cases.move(case.number, {"draft"}, "cancelled")
-            await self.audit.record(f"case:{case.id}", sender, "cancelled")
-            return [Reply(say.CANCELLED.format(case=case.id))]
+            return await self.approvals.withdraw(sender, case)
         if command in _PAUSE:
             state.pop(KEY, None)
             return [Reply(say.SAVED.format(case=case.id), choices=(say.continue_choice(case),))]
@@ -186,21 +190,14 @@ class Drafting:
         if missing:
             still = say.STILL_TO_ANSWER.format(titles=", ".join(missing))
             return [Reply(still), await self._prompt(state)]
-        moved = await self.cases.move(case.number, set(EDITABLE), "submitted")
         state.pop(KEY, None)
-        if not moved:
-            return [Reply(say.ALREADY_SUBMITTED.format(case=case.id))]
-        return await self.approvals.submitted(sender, case)
+        return await self.approvals.submit(sender, case)
 
     def _check(
         self, step: Step, text: str, case: Case, person: Person, flow: dict[str, Any]
     ) -> Checked:
         if step.kind == "academy":
-            academy = self._academy_in(text)
-            if academy is None:
-                names = ", ".join(a.name for a in self.directory.academies)
-                return Checked(error=say.PICK_ACADEMY.format(names=names))
-            return Checked(academy)
+            return self._academy_in(text)
         if step.kind == "choice":
             return check_choice(step, text)
         if step.kind == "emails":
@@ -240,15 +237,72 @@ class Drafting:
             return self.words.review(case)
         return self.words.step_prompt(case, self.form.step(flow["step"]), repeat)
 
-    def _academy_in(self, text: str) -> str | None:
-        t = text.strip().lower()
-        for n, a in enumerate(self.directory.academies, 1):
-            if t in (str(n), a.id, a.name.lower()) or (len(t) >= 4 and t in a.name.lower()):
-                return a.id
-        return None
+    def _academy_in(self, text: str) -> Checked:
+        """The academy meant by a number, id or name, however typed ('st marys'); else the
+        closest names as choices."""
+        t = _plain(text)
+        academies = self.directory.academies
+        for n, a in enumerate(academies, 1):
+            name = _plain(a.name)
+            if t in (str(n), a.id, name) or (len(t) >= 4 and t in name):
+                return Checked(a.id)
+        # Typed names are usually the start of the full one: compare with that much of it.
+        score = {
+            a.id: difflib.SequenceMatcher(None, t, _plain(a.name)[: len(t) + 2]).ratio()
+            for a in academies
+        }
+        close = sorted((a for a in academies if score[a.id] >= 0.6), key=lambda a: -score[a.id])
+        return Checked(
+            error=say.PICK_ACADEMY.format(names=", ".join(a.name for a in academies)),
+            suggestions=tuple(action(KIND, "answer", a.id).choice(a.name) for a in close[:3]),
+        )
 
     def _platform_in(self, text: str) -> str | None:
         step = self.form.step("platform")
         words = re.findall(r"[a-z]+", text.lower())
         found = {check_choice(step, w).value for w in words if len(w) > 1} - {None}
         return str(found.pop()) if len(found) == 1 else None
+
+
+_QUESTION = re.compile(
+    r"^\W*(?:can|could|may|should|must|am|is|are|do|does|what|how|why|when|where|who|which)"
+    r"\b[^?]*\?\W*$",
+    re.IGNORECASE,
+)
+_FOR_WHOM = re.compile(
+    r"\bfor\s+(?P<whom>(?:the\s+|our\s+|my\s+)?(?:[\w'-]+\s+){0,3}?"
+    r"(?:department|dept|class|team|club|pta|year\s+\d+|form|house|choir|library|sixth\s+form"
+    r"|nursery|faculty)(?:\s+(?:class|team|group|club|department))?)\b",
+    re.IGNORECASE,
+)
+_PROPOSES = re.compile(
+    r"\b(?:(?:i|we)\s*(?:'d|would)?\s*(?:want|wanna|like|need|plan|am\s+planning"
+    r"|are\s+planning|'m\s+planning)\s+(?:to\s+)?(?:set\s*up|create|start|open|launch|make)"
+    r"|(?:can|could|may)\s+(?:i|we)\s+(?:set\s*up|create|start|open|launch|make|have)"
+    r"|^\W*(?:a\s+)?new)\b"
+    r"[^?]*?\b(?:account|page|channel|profile)\b",
+    re.IGNORECASE,
+)
+_PERSONAL = re.compile(r"\b(?:personal|private|own|fake|anonymous|second|secret)\b", re.I)
+
+
+def proposes_account(text: str) -> bool:
+    """'new facebook account for the year 6 class', 'can we set up a facebook page for the
+    PTA', 'I want to start an instagram for the history department': an official account
+    proposed. A personal or private account is a question about the policy, not a case."""
+    return bool(_PROPOSES.search(text)) and not _PERSONAL.search(text)
+
+
+def asks_something_else(step: Step, text: str) -> bool:
+    """Whether a line typed at a step is a question rather than an answer ('can I post
+    photos of pupils?'), so the bot answers it and offers the step again. A line at a choice,
+    academy, people or emails step can't be both; a free-text step takes it as an answer
+    unless it is clearly a question."""
+    return bool(_QUESTION.match(text.strip())) and step.id not in ("aim", "audience")
+
+
+def _plain(text: str) -> str:
+    """Lower case, apostrophes and full stops gone, 'saint' as 'st', spaces single."""
+    t = re.sub(r"['’.]", "", text.lower())
+    t = re.sub(r"\bsaint\b", "st", t)
+    return " ".join(t.split())

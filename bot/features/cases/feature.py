@@ -12,27 +12,22 @@ from typing import Any
 
 from bot.core.actions import Action
 from bot.core.messages import Reply
+from bot.features.cases import typed
 from bot.features.cases import wording as say
 from bot.features.cases.approvals import VERBS, Approvals
-from bot.features.cases.drafting import KEY, Drafting
+from bot.features.cases.drafting import KEY, Drafting, proposes_account
 from bot.features.cases.form import Form
 from bot.features.cases.ids import KIND
 from bot.features.cases.queries import CaseQueries
 from bot.features.cases.wording import Wording
 from bot.model.directory import Directory
-from bot.model.ports import AccountRegister, AuditTrail, CaseStore, Outbox
+from bot.model.ports import CaseStore, CaseTransactions
 from bot.model.records import Case
 
 _START = re.compile(
     r"^\W*(?:/policy\s+)?(?:new\s+(?:academy\s+|social\s+media\s+|official\s+)?(?:account|case)"
     r"|(?:start|begin|open)\s+(?:a\s+)?(?:new\s+)?(?:business\s+)?case"
     r"|propose\s+(?:a\s+)?new\s+(?:academy\s+)?account|business\s+case)\W*$",
-    re.IGNORECASE,
-)
-_WANT = re.compile(
-    r"\b(?:i|we)\s*(?:'d|would)?\s*(?:want|wanna|like|need|plan|am planning|are planning"
-    r"|'m planning)\s+(?:to\s+)?(?:set\s*up|create|start|open|launch|make)\b"
-    r"[^?]*\b(?:account|page|channel|profile)\b",
     re.IGNORECASE,
 )
 _MY_CASES = re.compile(
@@ -49,24 +44,27 @@ class BusinessCaseFeature:
         form: Form,
         directory: Directory,
         cases: CaseStore,
-        outbox: Outbox,
-        audit: AuditTrail,
-        register: AccountRegister,
+        transactions: CaseTransactions,
     ) -> None:
         self.words = Wording(form, directory)
         self.queries = CaseQueries(cases, directory)
-        self.approvals = Approvals(directory, cases, outbox, audit, register, self.words)
-        self.drafting = Drafting(form, directory, cases, audit, self.words, self.approvals)
+        self.approvals = Approvals(directory, cases, transactions, self.words)
+        self.drafting = Drafting(form, directory, cases, self.words, self.approvals)
 
     async def on_text(self, sender: str, text: str, state: dict[str, Any]) -> list[Reply] | None:
-        """Form answers, decision reasons, 'my cases' and requests to start a case."""
+        """Form answers, decision reasons, typed commands, 'my cases' and new cases."""
         if self.approvals.is_waiting_for_reason(state):
             return await self.approvals.reason(sender, text, state)
         if self.drafting.is_open(state):
             return await self.drafting.answer(sender, text, state)
+        command = typed.parse(text)
+        if command is not None:
+            return await self._act(sender, command.action, state, command.reason)
+        if typed.READ_THE_POLICY.match(text):
+            return await self._confirm_waiting(sender)
         if _MY_CASES.match(text):
             return await self._my_cases(sender)
-        if _START.match(text) or _WANT.search(text):
+        if _START.match(text) or proposes_account(text):
             return await self.drafting.start(sender, text, state)
         return None
 
@@ -77,35 +75,58 @@ class BusinessCaseFeature:
         act = Action.parse(value)
         if act.kind != KIND:
             return None
+        return await self._act(sender, act, state)
+
+    async def _act(
+        self, sender: str, act: Action, state: dict[str, Any], reason: str = ""
+    ) -> list[Reply] | None:
         if act.verb == "mine":
             return await self._my_cases(sender)
         if act.verb == "start":
             state.pop(KEY, None)
             return await self.drafting.start(sender, "", state)
-        if act.verb in _FORM_VERBS and self.drafting.is_open(state):
+        if act.verb in _FORM_VERBS:
+            if not self.drafting.is_open(state):
+                return [Reply(say.NOT_OPEN)]
             if act.verb == "runner":
                 return await self.drafting.add_runner(sender, act.rest, state)
-            return await self.drafting.answer(sender, act.rest, state)
+            return await self.drafting.answer(sender, act.rest, state) or []
         case = await self.queries.by_id(act.rest)
         if case is None:
             return [Reply(say.CASE_GONE)]
-        return await self._on_case(sender, act.verb, case, state)
+        return await self._on_case(sender, act.verb, case, state, reason)
 
     async def _on_case(
-        self, sender: str, verb: str, case: Case, state: dict[str, Any]
+        self, sender: str, verb: str, case: Case, state: dict[str, Any], reason: str
     ) -> list[Reply] | None:
         if verb in VERBS:
-            return await self.approvals.decide(sender, case, verb, state)
+            return await self.approvals.decide(sender, case, verb, state, reason)
         if verb == "confirm":
             return await self.approvals.confirm(sender, case)
+        if verb == "remind":
+            return await self.approvals.remind(sender, case)
+        if verb == "withdraw":
+            state.pop(KEY, None)
+            return await self.approvals.withdraw(sender, case)
         if verb == "open":
             return await self.drafting.reopen(sender, case, state)
         if verb == "show":
             return [Reply(self.words.summary(case, heading=True))]
         return None
 
+    async def _confirm_waiting(self, sender: str) -> list[Reply] | None:
+        """'I have read the policy': confirm the one case waiting for it, or ask which; None
+        when no case waits for the person (the annual reminder may be what they mean)."""
+        waiting = await self.queries.to_confirm(sender)
+        if len(waiting) == 1:
+            return await self.approvals.confirm(sender, waiting[0])
+        if not waiting:
+            return None
+        return [Reply(say.WHICH_CONFIRM), *(self.words.confirm_request(c, sender) for c in waiting)]
+
     async def _my_cases(self, sender: str) -> list[Reply]:
-        # A leader's waiting cases come with their buttons again: the first request may be
+        # Whatever waits for the person comes back with its buttons: the first request may be
         # long scrolled away.
         waiting = await self.queries.awaiting_decision(sender)
-        return self.words.my_cases(await self.queries.mine(sender), waiting)
+        to_confirm = await self.queries.to_confirm(sender)
+        return self.words.my_cases(sender, await self.queries.mine(sender), waiting, to_confirm)

@@ -207,7 +207,7 @@ def check_emails(step: Step, text: str) -> Checked:
             error="Please also say how the account will be accessed (which device or app, "
             "and any two-step verification)."
         )
-    personal = [e for e in emails if e.split("@", 1)[1] in PERSONAL_DOMAINS]
+    personal = personal_addresses(emails)
     note = (
         f"Note: {', '.join(personal)} looks like a personal address. The policy expects "
         "official accounts to use academy email addresses; you can change it at review."
@@ -215,6 +215,11 @@ def check_emails(step: Step, text: str) -> Checked:
         else None
     )
     return Checked({"addresses": emails, "access": access}, note=note)
+
+
+def personal_addresses(emails: list[str]) -> list[str]:
+    """The addresses at personal email providers (gmail.com, hotmail.co.uk …)."""
+    return [e for e in emails if e.rpartition("@")[2].lower() in PERSONAL_DOMAINS]
 
 
 def check_runners(

@@ -27,6 +27,16 @@ class CaseQueries:
             if c.status == "submitted" and self.directory.is_leader(person_id, c.academy or "")
         ]
 
+    async def to_confirm(self, person_id: str) -> list[Case]:
+        """Sent cases naming the person as a runner who has not yet confirmed, oldest first."""
+        return [
+            c
+            for c in reversed(await self.cases.all())
+            if c.status in ("submitted", "changes_requested")
+            and person_id in c.runners
+            and person_id not in c.confirmations
+        ]
+
     async def by_id(self, text: str) -> Case | None:
         """The case a typed or clicked id names ('SMA-0007', 'sma7', '7'), if it exists."""
         number = case_number(text)

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.core.actions import action
 from bot.core.messages import Choice, Reply
-from bot.features.cases.form import Form, Step
+from bot.features.cases.form import Form, Step, personal_addresses
 from bot.features.cases.ids import KIND
 from bot.model.directory import Academy, Directory, Person
 from bot.model.records import Case
@@ -29,7 +29,8 @@ INTRO = (
     "Leadership Team decides.{noted} Your draft is saved after every step."
 )
 NOTED_PLATFORM = " I've noted the platform as {platform} from your message."
-WELCOME_BACK = "Welcome back: your business case {case} is where you left it."
+NOTED_FOR = " It's for {purpose}: say so in the aim."
+WELCOME_BACK = "Your business case {case} is still open where you left it."
 NOT_OPEN = "That business case is no longer open for changes."
 CANCELLED = "Cancelled {case}. Nothing was sent to anyone."
 SAVED = "Saved {case} as it is. Say 'my cases' to pick it up again."
@@ -38,8 +39,8 @@ SO_FAR = " So far: {names}."
 STEP = "Step {n} of {total} · {title}\n{prompt}{now}\n" + NAV_HINT
 CURRENTLY = "\n(Currently: {value})"
 REVIEW = (
-    "{summary}\n\nType a step's number or name to change it, or 'submit' to send it to "
-    "the Academy Leadership Team."
+    "{summary}\n\nType a step's number or name to change it, 'submit' to send it to "
+    "the Academy Leadership Team, or 'cancel' to throw the case away."
 )
 PICK_ACADEMY = "Please pick one of the trust's academies: {names}."
 WHICH_STEP = "I didn't catch which step to change."
@@ -65,13 +66,37 @@ ALL_CONFIRMED = "Every runner has now confirmed"
 WAITING = "Waiting for your decision"
 DECISION_REQUEST = "{title}: {summary}"
 CONFIRM_REQUEST = (
-    "{who} named you to help run the academy's {platform} account {handle} ({case}). Before "
+    "{who} to help run the academy's {platform} account {handle} ({case}). Before "
     "it is approved, the policy says management must be satisfied that you have read and "
-    "understood the Social Media Policy: {url}"
+    "understood the Social Media Policy: {url}\n(Or type: confirm {case})"
 )
+NAMED_YOURSELF = "You are named"
+NAMED_BY = "{who} has named you"
 ONLY_RUNNERS_CONFIRM = "Only the staff named to run the account in {case} confirm this."
 ALREADY_FINAL = "{case} is already {status}."
-ALREADY_CONFIRMED = "You have already confirmed. Thank you."
+ALREADY_CONFIRMED = "You have already confirmed reading the policy for {case}. Thank you."
+ONLY_LEADERS_REMIND = (
+    "Only the requester or the Academy Leadership Team can send {case}'s request again."
+)
+WHICH_CONFIRM = "More than one business case is waiting for your confirmation:"
+NOBODY_TO_REMIND = "Nobody is waiting to confirm on {case}."
+REMINDED = "Sent the request to confirm reading the policy again to {names} ({case})."
+REMIND_LABEL = "Remind {names}"
+TYPED_DECISIONS = (
+    "(Or type: approve {case} · reject {case} because … · request changes to {case}: …)"
+)
+PERSONAL_EMAIL = (
+    "Note: {emails} looks like a personal address; the policy expects official accounts to "
+    "use academy email addresses."
+)
+ONLY_REQUESTER_WITHDRAWS = "Only {requester}, who made {case}, can withdraw it."
+CANNOT_WITHDRAW = "{case} is already {status}, so it can't be withdrawn."
+WITHDRAWN = (
+    "Withdrew {case}: it is cancelled, and the Academy Leadership Team and the staff you "
+    "named have been told."
+)
+WITHDRAWN_NOTICE = "{who} has withdrawn business case {case} ({platform} {handle})."
+PENDING_CONFIRMATIONS = "Waiting for you to confirm reading the policy:"
 CONFIRMED = "Thank you: recorded that you have read and understood the policy ({case})."
 ONLY_LEADERS_OF = (
     "Only the Academy Leadership Team of {where} can decide on {case}. Nothing has changed."
@@ -79,7 +104,7 @@ ONLY_LEADERS_OF = (
 ONLY_LEADERS = "Only the Academy Leadership Team can decide on {case}."
 NOT_CONFIRMED_YET = (
     "{case} can't be approved yet: {names} {have} not confirmed reading the policy. "
-    "I'll message you when they have."
+    "I'll message you when they have. (To send them the request again, type: remind {case})"
 )
 ASK_REASON = "{ask} {case}? Type it in one message; {requester} will see it. (or 'cancel')"
 ASK = {"reject": "Why are you rejecting", "changes": "What should be changed in"}
@@ -178,32 +203,47 @@ class Wording:
                 action(KIND, "nav", "submit").choice("Submit"),
                 action(KIND, "nav", "cancel").choice("Cancel"),
             ),
+            numbered=False,  # typed numbers edit steps here
         )
 
-    def my_cases(self, mine: list[Case], waiting: list[Case]) -> list[Reply]:
-        """The person's own cases, then each case waiting for their decision with its buttons."""
-        requests = [self.decision_request(c, WAITING) for c in waiting]
+    def my_cases(
+        self, person_id: str, mine: list[Case], waiting: list[Case], to_confirm: list[Case]
+    ) -> list[Reply]:
+        """The person's own cases, then whatever waits for them with its buttons again: a
+        request to confirm reading the policy, a case for their decision."""
+        requests = [self.confirm_request(c, person_id) for c in to_confirm]
+        requests += [self.decision_request(c, WAITING) for c in waiting]
         if not mine:
             start = action(KIND, "start").choice("Propose a new academy account")
-            return [Reply(NO_OWN_CASES if waiting else NO_CASES, choices=(start,)), *requests]
+            return [Reply(NO_OWN_CASES if requests else NO_CASES, choices=(start,)), *requests]
         lines = [YOUR_CASES] + [f"• {one_line(c)}" for c in mine]
         choices = [continue_choice(c) for c in mine if c.status in ("draft", "changes_requested")]
         return [Reply("\n".join(lines), choices=tuple(choices[:5])), *requests]
 
     def decision_request(self, case: Case, title: str) -> Reply:
-        """The case for its leadership team, with the decision buttons."""
-        return Reply(
-            DECISION_REQUEST.format(title=title, summary=self.summary(case, heading=True)),
-            choices=(
-                action(KIND, "approve", case.id).choice("Approve"),
-                action(KIND, "reject", case.id).choice("Reject"),
-                action(KIND, "changes", case.id).choice("Request changes"),
-            ),
-        )
+        """The case for its leadership team, with the decision buttons and their typed forms."""
+        lines = [DECISION_REQUEST.format(title=title, summary=self.summary(case, heading=True))]
+        personal = personal_addresses((case.answers.get("emails") or {}).get("addresses", []))
+        if personal:
+            lines.append(PERSONAL_EMAIL.format(emails=", ".join(personal)))
+        lines.append(TYPED_DECISIONS.format(case=case.id))
+        choices = [
+            action(KIND, "approve", case.id).choice("Approve"),
+            action(KIND, "reject", case.id).choice("Reject"),
+            action(KIND, "changes", case.id).choice("Request changes"),
+        ]
+        waiting = [r for r in case.runners if r not in case.confirmations]
+        if waiting:
+            label = REMIND_LABEL.format(names=self.names(waiting))
+            choices.append(action(KIND, "remind", case.id).choice(label))
+        return Reply("\n".join(lines), choices=tuple(choices))
 
     def confirm_request(self, case: Case, runner: str) -> Reply:
         """Ask a named runner to confirm they have read and understood the policy."""
-        who = "You have" if runner == case.requester else f"{self.name(case.requester)} has"
+        if runner == case.requester:
+            who = NAMED_YOURSELF
+        else:
+            who = NAMED_BY.format(who=self.name(case.requester))
         text = CONFIRM_REQUEST.format(
             who=who,
             platform=case.answers.get("platform"),
@@ -219,10 +259,25 @@ class Wording:
         where = academy.name if academy else "the academy"
         return SUBMITTED.format(case=case.id, where=where, names=", ".join(p.name for p in leaders))
 
-    def not_confirmed_yet(self, case: Case, waiting: list[str]) -> str:
-        """Why the case can't be approved while runners have not confirmed."""
+    def not_confirmed_yet(self, case: Case, waiting: list[str]) -> Reply:
+        """Why the case can't be approved while runners have not confirmed, and a way to
+        send them the request again."""
         have = "has" if len(waiting) == 1 else "have"
-        return NOT_CONFIRMED_YET.format(case=case.id, names=self.names(waiting), have=have)
+        names = self.names(waiting)
+        return Reply(
+            NOT_CONFIRMED_YET.format(case=case.id, names=names, have=have),
+            choices=(action(KIND, "remind", case.id).choice(REMIND_LABEL.format(names=names)),),
+        )
+
+    def withdrawn(self, case: Case) -> str:
+        """Tell the leaders and runners that the requester withdrew the case."""
+        a = case.answers
+        return WITHDRAWN_NOTICE.format(
+            who=self.name(case.requester),
+            case=case.id,
+            platform=a.get("platform"),
+            handle=a.get("handle"),
+        )
 
     def ask_reason(self, case: Case, verb: str) -> str:
         """Ask the leader why they reject the case or what should change."""
