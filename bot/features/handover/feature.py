@@ -44,14 +44,15 @@ class HandoverFeature:
         self.questions = OpenQuestions(self.handing_over, self.adding)
 
     async def on_choice(self, sender: str, value: str, state: dict[str, Any]) -> list[Reply] | None:
-        """Replies to a clicked handover button, or asks an open handover question again when
-        the person comes back ('resume'); None for anything else."""
+        """Replies to a clicked handover button, or asks an open handover question again
+        ('resume': after an answer about the policy, or when the person comes back); None
+        for anything else."""
         if value == "resume":
             prompt = Prompt.load(state)
             actor = self.directory.person(sender)
             if prompt is None or actor is None:
                 return None
-            return await self.questions.again(actor, prompt, state) or None
+            return await self.questions.reminder(actor, prompt, state) or None
         act = Action.parse(value)
         if act.kind != KIND:
             return None

@@ -2,7 +2,7 @@
 
 A question stays open until it is answered, cancelled or replaced by a new request, so a wrong
 answer is asked again with its context, and a question about the policy asked in between is
-answered while the handover question waits. The state under KEY is one of:
+answered, then the handover question is asked again ('resume'). The state under KEY is one of:
 
 - `{"step": "adding", "account": id, "added": [ids]}`: who should also run the account;
 - `{"step": "for", "account": id or "-"}`: whose account is being handed over;

@@ -4,6 +4,7 @@ to the policy's answers while the question waits (see prompts.py)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from bot.core.messages import Reply
@@ -39,8 +40,7 @@ class OpenQuestions:
         if parsing.is_cancel(text):
             return await self._cancel(actor, prompt, state)
         if parsing.is_courtesy(text):  # small talk: the question is offered again after it
-            again = await self.again(actor, prompt, state)
-            return [Reply(say.STILL_OPEN), *again] if again else None
+            return await self.reminder(actor, prompt, state) or None
         account = await self._account(prompt)
         person = self.directory.person(prompt.person) if prompt.person else None
         if prompt.step == "confirm" and parsing.is_yes(text):
@@ -85,6 +85,15 @@ class OpenQuestions:
             return self.handing_over.confirm(actor, person, account, state)
         forget(state)
         return []
+
+    async def reminder(self, actor: Person, prompt: Prompt, state: dict[str, Any]) -> list[Reply]:
+        """The open question again, introduced as still open (after an answer about the
+        policy, small talk, or when the person comes back); [] when it has gone."""
+        replies = await self.again(actor, prompt, state)
+        if not replies:
+            return []
+        first, *rest = replies
+        return [replace(first, text=f"{say.STILL_OPEN} {first.text}"), *rest]
 
     async def _cancel(self, actor: Person, prompt: Prompt, state: dict[str, Any]) -> list[Reply]:
         forget(state)

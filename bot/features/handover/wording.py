@@ -27,6 +27,7 @@ STALE = (
     "question. Please start again if you still need to."
 )
 STILL_OPEN = "Still open from before:"
+"""Leads a handover question asked again after something else."""
 CANCELLED = "Cancelled: nothing has changed."
 NOBODY_ADDED = "OK, nobody has been added."
 NO_MORE_ADDED = "OK, nobody else has been added. {handle} is run by {names}."
