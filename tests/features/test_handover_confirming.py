@@ -70,7 +70,7 @@ async def test_a_replacement_named_after_a_handover_confirms_with_the_button(
     assert len(await trail(stores, HISTORY.id)) == 4
 
 
-async def test_a_runner_confirms_by_typing_and_the_annual_reminders_words_stay_its_own(
+async def test_a_runner_confirms_by_typing_and_then_the_same_words_go_to_the_annual_reminder(
     db_url: str, clock: FakeClock
 ) -> None:
     app = await open_app(db_url, clock)  # every feature, as `policybot serve` has them
@@ -81,16 +81,20 @@ async def test_a_runner_confirms_by_typing_and_the_annual_reminders_words_stay_i
         await gregory.says("add Helen Proxy to @HolyCrossHistory")
         await gregory.says("add Helen Proxy to @HolyCrossPE")
         helen = Person(app.bot, "helen-proxy")
-        said = await helen.says("I have read the policy")  # the annual reminder's words
-        assert said.startswith("Thank you: recorded that you have read the policy (")
         said = await helen.says("confirm @HolyCrossHistory")
         assert said.endswith("as a runner of @HolyCrossHistory.")
-        said = await helen.says("I've read and understood the policy for @holycrosspe")
+        said = await helen.says("I have read the policy")  # names no account: those waiting
         assert said.endswith("as a runner of @HolyCrossPE.")
         for account in (HISTORY, PE):
             [*_, added, confirmed] = await app.audit.history(f"account:{account.id}")
             assert (added.actor, added.action) == ("gregory-specimen", "runner added")
             assert (confirmed.actor, confirmed.action) == ("helen-proxy", "runner confirmed")
+        said = await helen.says("I have read the policy")  # nothing waits: the annual reminder
+        assert said.startswith("Thank you: recorded that you have read the policy (")
+        said = await helen.says("I've read and understood the policy for @holycrosspe")
+        assert said == (
+            "You have already confirmed you have read the policy for @HolyCrossPE. Thank you."
+        )
         kate = Person(app.bot, "kate-mockett")
         said = await kate.says("confirm @HolyCrossPE")
         assert said == "You don't run @HolyCrossPE, so there's nothing to confirm for it."

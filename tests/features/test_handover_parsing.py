@@ -118,11 +118,13 @@ def test_a_line_at_a_handover_question_clearly_asks_something_else(
 @pytest.mark.parametrize(
     ("line", "handle"),
     [
-        ("I have read the policy", None),  # the annual reminder's words
+        ("I have read the policy", ""),  # no account named
+        ("I've now read and understood the Social Media Policy.", ""),
         ("I've read and understood the Social Media Policy for @HolyCrossPE.", "@HolyCrossPE"),
         ("I have read the policy for @HolyCrossPE", "@HolyCrossPE"),
         ("confirm @HolyCrossHistory", "@HolyCrossHistory"),
         ("confirm", None),
+        ("read the policy", None),  # asks to read it: no confirmation
         ("I have read the policy for @HolyCrossPE but can I post photos?", None),
     ],
 )

@@ -140,7 +140,7 @@ async def test_help_lists_the_typed_commands_and_asks_the_open_question_again(
     said = await gregory.says("handover help")
     for typed in ("'handover @account for NAME'", "'yes'", "'cancel'", "'add NAME to @account'"):
         assert typed in said
-    assert "'confirm @account' (or 'I have read the policy for @account')" in said
+    assert "'confirm @account', or 'I have read the policy'" in said
     assert "Hand over @HolyCrossPE (Instagram)?" in await gregory.says("hand over")
     said = await gregory.says("help")
     assert "'add NAME to @account'" in said

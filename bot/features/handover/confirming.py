@@ -2,7 +2,8 @@
 ("runner confirmed" after their "runner added": see trail.py).
 
 They confirm with the button, or by typing 'confirm @X' or 'I have read the policy for @X'; a
-bare 'I have read the policy' is the annual reminder's.
+bare 'I have read the policy' confirms the accounts waiting for them, and when none waits it is
+left to the annual reminder (business cases, tried first, do the same for a case).
 """
 
 from __future__ import annotations
@@ -44,9 +45,19 @@ class Confirming(HandoverParts):
         log.info("runner confirmed account=%s runner=%s", account.id, person.id)
         return [Reply(say.CONFIRMED_READING.format(handle=account.handle))]
 
-    async def typed(self, person: Person, handle: str) -> list[Reply]:
-        """'confirm @X', or 'I have read the policy for @X'."""
-        account = await self.register.find(handle)
-        if account is None:
-            return [Reply(say.NOT_REGISTERED.format(handle=handle))]
-        return await self.confirm(person, account)
+    async def typed(self, person: Person, handle: str) -> list[Reply] | None:
+        """'confirm @X' or 'I have read the policy for @X'; a bare 'I have read the policy'
+        ('' here) confirms every account waiting for the person, and is None when none is
+        (the annual reminder may be what they mean)."""
+        if handle:
+            account = await self.register.find(handle)
+            if account is None:
+                return [Reply(say.NOT_REGISTERED.format(handle=handle))]
+            return await self.confirm(person, account)
+        waiting = [
+            a
+            for a in await self.register.all()
+            if person.id in a.runners
+            and still_to_confirm(await self.audit.history(subject(a)), person.id)
+        ]
+        return [r for a in waiting for r in await self.confirm(person, a)] or None

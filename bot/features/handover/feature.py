@@ -81,10 +81,10 @@ class HandoverFeature:
                 if actor is None:
                     return [Reply(say.NOT_IN_DIRECTORY)]
                 return await self.adding.add_named(actor, account, account_text, name, state)
-        if (handle := parsing.read_confirmation(text)) is not None:
-            if actor is None:
-                return [Reply(say.NOT_IN_DIRECTORY)]
-            return await self.confirming.typed(actor, handle)
+        if (handle := parsing.read_confirmation(text)) is not None and actor is not None:
+            confirmed = await self.confirming.typed(actor, handle)
+            if confirmed is not None:
+                return confirmed
         if parsing.asks_for_help(text) and (prompt or parsing.mentions_handover(text)):
             again = await self.questions.again(actor, prompt, state) if actor and prompt else []
             return [Reply(say.HELP), *again]

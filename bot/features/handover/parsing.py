@@ -46,8 +46,8 @@ _POLICY_WORD = re.compile(
     r"|safeguarding|messag(?:e|es|ing)|online|allowed|rules|disciplinary|handover|logins?"
 )
 _READ = re.compile(
-    r"\s*(?:i\s*(?:have|'ve|’ve)\s+|ive\s+)?read\s+(?:and\s+understood\s+)?(?:the\s+)?"
-    r"(?:social\s+media\s+)?policy\s+(?:for\s+)?(?P<handle>@[\w.]*\w)\s*[.!]?\s*",
+    r"\s*(?:i\s*(?:have|'ve|’ve)|ive)\s+(?:now\s+)?read\s+(?:and\s+understood\s+)?"
+    r"(?:the\s+)?(?:social\s+media\s+)?policy(?:\s+(?:for\s+)?(?P<handle>@[\w.]*\w))?\s*[.!]?\s*",
     re.IGNORECASE,
 )
 _CONFIRM = re.compile(r"\s*confirm\s+(?:for\s+)?(?P<handle>@[\w.]*\w)\s*[.!]?\s*", re.IGNORECASE)
@@ -119,12 +119,10 @@ def name_words(name: str) -> list[str]:
 
 
 def read_confirmation(text: str) -> str | None:
-    """'@X' from 'confirm @X' or 'I have read the policy for @X'; None for anything else.
-
-    A bare 'I have read the policy' is left alone: it confirms the annual reminder.
-    """
+    """'@X' from 'confirm @X' or 'I have read the policy for @X'; '' from 'I have read (and
+    understood) the policy', which names no account; None for anything else."""
     found = _CONFIRM.fullmatch(text) or _READ.fullmatch(text)
-    return found["handle"] if found else None
+    return None if found is None else found["handle"] or ""
 
 
 def add_request(text: str) -> tuple[str, str] | None:

@@ -137,8 +137,8 @@ HELP = (
     "question.\n"
     "• 'add NAME to @account': the academy's leadership team adds a runner. When I ask who "
     "should also run an account, just type the name.\n"
-    "• 'confirm @account' (or 'I have read the policy for @account'): a new runner confirms "
-    "they have read and understood the Social Media Policy.\n"
+    "• 'confirm @account', or 'I have read the policy': a new runner confirms they have "
+    "read and understood the Social Media Policy.\n"
     "• When I offer choices, type the number, the name or the handle instead of clicking.\n"
     "While I wait for an answer you can still ask me about the policy; answer when you're ready."
 )
