@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
 from bot.core.bot import Bot
-from bot.features.handover import HandoverFeature
-from bot.model.records import Account, account_id
 from bot.storage.register import SqlRegister
 from bot.storage.stores import Stores
-from tests.apps import HISTORY
 from tests.conftest import FakeClock
-from tests.helpers import Person, demo_directory, make_bot
+from tests.features.handover_world import HISTORY, PE, make, open_register, runners, texts
+from tests.helpers import Person
 
-PE = replace(
-    HISTORY,
-    id=account_id("holy-cross", "Instagram", "@HolyCrossPE"),
-    platform="Instagram",
-    handle="@HolyCrossPE",
-    runners=("jack-sampleton", "gregory-specimen"),
-    emails=("pe@holycross.example.org",),
-    case_number=2,
-)
 PASSWORDS = "Passwords should be reset once handover has been completed."
 LAST_STEP = (
     "4. Once handover is complete, reset the passwords and update the academy's record of "
@@ -34,26 +21,11 @@ LAST_STEP = (
 @pytest.fixture
 async def register(stores: Stores, clock: FakeClock) -> SqlRegister:
     """The register with @HolyCrossHistory (Jack, Kate) and @HolyCrossPE (Jack, Gregory)."""
-    sql_register = SqlRegister(stores.database.engine, clock)
-    assert await sql_register.add(HISTORY) and await sql_register.add(PE)
-    return sql_register
+    return await open_register(stores, clock)
 
 
 def bot(stores: Stores, register: SqlRegister) -> Bot:
-    return make_bot(
-        stores,
-        [HandoverFeature(demo_directory(), stores.outbox, stores.audit, register)],
-    )
-
-
-async def runners(register: SqlRegister, account: Account) -> tuple[str, ...]:
-    found = await register.get(account.id)
-    assert found is not None
-    return found.runners
-
-
-async def texts(stores: Stores, person_id: str) -> list[str]:
-    return [item.reply.text for item in await stores.outbox.pending_for(person_id)]
+    return make(stores, register)
 
 
 async def test_a_runner_hands_over_and_the_head_and_it_get_the_checklist(
@@ -109,10 +81,14 @@ async def test_one_runner_left_so_the_head_names_a_replacement(
     clock.advance(hours=1)
     restarted = Person(bot(stores, register), "frances-dummy")  # the state was saved
     said = await restarted.says("Dana Demo")
-    assert said == "Done. @HolyCrossHistory is now run by Kate Mockett, Dana Demo."
+    assert said == (
+        "Done. @HolyCrossHistory is now run by Kate Mockett, Dana Demo. Dana Demo has been "
+        "asked to confirm they have read the policy."
+    )
     assert await runners(register, HISTORY) == ("kate-mockett", "demo-teacher")
     [welcome] = await texts(stores, "demo-teacher")
     assert welcome.startswith("Frances Dummy has added you as a runner of @HolyCrossHistory")
+    assert "type 'confirm @HolyCrossHistory'" in welcome
     events = await stores.audit.history(f"account:{HISTORY.id}")
     assert [(e.actor, e.action, e.detail.get("runner")) for e in events] == [
         ("jack-sampleton", "handover", "jack-sampleton"),
@@ -129,7 +105,9 @@ async def test_the_head_adds_by_typing_and_misspelt_names_get_choices(
     said = await frances.says("add Dana Demmo to @holycrosshistory")
     assert "I can't find 'Dana Demmo' exactly. Did you mean one of these?" in said
     said = await frances.clicks("Add Dana Demo")
-    assert said == "Done. @HolyCrossHistory is now run by Jack Sampleton, Kate Mockett, Dana Demo."
+    assert said.startswith(
+        "Done. @HolyCrossHistory is now run by Jack Sampleton, Kate Mockett, Dana Demo."
+    )
     said = await frances.says("add Agnes Example to @HolyCrossHistory")
     assert "Agnes Example isn't staff of Holy Cross Catholic High School" in said
     assert "already runs" in await frances.says("add Kate Mockett to @HolyCrossHistory")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 
 from bot.features.handover import parsing
 from bot.features.handover import wording as say
+from bot.features.handover.prompts import Prompt
 from bot.model.records import Account
 from tests.helpers import demo_directory
 
@@ -85,3 +87,81 @@ def test_the_checklist_ends_with_resetting_the_passwords() -> None:
         checklist
     )
     assert checklist.endswith("(now: history@holycross.example.org).")
+
+
+NAMES = frozenset({"dana", "demo", "jack", "sampleton", "kate", "mockett"})
+
+
+@pytest.mark.parametrize(
+    ("line", "elsewhere"),
+    [
+        ("Dana Demo", False),
+        ("jak sampelton", False),  # a misspelt name is still an answer
+        ("Gandalf", False),
+        ("not sure", False),
+        ("who should I pick?", False),  # short: the question is asked again
+        ("is Kate allowed to run it?", False),  # names someone: an answer
+        ("thanks", True),
+        ("OK", True),
+        ("can staff post photos of pupils on the academy account?", True),
+        ("what does the policy say about passwords", True),
+        ("how many runners does an account need?", True),
+        ("tell me about posting pupils photos on facebook", True),
+    ],
+)
+def test_a_line_at_a_handover_question_clearly_asks_something_else(
+    line: str, elsewhere: bool
+) -> None:
+    assert parsing.asks_something_else(line, NAMES) is elsewhere
+
+
+@pytest.mark.parametrize(
+    ("line", "handle"),
+    [
+        ("I have read the policy", ""),  # no account named
+        ("I've now read and understood the Social Media Policy.", ""),
+        ("I've read and understood the Social Media Policy for @HolyCrossPE.", "@HolyCrossPE"),
+        ("I have read the policy for @HolyCrossPE", "@HolyCrossPE"),
+        ("confirm @HolyCrossHistory", "@HolyCrossHistory"),
+        ("confirm", None),
+        ("read the policy", None),  # asks to read it: no confirmation
+        ("I have read the policy for @HolyCrossPE but can I post photos?", None),
+    ],
+)
+def test_a_runner_confirms_reading_the_policy_by_typing(line: str, handle: str | None) -> None:
+    assert parsing.read_confirmation(line) == handle
+
+
+def test_yes_cancel_and_help_at_a_handover_question() -> None:
+    assert all(map(parsing.is_yes, ("yes", "Yes please!", "hand it over", "confirm")))
+    assert not parsing.is_yes("yes but what about the passwords?")
+    assert all(map(parsing.is_cancel, ("cancel", "No", "never mind")))
+    assert all(map(parsing.asks_for_help, ("help", "handover help", "help with handing over")))
+    assert not parsing.asks_for_help("helpful")
+
+
+def test_an_open_question_survives_a_restart_and_older_states_still_load() -> None:
+    state: dict[str, object] = {}
+    Prompt("adding", HISTORY.id, added=("demo-teacher",)).save(state)
+    saved = json.loads(json.dumps(state))  # as the conversation store keeps it
+    assert Prompt.load(saved) == Prompt("adding", HISTORY.id, added=("demo-teacher",))
+    assert Prompt.load({"handover": {"adding": PE.id}}) == Prompt("adding", PE.id)
+    assert Prompt.load({"handover": {"step": "dancing"}}) is None
+    assert Prompt.load({}) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Dana Demo", True),
+        ("jak sampelton", True),
+        ("kate", True),
+        ("menu", False),  # one word that is no part of a name
+        ("help", False),
+        ("thanks", False),
+        ("who is it?", False),
+        ("I would like Dana Demo to run it please", False),
+    ],
+)
+def test_a_line_with_no_question_open_could_be_a_name(line: str, name: bool) -> None:
+    assert parsing.looks_like_name(line, NAMES) is name

@@ -7,29 +7,35 @@ or the Trust IT team, and the passwords are reset once handover is complete.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from bot.core.actions import action
 from bot.core.messages import Reply
 from bot.features.handover import wording as say
-from bot.features.handover.parsing import is_exact, named_for, narrow
-from bot.features.handover.parts import HandoverParts
+from bot.features.handover.parsing import is_exact, named_account, named_for, narrow
+from bot.features.handover.parts import MIN_RUNNERS, HandoverParts
+from bot.features.handover.prompts import NO_ACCOUNT, Prompt, forget
+from bot.features.handover.trail import HANDOVER, REQUESTED, subject
 from bot.features.handover.wording import KIND, choose, count, label
 from bot.model.directory import Person
 from bot.model.records import Account
 
 log = logging.getLogger(__name__)
 
-MIN_RUNNERS = 2
-"""The business case asks for at least two staff to monitor and run an account."""
-
 
 class HandingOver(HandoverParts):
     """Takes a handover from the first request to the checklist in the academy's inbox."""
 
     async def start(
-        self, actor: Person, text: str, named: Account | str | None, accounts: list[Account]
+        self,
+        actor: Person,
+        text: str,
+        named: Account | str | None,
+        accounts: list[Account],
+        state: dict[str, Any],
     ) -> list[Reply]:
         """Work out whose account is being handed over, then pick or confirm it."""
+        forget(state)
         runner = actor
         name = named_for(text)
         if name:
@@ -38,18 +44,34 @@ class HandingOver(HandoverParts):
             if exact and exact[0].id != actor.id:
                 runner = exact[0]
             elif self.may.acts_for_others(actor) and not exact:
-                account = named if isinstance(named, Account) else "-"
-                choices = tuple(choose("for", account, p, p.name) for p in people)
-                intro = say.NOBODY_CALLED.format(name=name)
-                if choices:
-                    return [Reply(say.DID_YOU_MEAN.format(intro=intro), choices=choices)]
-                return [Reply(say.SAY_FOR_WHOM.format(intro=intro))]
+                account = named if isinstance(named, Account) else None
+                return self.whose(name, account, state)
         if isinstance(named, str):
             unknown = say.NOT_REGISTERED.format(handle=named)
             return [Reply(f"{unknown} {self.words.runs(runner, accounts, actor)}")]
         if runner.id != actor.id and not self.may.acts_for_others(actor):
-            return [Reply(say.ONLY_ADMINS, choices=(say.POLICY,))]
-        return await self.choose(actor, runner, named, text, accounts)
+            return [say.with_policy(say.ONLY_ADMINS)]
+        return await self.choose(actor, runner, named, text, state, accounts)
+
+    def whose(self, name: str, account: Account | None, state: dict[str, Any]) -> list[Reply]:
+        """Nobody is called `name`: offer the closest people (of the account's academy when it
+        is known), and ask whose account it is until they are named."""
+        Prompt("for", account.id if account else NO_ACCOUNT).save(state)
+        people = self.directory.find_people(name, account.academy if account else None)
+        choices = tuple(choose("for", account or NO_ACCOUNT, p, p.name) for p in people)
+        intro = say.NOBODY_CALLED.format(name=name)
+        if choices:
+            return [Reply(say.DID_YOU_MEAN.format(intro=intro), choices=choices)]
+        return [Reply(say.SAY_FOR_WHOM.format(intro=intro))]
+
+    async def named(
+        self, actor: Person, name: str, account: Account | None, state: dict[str, Any]
+    ) -> list[Reply]:
+        """The answer to 'who is leaving?': go on with them, or offer choices and ask again."""
+        exact = [p for p in self.directory.find_people(name) if is_exact(p, name.strip())]
+        if not exact:
+            return self.whose(name.strip(), account, state)
+        return await self.choose(actor, exact[0], account, "", state)
 
     async def choose(
         self,
@@ -57,37 +79,70 @@ class HandingOver(HandoverParts):
         runner: Person,
         named: Account | None,
         text: str,
+        state: dict[str, Any],
         accounts: list[Account] | None = None,
     ) -> list[Reply]:
         """Confirm the named account, the runner's only account, or offer their accounts."""
+        forget(state)
         accounts = await self.register.all() if accounts is None else accounts
         if named is not None:
             if runner.id in named.runners:
-                return self.confirm(actor, runner, named)
+                return self.confirm(actor, runner, named, state)
             return [self._not_a_runner(actor, runner, named, accounts)]
         runs = [a for a in accounts if runner.id in a.runners]
         if not runs:
             return [self._not_a_runner(actor, runner, None, accounts)]
         theirs = [a for a in runs if self.may.may_hand_over(actor, runner, a) is None]
         if not theirs:
-            return [Reply(say.ONLY_ADMINS, choices=(say.POLICY,))]
+            return [say.with_policy(say.ONLY_ADMINS)]
         picked = narrow(theirs, text)
         if len(picked) == 1:
-            return self.confirm(actor, runner, picked[0])
-        choices = (*(choose("pick", a, runner, label(a)) for a in picked), say.CANCEL)
-        return [Reply(say.WHICH_ACCOUNT, choices=choices)]
+            return self.confirm(actor, runner, picked[0], state)
+        Prompt("which", person=runner.id).save(state)
+        return [self.which(actor, runner, picked)]
 
-    def confirm(self, actor: Person, runner: Person, account: Account) -> list[Reply]:
+    def which(self, actor: Person, runner: Person, accounts: list[Account]) -> Reply:
+        """Which of the runner's accounts, as buttons and as words to type."""
+        choices = (*(choose("pick", a, runner, label(a)) for a in accounts), say.CANCEL)
+        if runner.id == actor.id:
+            return Reply(say.WHICH_ACCOUNT, choices=choices)
+        return Reply(say.WHICH_OF_THEIRS.format(runner=runner.name), choices=choices)
+
+    async def which_typed(
+        self, actor: Person, runner: Person, text: str, state: dict[str, Any]
+    ) -> list[Reply]:
+        """The answer to 'which account?': a handle, an id or words like 'the insta'."""
+        accounts = await self.register.all()
+        theirs = [
+            a
+            for a in accounts
+            if runner.id in a.runners and self.may.may_hand_over(actor, runner, a) is None
+        ]
+        if not theirs:
+            forget(state)
+            return [self._not_a_runner(actor, runner, None, accounts)]
+        named = named_account(text, theirs)
+        picked = [named] if isinstance(named, Account) else narrow(theirs, text)
+        if len(picked) == 1 and not isinstance(named, str):
+            return self.confirm(actor, runner, picked[0], state)
+        unclear = say.NOT_THAT_ACCOUNT.format(text=text.strip())
+        return [Reply(unclear), self.which(actor, runner, theirs)]
+
+    def confirm(
+        self, actor: Person, runner: Person, account: Account, state: dict[str, Any]
+    ) -> list[Reply]:
         """Ask before changing anything, saying exactly what will happen."""
         if refusal := self.may.may_hand_over(actor, runner, account):
+            forget(state)
             return [refusal]
+        Prompt("confirm", account.id, runner.id).save(state)
         remaining = [r for r in account.runners if r != runner.id]
         who = "You" if runner.id == actor.id else runner.name
         text = say.CONFIRM.format(account=label(account), who=who, told=self.words.told(account))
         if len(remaining) < MIN_RUNNERS:
             text += say.LEAVES_TOO_FEW.format(runners=count(len(remaining)))
         yes = choose("yes", account, runner, "Yes, hand it over")
-        return [Reply(text, choices=(yes, say.CANCEL))]
+        return [Reply(text + say.TYPE_YES, choices=(yes, say.CANCEL))]
 
     async def hand_over(self, actor: Person, runner: Person, account: Account) -> list[Reply]:
         """Remove the runner, tell the people responsible and record it."""
@@ -95,13 +150,12 @@ class HandingOver(HandoverParts):
             return [Reply(say.NO_LONGER_RUNS.format(runner=runner.name, handle=account.handle))]
         if refusal := self.may.may_hand_over(actor, runner, account):
             return [refusal]
-        subject = f"account:{account.id}"
-        n = len(await self.audit.history(subject))
+        n = len(await self.audit.history(subject(account)))
         remaining = await self.register.change_runners(
             account.id, lambda runners: tuple(r for r in runners if r != runner.id)
         )
         await self.audit.record(
-            subject, actor.id, "handover", {"runner": runner.id, "runners": list(remaining)}
+            subject(account), actor.id, HANDOVER, {"runner": runner.id, "runners": list(remaining)}
         )
         log.info("handover account=%s runner=%s actor=%s", account.id, runner.id, actor.id)
         key = f"handover:{account.id}:{runner.id}:{n}"
@@ -148,9 +202,7 @@ class HandingOver(HandoverParts):
             head.id,
             Reply(text, choices=(action(KIND, "add", account.id).choice("Name a replacement"),)),
         )
-        await self.audit.record(
-            f"account:{account.id}", actor.id, "replacement requested", {"headteacher": head.id}
-        )
+        await self.audit.record(subject(account), actor.id, REQUESTED, {"headteacher": head.id})
 
     def _not_a_runner(
         self, actor: Person, runner: Person, account: Account | None, accounts: list[Account]
@@ -164,11 +216,12 @@ class HandingOver(HandoverParts):
             text = say.YOU_RUN_NOTHING
             if self.may.acts_for_others(actor):
                 text += say.HAND_OVER_FOR_SOMEONE
-            return Reply(text, choices=(say.POLICY,))
+            return say.with_policy(text)
         names = self.words.names(account.runners) or "nobody"
         text = say.NOT_YOURS.format(handle=account.handle, names=names, runs=runs)
         if not self.may.acts_for_someone(actor, account):
-            return Reply(text, choices=(say.POLICY,))
+            return say.with_policy(text)
+        text += say.FOR_A_RUNNER.format(handle=account.handle)
         choices = tuple(
             choose("pick", account, p, f"Hand over for {p.name}")
             for p in self.words.people(account.runners)

@@ -10,6 +10,9 @@ from bot.features.handover.wording import Wording
 from bot.model.directory import Directory
 from bot.model.ports import AccountRegister, AuditTrail, Outbox
 
+MIN_RUNNERS = 2
+"""The business case asks for at least two staff to monitor and run an account."""
+
 
 @dataclass
 class HandoverParts:

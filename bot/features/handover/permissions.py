@@ -33,7 +33,7 @@ class Permissions:
         """None when the actor may hand over the runner's account, else the refusal."""
         if runner.id == actor.id or self.acts_for_someone(actor, account):
             return None
-        return Reply(say.ONLY_ADMINS, choices=(say.POLICY,))
+        return say.with_policy(say.ONLY_ADMINS)
 
     def may_add(self, actor: Person, account: Account) -> Reply | None:
         """None when the actor is on the academy's leadership team, else the refusal."""
