@@ -36,6 +36,7 @@ from adapters.teams.inbound import activity, auth_problem, for_authentication
 from adapters.teams.people import ACCOUNT, TEAMS_ID, person_of
 from adapters.teams.references import PLATFORM, TeamsReferences, card_key, digest
 from adapters.teams.settings import TeamsSettings
+from bot.core.bot import remembered
 from bot.core.messages import Message, Reply
 from bot.model.directory import Directory, Person
 from bot.model.directory_file import check_ids
@@ -165,7 +166,8 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
             return [Reply("Sorry, I couldn't read that button. Please type your answer.")]
         conversation, card_id = activity.conversation.id, activity.reply_to_id
         card = await self.references.card(conversation, card_id) if card_id else None
-        label = next((c.label for c in card.choices if c.value == value), None) if card else None
+        kept = remembered(value)  # the card is kept without the question a vote carries
+        label = next((c.label for c in card.choices if c.value == kept), None) if card else None
         if card is None or label is None:
             # Not a button of a card we sent: the core still decides what the value may do.
             return await self.handle(Message(person.id, value=value))
@@ -297,6 +299,8 @@ class TeamsAdapter:
     async def _turn(self, auth: Any, turn: Activity) -> web.StreamResponse:
         try:
             invoke = await self.cloud.process_activity(auth, turn, self.handler.on_turn)
+        except AnswerNotSent:  # kept: a 5xx is what makes Teams deliver the activity again
+            return _problem(500, "the answer could not be posted yet; it is sent on the retry")
         except Exception as exc:  # e.g. a serviceUrl nobody answers: the turn could not run
             log.error("teams turn failed: %s", type(exc).__name__)
             return _problem(400, "the activity could not be handled")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from bot.core.bot import for_storage
 from bot.core.messages import Reply, reply_from_json, reply_to_json
 from bot.model.ports import ReferenceStore
 from bot.model.records import RETENTION
@@ -70,7 +71,7 @@ class TeamsReferences:
         """Keep a sent card's reply for RETENTION, so a click on it can close it."""
         key = card_key(conversation_id, activity_id)
         await self.store.save_reference(
-            key, PLATFORM, {"reply": reply_to_json(reply)}, keep_for=RETENTION
+            key, PLATFORM, {"reply": reply_to_json(for_storage(reply))}, keep_for=RETENTION
         )
 
     async def answer(self, conversation_id: str, activity_id: str) -> list[Reply] | None:
@@ -85,6 +86,6 @@ class TeamsReferences:
         await self.store.save_reference(
             answer_key(conversation_id, activity_id),
             PLATFORM,
-            {"replies": [reply_to_json(r) for r in replies]},
+            {"replies": [reply_to_json(for_storage(r)) for r in replies]},
             keep_for=ANSWER_KEPT,
         )

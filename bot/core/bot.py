@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Iterable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.core.actions import SEP, Action, action
@@ -133,7 +134,7 @@ class Bot:
             # A question asked in the middle of a form is answered, then the form goes on.
             resumed = await self._first(f.on_choice(sender, "resume", state) for f in self.features)
             replies += resumed or []
-        state["choices"] = [[c.label, c.value] for c in numbered_choices(replies)]
+        state["choices"] = [[c.label, remembered(c.value)] for c in numbered_choices(replies)]
         await self.conversations.save_state(message.sender, state)
         return replies
 
@@ -195,7 +196,7 @@ class Bot:
         on across the replies, in order.
         """
         state = await self.conversations.load_state(sender)
-        state["choices"] = [[c.label, c.value] for c in numbered_choices(replies)]
+        state["choices"] = [[c.label, remembered(c.value)] for c in numbered_choices(replies)]
         await self.conversations.save_state(sender, state)
 
     @staticmethod
@@ -304,10 +305,11 @@ class Bot:
         choices = [action("clause", c.id).choice(f"Also: {_short(c)}") for c in related[:3]]
         if clause.id.startswith(NEW_ACCOUNT_SECTION):
             choices.insert(0, HELP_CHOICES[0])
-        # The question rides on the vote buttons, so a vote records what was asked (redacted).
+        # The question rides on the "not helpful" button (redacted), so HR sees what was asked
+        # when an answer missed; it is never kept in the conversation state (see remembered).
         asked = [kept_question(question) or ""] if question else []
         choices += [
-            action("feedback", "up", clause.id, intent_id or "", *asked).choice("Helpful"),
+            action("feedback", "up", clause.id, intent_id or "").choice("Helpful"),
             action("feedback", "down", clause.id, intent_id or "", *asked).choice("Not helpful"),
         ]
         return Reply(intro, quote=self._quote(clause), choices=tuple(choices))
@@ -321,6 +323,22 @@ def _yes_or_no(choices: list[list[str]], typed: str) -> str | None:
         return None
     found = [str(v) for label, v in choices if re.match(rf"{word}\b", str(label).lower())]
     return found[0] if len(found) == 1 else None
+
+
+def remembered(value: str) -> str:
+    """A choice value as it may be stored: a vote without the question it carries, so no
+    question is kept unless someone clicks "Not helpful" on a platform."""
+    act = Action.parse(value)
+    if act.kind == "feedback":
+        return action(act.kind, act.verb, *act.args[:2]).value
+    return value
+
+
+def for_storage(reply: Reply) -> Reply:
+    """The reply as an adapter may keep it (a Teams card to close after a click, an answer
+    kept for a retry): its votes carry no question."""
+    choices = tuple(replace(c, value=remembered(c.value)) for c in reply.choices)
+    return replace(reply, choices=choices)
 
 
 def _short(clause: Clause) -> str:
