@@ -27,11 +27,11 @@ WINDOW_WORDS = 24
 windows cut a look-alike's sentence into fragments that lose what made it ordinary ("a y10 lad
 told me he'd been gaming till 3am" without "is there a leaflet on screen time")."""
 WINDOW_STEP = 8
-THRESHOLD = 0.10
+THRESHOLD = 0.08
 """Probability from which the model calls a message a concern (chosen by cross-validation for
 recall of at least 98% with the fewest false alarms)."""
 CUE_THRESHOLD = 0.05
-"""The lower bar for a message the cue floor flags: a cue hit halves the bar rather than deciding
+"""The lower bar for a message the cue floor flags: a cue hit lowers the bar rather than deciding
 alone, so a lesson, poster or news story about grooming or FGM that the model is all but sure is
 not about a child at risk is not flagged (0 makes every cue hit a concern)."""
 WINDOW_PENALTY = 2.5
@@ -42,7 +42,10 @@ C_CATEGORY = 0.3
 NEGATIVE_WINDOWS = 3
 """How many windows of each negative to train on, shortest first."""
 HARD_NEGATIVE_WEIGHT = 6.0
-"""Weight of a negative written for this detector, against 1 for an intent's phrasing."""
+"""Weight of a look-alike written for this detector, against 1 for a concern."""
+INTENTS_WEIGHT = 2.0
+"""Weight of an intent's phrasing as a negative: ordinary policy questions about pupils, staff
+and harassment stay ordinary (both weights chosen by cross-validation)."""
 
 
 def preprocess(text: str) -> str:
