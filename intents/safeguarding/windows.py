@@ -27,7 +27,7 @@ WINDOW_WORDS = 24
 windows cut a look-alike's sentence into fragments that lose what made it ordinary ("a y10 lad
 told me he'd been gaming till 3am" without "is there a leaflet on screen time")."""
 WINDOW_STEP = 8
-THRESHOLD = 0.08
+THRESHOLD = 0.10
 """Probability from which the model calls a message a concern (chosen by cross-validation for
 recall of at least 98% with the fewest false alarms)."""
 CUE_THRESHOLD = 0.05
