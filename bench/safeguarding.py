@@ -1,6 +1,6 @@
 """How well the safeguarding detector spots concerns, and how rarely it raises false alarms.
 
-    python bench/safeguarding.py FILE.jsonl [--failures]
+    python bench/safeguarding.py FILE.jsonl [--failures [--spent]]
     python bench/safeguarding.py --cv [--folds 5] [--failures]
 
 FILE.jsonl holds records {"id", "text", "concern": bool, "category", "style"}. The model is
@@ -9,7 +9,8 @@ model from its own cache, trained on first use), and the file is scored with `is
 cue floor or the model). Prints recall per category and per style, overall recall and the
 false-alarm rate (flagged non-concerns / non-concerns), with the cue floor alone beside it;
 --failures lists the misses and false alarms, except for a file whose name says it is blind,
-whose misses are never listed (reading them would unblind it).
+whose misses are not listed (reading them would unblind it) unless --spent says the set has
+already been measured once and is spent (its figures measure nothing after that).
 
 --cv cross-validates on the training data instead (data/safeguarding/*.yaml and the intents'
 phrasings as negatives): each fold's model is fitted without that fold, then scores it. It
@@ -43,8 +44,12 @@ from intents.safeguarding.examples import (  # noqa: E402
     load_vocabulary,
 )
 from intents.safeguarding.fitting import fit  # noqa: E402
-from intents.safeguarding.model import SafeguardingModel  # noqa: E402
-from intents.safeguarding.windows import THRESHOLD  # noqa: E402
+from intents.safeguarding.model import (  # noqa: E402
+    GENERAL_THRESHOLD,
+    SafeguardingModel,
+    is_general_question,
+)
+from intents.safeguarding.windows import CUE_THRESHOLD  # noqa: E402
 
 
 def _pct(hit: int, n: int) -> str:
@@ -103,7 +108,7 @@ def _score(s: float | None) -> str:
     return "" if s is None else f"{s:.2f} "
 
 
-def evaluate_file(path: Path, *, failures: bool) -> None:
+def evaluate_file(path: Path, *, failures: bool, spent: bool = False) -> None:
     """Score a JSONL file with the model as the bot loads it."""
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     t0 = time.perf_counter()
@@ -114,7 +119,9 @@ def evaluate_file(path: Path, *, failures: bool) -> None:
     flagged = [model.is_concern(t) for t in texts]
     per = (time.perf_counter() - t0) / max(len(texts), 1)
     floor = [model.cues.is_concern(t) for t in texts]
-    blind = "blind" in path.name.lower()
+    blind = "blind" in path.name.lower() and not spent
+    if spent:
+        print(f"{path.name} is SPENT: these figures are not blind.")
     print(f"{path.name}: {len(records)} records; model loaded in {loaded:.2f} s, ", end="")
     print(f"{per * 1e3:.3f} ms a message\n")
     report(
@@ -191,24 +198,49 @@ def cross_validate(lexicon: Lexicon, k: int, seed: int, *, failures: bool) -> No
         f"{len(tested) - npos} not; {len(examples) - len(tested)} generated contrasts trained on "
         f"only); fitting took {statistics.median(fit_times):.2f} s a fold\n"
     )
-    flagged = [floor[i] or scores[i] >= THRESHOLD for i in tested]
+    bars = {i: model.bar(examples[i].text) for i in tested}
     report(
         records,
-        flagged,
+        [scores[i] >= bars[i] for i in tested],
         [floor[i] for i in tested],
         failures=failures,
         scores=[scores[i] for i in tested],
     )
     print(f"Category right   {_pct(sum(category_hits), len(category_hits))} of flagged concerns")
-    print("\nThreshold sweep (cue floor OR score >= t): recall / false alarms")
-    pos = [i for i in tested if examples[i].concern]
-    neg = [i for i in tested if not examples[i].concern]
+    _sweep(
+        [examples[i] for i in tested],
+        [scores[i] for i in tested],
+        [whole[i] for i in tested],
+        [floor[i] for i in tested],
+    )
+
+
+def _sweep(
+    examples: Sequence[Example],
+    scores: Sequence[float],
+    whole: Sequence[float],
+    cue: Sequence[bool],
+) -> None:
+    """Recall and false alarms for thresholds t, the cue floor's bar min(CUE_THRESHOLD, t) and a
+    general question's max(GENERAL_THRESHOLD, t), on the windows' score and the whole's."""
+    print(
+        f"\nThreshold sweep (bar t; min(t, {CUE_THRESHOLD}) for a cue hit; at least "
+        f"{GENERAL_THRESHOLD} for a general question): recall / false alarms"
+    )
+    general = [is_general_question(e.text) for e in examples]
+    pos = [i for i, e in enumerate(examples) if e.concern]
+    neg = [i for i, e in enumerate(examples) if not e.concern]
     own = [i for i in neg if _own_negative(examples[i])]
-    for t in (0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+    for t in (0.05, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3, 0.4, 0.5):
         for name, sc in (("windows", scores), ("whole only", whole)):
-            rec = sum(floor[i] or sc[i] >= t for i in pos) / len(pos)
-            fa = sum(floor[i] or sc[i] >= t for i in neg) / len(neg)
-            fa_own = sum(floor[i] or sc[i] >= t for i in own) / max(len(own), 1)
+
+            def hit(i: int, t: float = t, sc: Sequence[float] = sc) -> bool:
+                bar = min(CUE_THRESHOLD, t) if cue[i] else t
+                return sc[i] >= (max(bar, GENERAL_THRESHOLD) if general[i] and not cue[i] else bar)
+
+            rec = sum(map(hit, pos)) / len(pos)
+            fa = sum(map(hit, neg)) / len(neg)
+            fa_own = sum(map(hit, own)) / max(len(own), 1)
             print(
                 f"  t={t:.2f} {name:<10}  recall {100 * rec:5.1f}%  false alarms {100 * fa:4.1f}%"
                 f"  (own hard negatives {100 * fa_own:4.1f}%)"
@@ -222,11 +254,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--failures", action="store_true", help="list misses and false alarms")
+    parser.add_argument(
+        "--spent", action="store_true", help="the blind FILE was measured once: list its failures"
+    )
     args = parser.parse_args(argv)
     if args.cv:
         cross_validate(load_matcher().kb.lexicon, args.folds, args.seed, failures=args.failures)
     elif args.file:
-        evaluate_file(args.file, failures=args.failures)
+        evaluate_file(args.file, failures=args.failures, spent=args.spent)
     else:
         parser.error("give a FILE.jsonl or --cv")
     return 0

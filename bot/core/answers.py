@@ -66,10 +66,11 @@ class Answerer:
 
     def is_concern(self, text: str, confident: bool = False) -> bool:
         """True when the text suggests a child may be at risk (the DSO comes first); with
-        `confident`, only when the cue lists flag it or the model is fairly sure."""
-        if not confident:
-            return self.detector.is_concern(text)
-        return self.detector.cues.is_concern(text) or self.detector.score(text) >= CONFIDENT
+        `confident`, only when the cue lists flag it too or the model is fairly sure."""
+        detector = self.detector
+        if not detector.is_concern(text):
+            return False
+        return not confident or detector.cues.is_concern(text) or detector.score(text) >= CONFIDENT
 
     def answer(self, question: str) -> Answer:
         """Match the question; a possible risk to a child always leads with the DSO clause."""

@@ -2,8 +2,10 @@
 
 Two layers. `SafeguardingCues` is the floor: a child word with a harm word from the lexicon's
 `safeguarding:` cue lists. `SafeguardingModel` is learned from labelled examples and catches what
-no cue list can: "she keeps mentioning her 22-year-old boyfriend from an app". Anything the cues
-flag stays flagged, and the model's threshold is set low: when in doubt, safeguarding wins.
+no cue list can: "she keeps mentioning her 22-year-old boyfriend from an app". The model's
+threshold is set low (when in doubt, safeguarding wins), and a cue hit lowers it further: the
+cues overrule the model unless it is all but sure the message is not about a child at risk (a
+lesson on grooming, a poster saying "don't send nudes", a news story about FGM).
 
 It learns from data/safeguarding/*.yaml (concerns by category, look-alike negatives, generated
 contrast pairs, vocabulary groups) and, as ordinary questions, the intents' phrasings (but for

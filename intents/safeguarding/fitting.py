@@ -14,6 +14,7 @@ from intents.safeguarding.windows import (
     C_CATEGORY,
     CHAR_NGRAMS,
     HARD_NEGATIVE_WEIGHT,
+    INTENTS_WEIGHT,
     NEGATIVE_WINDOWS,
     WORD_NGRAMS,
     Preprocessor,
@@ -55,7 +56,9 @@ def training_rows(
         if negative_windows and not e.concern:
             parts = window_texts(e.text, prep)[1:]
             pieces += sorted(parts, key=len)[:NEGATIVE_WINDOWS]
-        weight = 1.0 if e.concern or e.style == INTENTS else HARD_NEGATIVE_WEIGHT
+        weight = 1.0 if e.concern else HARD_NEGATIVE_WEIGHT
+        if e.style == INTENTS:
+            weight = INTENTS_WEIGHT
         for piece in pieces:
             key = prep(piece).strip()
             if key in seen:

@@ -18,6 +18,7 @@ from intents.safeguarding.examples import SAFEGUARDING_DATA, load_examples, load
 from intents.safeguarding.fitting import Fitted, fit
 from intents.safeguarding.windows import (
     CHAR_NGRAMS,
+    CUE_THRESHOLD,
     THRESHOLD,
     TOKEN,
     WINDOW_PENALTY,
@@ -53,6 +54,7 @@ class SafeguardingModel:
         categories: tuple[str, ...],
         vocabulary: dict[str, list[str]],
         threshold: float = THRESHOLD,
+        cue_threshold: float = CUE_THRESHOLD,
     ) -> None:
         self.cues = cues
         self.word_vocab = word_vocab
@@ -69,6 +71,7 @@ class SafeguardingModel:
         self.vocabulary = vocabulary
         """The vocabulary groups the preprocessor tags words with."""
         self.threshold = threshold
+        self.cue_threshold = cue_threshold
         self._derive()
 
     def _derive(self) -> None:
@@ -212,22 +215,23 @@ class SafeguardingModel:
         best, _ = self._best(text)
         return _sigmoid(best) if best > -math.inf else 0.0
 
-    def is_concern(self, text: str) -> bool:
-        """True when the cue floor flags the text or the model's score reaches the threshold;
-        a general question naming no particular child needs GENERAL_THRESHOLD."""
+    def bar(self, text: str) -> float:
+        """The score the text needs to be a concern: CUE_THRESHOLD when the cue floor flags it
+        (a cue hit lowers the bar), GENERAL_THRESHOLD for a general question naming no
+        particular child, else the model's threshold."""
         if self.cues.is_concern(text):
-            return True
-        needed = GENERAL_THRESHOLD if is_general_question(text) else self.threshold
-        return self.score(text) >= needed
+            return min(self.cue_threshold, self.threshold)
+        return GENERAL_THRESHOLD if is_general_question(text) else self.threshold
+
+    def is_concern(self, text: str) -> bool:
+        """True when the model's score reaches the text's bar (see `bar`)."""
+        return self.score(text) >= self.bar(text)
 
     def category(self, text: str) -> str | None:
         """The likeliest kind of concern (a key of CATEGORIES) when the text is flagged, judged
         on its highest-scoring window; None when it is not flagged."""
         best, where = self._best(text)
-        flagged = self.cues.is_concern(text) or (
-            best > -math.inf and _sigmoid(best) >= self.threshold
-        )
-        if not flagged:
+        if best == -math.inf or _sigmoid(best) < self.bar(text):
             return None
         cols, vals = self.transform(where or text)
         scores = vals @ self.category_coef[cols] + self.category_intercept

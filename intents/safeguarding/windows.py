@@ -22,20 +22,30 @@ _DASH = frozenset({"-", "--", "–", "—", "...", "…", "|", "/"})
 
 WORD_NGRAMS = (1, 2)
 CHAR_NGRAMS = (3, 5)
-WINDOW_WORDS = 14
-"""Length of the sliding word windows, for long messages typed without full stops."""
-WINDOW_STEP = 7
-THRESHOLD = 0.15
-"""Probability from which the model calls a message a concern (chosen by cross-validation)."""
-WINDOW_PENALTY = 1.5
+WINDOW_WORDS = 24
+"""Length of the sliding word windows, for long messages typed without full stops. Shorter
+windows cut a look-alike's sentence into fragments that lose what made it ordinary ("a y10 lad
+told me he'd been gaming till 3am" without "is there a leaflet on screen time")."""
+WINDOW_STEP = 8
+THRESHOLD = 0.10
+"""Probability from which the model calls a message a concern (chosen by cross-validation for
+recall of at least 98% with the fewest false alarms)."""
+CUE_THRESHOLD = 0.05
+"""The lower bar for a message the cue floor flags: a cue hit lowers the bar rather than deciding
+alone, so a lesson, poster or news story about grooming or FGM that the model is all but sure is
+not about a child at risk is not flagged (0 makes every cue hit a concern)."""
+WINDOW_PENALTY = 2.5
 """How much less a window's log-odds count than the whole message's: a sentence on its own has
 less context, so it needs more evidence (chosen by cross-validation with THRESHOLD)."""
 C_BINARY = 10.0
 C_CATEGORY = 0.3
 NEGATIVE_WINDOWS = 3
 """How many windows of each negative to train on, shortest first."""
-HARD_NEGATIVE_WEIGHT = 3.0
-"""Weight of a negative written for this detector, against 1 for an intent's phrasing."""
+HARD_NEGATIVE_WEIGHT = 6.0
+"""Weight of a look-alike written for this detector, against 1 for a concern."""
+INTENTS_WEIGHT = 2.0
+"""Weight of an intent's phrasing as a negative: ordinary policy questions about pupils, staff
+and harassment stay ordinary (both weights chosen by cross-validation)."""
 
 
 def preprocess(text: str) -> str:

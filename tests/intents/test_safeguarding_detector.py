@@ -127,12 +127,33 @@ def test_a_buried_disclosure_scores_on_its_own_window(model: SafeguardingModel) 
     assert model.score(text) > whole
 
 
-def test_the_cue_floor_always_stands(model: SafeguardingModel, kb: KnowledgeBase) -> None:
+def test_the_cue_floor_stands_for_every_concern(
+    model: SafeguardingModel, kb: KnowledgeBase
+) -> None:
     cues = SafeguardingCues(kb.lexicon)
-    texts = [e.text for e in load_examples()[::7]]
-    floored = [t for t in texts if cues.is_concern(t)]
-    assert floored
+    floored = [e.text for e in load_examples() if e.concern and cues.is_concern(e.text)]
+    assert len(floored) > 100
     assert all(model.is_concern(t) for t in floored)
+
+
+# Cue words (a child word and a harm word) in questions about teaching, posters and the news.
+TOPICS_NOT_CHILDREN = [
+    "I'm planning a Year 8 online safety lesson on grooming and sextortion. Can I use a CEOP "
+    "video, or does the DSO need to check my resources first?",
+    "Can I share the police appeal for a missing teenager from Cornwall on the school Facebook "
+    "page? People are asking why we haven't.",
+    "Our Year 9 RSE scheme covers forced marriage and honour-based abuse. Can we use a BBC clip?",
+    "Can pupils in Year 9 make posters about sexting for the corridor display?",
+]
+
+
+@pytest.mark.parametrize("text", TOPICS_NOT_CHILDREN)
+def test_a_cue_hit_lowers_the_bar_but_a_topic_question_stays_ordinary(
+    model: SafeguardingModel, kb: KnowledgeBase, text: str
+) -> None:
+    assert SafeguardingCues(kb.lexicon).is_concern(text)
+    assert model.bar(text) < model.threshold
+    assert not model.is_concern(text)
 
 
 def test_nothing_to_score(model: SafeguardingModel) -> None:
