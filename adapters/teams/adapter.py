@@ -154,6 +154,9 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
             try:
                 await send_replies(turn_context, [reply], self.references)
             except Exception as exc:
+                if _refused_for_good(exc):  # e.g. a conversation Teams does not know: 400
+                    log.warning("teams answer refused: %s", _connector_error(exc))
+                    raise
                 log.warning("teams answer kept for Teams' retry: %s", _connector_error(exc))
                 raise AnswerNotSent() from exc
             await self.references.save_answer(conversation, activity_id, replies[n + 1 :])
@@ -223,6 +226,13 @@ def _bot_framework_config(settings: TeamsSettings) -> SimpleNamespace:
         APP_TYPE=settings.app_type,
         APP_TENANTID=settings.app_tenant_id,
     )
+
+
+def _refused_for_good(exc: Exception) -> bool:
+    """Whether the Bot Connector refused the reply in a way a retry cannot change (a 4xx but
+    408 and 429): the activity itself was wrong, so Teams is not asked to deliver it again."""
+    status = getattr(getattr(exc, "response", None), "status_code", None)
+    return isinstance(status, int) and 400 <= status < 500 and status not in (408, 429)
 
 
 def _connector_error(exc: Exception) -> str:
