@@ -65,6 +65,8 @@ class Digests:
         self._trust: WorkingCalendar = calendars.trust
         self._outbox = outbox
         self._grace = grace
+        self._queued: set[Month] = set()
+        """Months whose digest this process has seen into the outbox."""
 
     def recipients(self) -> list[Person]:
         """Everyone with the role hr or it, in directory order."""
@@ -92,14 +94,20 @@ class Digests:
     async def queue_due(self, now: datetime) -> int:
         """Queue last month's digest when its time has come; how many were new."""
         month = Month.of(self._trust.local(now).date())
-        if not goes_now(self.send_at(month), now, self._trust, self._grace):
+        if month in self._queued or not goes_now(
+            self.send_at(month), now, self._trust, self._grace
+        ):
             return 0
-        people = self.recipients()
-        if not people:
-            return 0
-        covered = month.previous()
-        reply = Reply((await self.build(covered, now)).text())
-        return await self._outbox.enqueue_many([(_key(covered, p), p.id, reply) for p in people])
+        people, covered = self.recipients(), month.previous()
+        new = 0
+        if people:
+            reply = Reply((await self.build(covered, now)).text())
+            messages = [(_key(covered, p), p.id, reply) for p in people]
+            new = await self._outbox.enqueue_many(messages)
+        # Every key is in the outbox now (queued here or before), so later ticks of this
+        # process need not write the digest again; another process finds its keys taken.
+        self._queued.add(month)
+        return new
 
     def upcoming(self, now: datetime, until: datetime) -> list[Planned]:
         """The digests planned after `now` up to `until`."""
