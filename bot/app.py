@@ -18,6 +18,7 @@ from bot.model.ports import (
     ConversationStore,
     Database,
     EventLog,
+    MonthlyFigures,
     OutboxStore,
     QuestionLog,
     ReferenceStore,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from bot.core.bot import Bot
     from bot.features.cases.approvals import Approvals
     from bot.features.comments.service import Comments
+    from bot.features.digest.service import Digests
     from bot.features.reminders.feature import Reminders
     from bot.model.calendar import Calendars
     from bot.model.directory import Directory
@@ -70,6 +72,7 @@ class App:
     comment_store: CommentStore
     confirmations: ConfirmationStore
     safeguarding_stats: SafeguardingStats
+    figures: MonthlyFigures
     transactions: CaseTransactions
     clock: Clock
 
@@ -114,6 +117,18 @@ class App:
             self.audit,
             self.clock,
             self.settings.worker_grace,
+        )
+
+    @cached_property
+    def digests(self) -> Digests:
+        """HR's monthly digest, and when it goes to HR and IT."""
+        from bot.features.digest.service import Digests, DigestSources
+
+        sources = DigestSources(
+            self.figures, self.confirmations, self.safeguarding_stats, self.register
+        )
+        return Digests(
+            sources, self.directory, self.calendars, self.outbox, self.settings.worker_grace
         )
 
     @cached_property
@@ -190,6 +205,7 @@ def assemble(settings: Settings, trust: Callable[[], Directory], s: Stores, cloc
         comment_store=s.comments,
         confirmations=s.confirmations,
         safeguarding_stats=s.safeguarding,
+        figures=s.figures,
         transactions=s.transactions,
         clock=clock,
     )

@@ -35,9 +35,10 @@ async def worker(app: App, args: argparse.Namespace) -> None:
         now = instant(args.now, app.clock)
         report = await jobs.run_due(now)
         repaired = f"; repaired {report.repaired} half-submitted case(s)" if report.repaired else ""
+        digests = f", {report.digests} monthly digest(s)" if report.digests else ""
         echo(
             f"{now.isoformat()}: queued {report.alerts} comment alert(s) and "
-            f"{report.reminders} reminder(s){repaired}"
+            f"{report.reminders} reminder(s){digests}{repaired}"
         )
         return
     stop = asyncio.Event()

@@ -44,10 +44,12 @@ class DueReport:
     """Inbound event ids and Teams cards deleted as past `RETENTION`."""
     repaired: int = 0
     """Submitted business cases whose requests a crash had left unqueued."""
+    digests: int = 0
+    """HR's monthly digests (one per HR or IT person, on the first working day)."""
 
 
 class Worker:
-    """Queues comment alerts and annual reminders when they fall due."""
+    """Queues comment alerts, annual reminders and HR's monthly digest when they fall due."""
 
     def __init__(self, app: App) -> None:
         self.app = app
@@ -56,8 +58,14 @@ class Worker:
         """Queue everything due at `now` that is not queued yet; safe to repeat or race."""
         alerts = await self.app.comments.queue_due(now, self.app.outbox)
         reminders = await self.app.reminders.queue_due(now)
-        if alerts or reminders:
-            log.info("queued %d comment alert(s), %d reminder(s)", alerts, reminders)
+        digests = await self.app.digests.queue_due(now)
+        if alerts or reminders or digests:
+            log.info(
+                "queued %d comment alert(s), %d reminder(s), %d digest(s)",
+                alerts,
+                reminders,
+                digests,
+            )
         repaired = await self.app.approvals.repair()
         if repaired:
             log.warning("queued the missing requests of %d half-submitted case(s)", repaired)
@@ -65,12 +73,13 @@ class Worker:
         forgotten += await self.app.references.forget_expired_references(now)
         if forgotten:
             log.info("forgot %d inbound event id(s) and card(s) past %s", forgotten, RETENTION)
-        return DueReport(alerts, reminders, forgotten, repaired)
+        return DueReport(alerts, reminders, forgotten, repaired, digests)
 
     async def upcoming(self, now: datetime, until: datetime) -> list[Planned]:
         """What will fall due after `now` up to `until`, in time order."""
         planned = await self.app.comments.upcoming(now, until)
         planned += await self.app.reminders.upcoming(now, until)
+        planned += self.app.digests.upcoming(now, until)
         return sorted(planned, key=lambda p: (p.at, p.key))
 
     def scheduler(self) -> AsyncIOScheduler:

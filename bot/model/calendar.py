@@ -135,11 +135,26 @@ class WorkingCalendar:
         return day
 
 
+TRUST_OFFICE = "trust-office"
+"""The id of the trust's own calendar, for trust-wide staff (HR, IT) who belong to no academy."""
+
+
 class Calendars:
-    """Each academy's working calendar, built once."""
+    """Each academy's working calendar, built once, and the trust office's."""
 
     def __init__(self, directory: Directory, bank_holidays: Container[date] | None = None) -> None:
         self._calendars = {a.id: WorkingCalendar(a, bank_holidays) for a in directory.academies}
+        office = Academy(
+            id=TRUST_OFFICE,
+            name=directory.trust.name,
+            headteacher="-",
+            leadership=("-",),
+            safeguarding_officer="-",
+            it_contact="-",
+        )
+        self.trust = WorkingCalendar(office, bank_holidays)
+        """The trust office: Monday to Friday but England's bank holidays, 08:00-17:00 in
+        London, with no academy's closures."""
 
     def __getitem__(self, academy_id: str) -> WorkingCalendar:
         """The academy's calendar; KeyError for an academy not in the directory."""

@@ -209,3 +209,26 @@ class RouteCount:
     month: str
     """YYYY-MM."""
     count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClauseVotes:
+    """How the answers quoting one clause were voted on over a period."""
+
+    clause_id: str
+    not_helpful: int
+    helpful: int
+
+
+@dataclass(frozen=True, slots=True)
+class LateReplies:
+    """One account's comments whose reply deadline fell in a period, and how many were late."""
+
+    account_id: str
+    academy: str
+    due: int
+    """Comments whose deadline fell in the period."""
+    late: int
+    """Of those, answered after the deadline."""
+    unanswered: int
+    """Of those, still open with the deadline passed."""

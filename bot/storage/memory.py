@@ -65,7 +65,7 @@ class MemoryQuestions:
     def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self.votes: list[tuple[str, str, str | None, bool, datetime, str | None]] = []
-        self._declined: list[tuple[int, str, str, datetime]] = []
+        self._declined: list[DeclinedRow] = []
 
     async def add_feedback(
         self,
@@ -100,19 +100,32 @@ class MemoryQuestions:
         at = utc(self._clock())
         self._declined.append((len(self._declined) + 1, question_key(text), text, at))
 
+    @property
+    def declined(self) -> list[DeclinedRow]:
+        """Every declined question as recorded: (id, key, text, when)."""
+        return list(self._declined)
+
     async def top_declined(self, limit: int = 20) -> list[DeclinedQuestion]:
         """Declined questions grouped by key: most frequent first, then most recent."""
-        groups: dict[str, list[tuple[int, str, str, datetime]]] = {}
-        for row in self._declined:
-            groups.setdefault(row[1], []).append(row)
-        summaries = [
-            (len(rows), max(r[3] for r in rows), max(rows, key=lambda r: r[0]))
-            for rows in groups.values()
-        ]
-        summaries.sort(key=lambda s: (s[0], s[1], s[2][0]), reverse=True)
-        return [DeclinedQuestion(latest[2], times, last) for times, last, latest in summaries][
-            :limit
-        ]
+        return group_declined(self._declined)[:limit]
+
+
+DeclinedRow = tuple[int, str, str, datetime]
+"""One declined question in memory: (id, grouping key, text, when)."""
+
+
+def group_declined(declined: Sequence[DeclinedRow]) -> list[DeclinedQuestion]:
+    """Declined questions grouped by key, each shown by its latest text: most frequent first,
+    then most recent, as the SQL store orders them."""
+    groups: dict[str, list[DeclinedRow]] = {}
+    for row in declined:
+        groups.setdefault(row[1], []).append(row)
+    summaries = [
+        (len(rows), max(r[3] for r in rows), max(rows, key=lambda r: r[0]))
+        for rows in groups.values()
+    ]
+    summaries.sort(key=lambda s: (s[0], s[1], s[2][0]), reverse=True)
+    return [DeclinedQuestion(latest[2], times, last) for times, last, latest in summaries]
 
 
 @dataclass(slots=True)

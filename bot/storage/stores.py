@@ -14,6 +14,7 @@ from bot.model.ports import (
     ConversationStore,
     Database,
     EventLog,
+    MonthlyFigures,
     OutboxStore,
     QuestionLog,
     ReferenceStore,
@@ -25,6 +26,7 @@ from bot.storage.cases import SqlCases
 from bot.storage.comments import SqlComments
 from bot.storage.conversations import SqlConversations
 from bot.storage.database import SqlDatabase
+from bot.storage.digest import SqlMonthlyFigures
 from bot.storage.events import SqlEvents
 from bot.storage.memory import (
     MemoryAudit,
@@ -41,6 +43,7 @@ from bot.storage.memory_accounts import (
     MemoryConfirmations,
     MemoryRegister,
 )
+from bot.storage.memory_digest import MemoryMonthlyFigures
 from bot.storage.outbox import SqlOutbox
 from bot.storage.questions import SqlQuestions
 from bot.storage.references import SqlReferences
@@ -65,6 +68,7 @@ class Stores:
     comments: CommentStore
     confirmations: ConfirmationStore
     safeguarding: SafeguardingStats
+    figures: MonthlyFigures
     transactions: CaseTransactions
     database: Database
 
@@ -88,6 +92,7 @@ def open_stores(database: SqlDatabase, clock: Clock) -> Stores:
         comments=SqlComments(engine, clock),
         confirmations=SqlConfirmations(engine, clock),
         safeguarding=SqlSafeguardingStats(engine),
+        figures=SqlMonthlyFigures(engine),
         transactions=SqlTransactions(engine, clock),
         database=database,
     )
@@ -97,18 +102,20 @@ def memory_stores(clock: Clock) -> Stores:
     """Every port in memory, empty, timestamping with `clock`."""
     cases, audit, outbox = MemoryCases(clock), MemoryAudit(clock), MemoryOutbox(clock)
     register = MemoryRegister(clock)
+    questions, comments = MemoryQuestions(clock), MemoryComments(clock)
     return Stores(
         conversations=MemoryConversations(clock),
-        questions=MemoryQuestions(clock),
+        questions=questions,
         outbox=outbox,
         events=MemoryEvents(clock),
         references=MemoryReferences(clock),
         audit=audit,
         cases=cases,
         register=register,
-        comments=MemoryComments(clock),
+        comments=comments,
         confirmations=MemoryConfirmations(clock),
         safeguarding=MemorySafeguardingStats(),
+        figures=MemoryMonthlyFigures(questions, comments),
         transactions=MemoryTransactions(Work(cases, audit, outbox, register)),
         database=MemoryDatabase(),
     )

@@ -63,6 +63,7 @@ async def test_two_workers_at_the_same_instant_queue_each_message_once(
     reports = await asyncio.gather(*(Worker(a).run_due(clock.now) for a in (first, second, third)))
     assert sum(r.alerts for r in reports) == 2
     assert sum(r.reminders for r in reports) == 4
+    assert sum(r.digests for r in reports) == 2  # August's, a day late (Tue 1 Sep went by)
     assert await keys(first) == [
         "annual-reminder:holy-cross:2026:frances-dummy",
         "annual-reminder:holy-cross:2026:jack-sampleton",
@@ -70,6 +71,8 @@ async def test_two_workers_at_the_same_instant_queue_each_message_once(
         "annual-reminder:st-marys:2026:edwin-fakeley",
         "comment-overdue:1:jack-sampleton",
         "comment-overdue:1:kate-mockett",
+        "monthly-digest:2026-08:liam-bytes",
+        "monthly-digest:2026-08:mina-peopleworth",
     ]
 
 
@@ -100,7 +103,7 @@ async def test_a_worker_killed_mid_run_sends_nothing_twice(
         await app.comments.queue_due(clock.now, DiesAfterQueueing(app.outbox))
     restarted = await apps()
     assert (await Worker(restarted).run_due(clock.now)).alerts == 0
-    assert await keys(restarted) == [
+    assert [k for k in await keys(restarted) if k.startswith("comment-")] == [
         "comment-overdue:1:jack-sampleton",
         "comment-overdue:1:kate-mockett",
     ]
@@ -135,13 +138,14 @@ async def test_scheduled_workers_catch_up_after_downtime_and_tick_once_each_time
     running = [asyncio.create_task(Worker(a).run(stop)) for a in workers]
     try:
         await wait_for(lambda: job_next_run(one))  # the tick job is stored
-        assert len(await keys(one)) == 4  # the missed reminders, once, on restart
+        # the missed reminders and August's digest (due Tue 1 Sep), once, on restart
+        assert len(await keys(one)) == 6
         await one.comments.add(HISTORY, "asks about the trip")
         clock.now = london("2026-09-04 11:00")  # the comment is now overdue
         await wait_for(lambda: _count(one, "comment-overdue:%"))  # a tick queued the alerts
         ticked = await job_next_run(one) or 0
         await wait_for(lambda: _ticked_since(one, ticked + 2))  # and ticks again, twice
-        assert len(await keys(one)) == 6
+        assert len(await keys(one)) == 8
         async with one.database.engine.connect() as connection:
             jobs = await connection.scalar(select(func.count()).select_from(apscheduler_jobs))
         assert jobs == 1

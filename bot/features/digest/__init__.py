@@ -1,0 +1,1 @@
+"""HR's monthly digest: gaps, unhelpful answers, late replies, acknowledgements, DSO routes."""
