@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from bot.features.cases.approvals import Approvals
     from bot.features.comments.service import Comments
     from bot.features.reminders.feature import Reminders
+    from bot.features.reminders.revision import PolicyRevision
     from bot.model.calendar import Calendars
     from bot.model.directory import Directory
 
@@ -114,7 +115,21 @@ class App:
             self.audit,
             self.clock,
             self.settings.worker_grace,
+            self.policy_revision,
         )
+
+    @cached_property
+    def policy_revision(self) -> PolicyRevision | None:
+        """The policy version published with `policybot policy publish`, if any (read from
+        clauses.yaml alone: the intents and matcher are not loaded)."""
+        from bot.features.reminders.revision import PolicyRevision
+        from intents.knowledge import DATA, KnowledgeBase
+
+        policy = KnowledgeBase.current_policy(self.settings.knowledge_dir or DATA)
+        if not policy.published:
+            return None
+        at = datetime.fromisoformat(policy.published)
+        return PolicyRevision(policy.version, policy.date, at)
 
     @cached_property
     def approvals(self) -> Approvals:
@@ -131,7 +146,7 @@ class App:
         """The knowledge base and matcher (from the user's cache when the data is unchanged)."""
         from bot.core.answers import build_answerer
 
-        return build_answerer()
+        return build_answerer(self.settings.knowledge_dir)
 
     @cached_property
     def bot(self) -> Bot:
