@@ -62,17 +62,35 @@ def _pdf_text(path: Path) -> str:
         pages = [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, ValueError, KeyError) as exc:
         raise KnowledgeError(f"{path.name}: not a PDF that can be read ({exc})") from exc
-    return "\n\n".join(pages)
+    return "\n\n".join(_pdf_lines(page) for page in pages)
+
+
+def _pdf_lines(page: str) -> str:
+    """PDF text has no blank lines: a line ending a sentence ends its paragraph, and a short
+    line of its own after one is marked as a heading, as the plain-text export marks them."""
+    out: list[str] = []
+    ended = True
+    for line in page.splitlines():
+        text = normalise_space(line)
+        if not text:
+            continue
+        heading = ended and _looks_like_heading(text)
+        out.append(f" {text}" if heading else text)
+        ended = heading or re.search(r"[.:;?!]$", text) is not None
+        if ended:
+            out.append("")
+    return "\n".join(out)
 
 
 def _docx(path: Path) -> list[Block]:
     from zipfile import BadZipFile
 
     import docx
+    from docx.opc.exceptions import OpcError
 
     try:
         document = docx.Document(str(path))
-    except (BadZipFile, KeyError, ValueError) as exc:
+    except (BadZipFile, OpcError, KeyError, ValueError) as exc:
         raise KnowledgeError(f"{path.name}: not a Word document that can be read") from exc
     blocks: list[Block] = []
     for paragraph in document.paragraphs:
@@ -129,11 +147,13 @@ def _is_heading(raw: str, known: set[str], clauses: set[str]) -> bool:
         return False
     if key in known:
         return True
+    return raw.startswith(" ") and not raw.startswith("  ") and _looks_like_heading(raw)
+
+
+def _looks_like_heading(raw: str) -> bool:
     line = normalise_space(raw)
     return (
-        raw.startswith(" ")
-        and not raw.startswith("  ")
-        and len(line.split()) <= _HEADING_WORDS
+        len(line.split()) <= _HEADING_WORDS
         and line[:1].isupper()
         and re.search(r"[,(]|[.;:?!)”\"]$", line) is None
     )

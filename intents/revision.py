@@ -86,9 +86,13 @@ class Revision:
 
     def summary(self, limit: int = 6) -> str:
         """The short 'what changed' for staff: each changed, new and removed clause's heading."""
-        lines = [f"• Reworded: {c.heading}" for c in self.of(Kind.CHANGED)]
-        lines += [f"• New: {c.heading}: {_short(c.new)}" for c in self.of(Kind.NEW)]
-        lines += [f"• Removed: {c.heading}: {_short(c.old)}" for c in self.of(Kind.REMOVED)]
+
+        def clauses(kind: Kind) -> list[Change]:  # the Change Control rows are not news
+            return [c for c in self.of(kind) if not c.id.startswith("change-control.")]
+
+        lines = [f"• Reworded: {c.heading}: {_short(c.new)}" for c in clauses(Kind.CHANGED)]
+        lines += [f"• New: {c.heading}: {_short(c.new)}" for c in clauses(Kind.NEW)]
+        lines += [f"• Removed: {c.heading}: {_short(c.old)}" for c in clauses(Kind.REMOVED)]
         lines += [f"• Heading renamed: {old} → {new}" for old, new in self.renamed]
         more = len(lines) - limit
         return "\n".join(lines[:limit] + ([f"• and {more} more"] if more > 0 else []))
