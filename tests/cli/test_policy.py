@@ -118,6 +118,10 @@ async def test_hr_imports_reviews_and_publishes_a_new_version(
         assert "read the new version" in await kate.clicks("I have read the policy")
         assert "recorded that you have read" in await dana.says("I have read the policy")
 
+        planned = await app.reminders.upcoming(clock.now, datetime(2027, 2, 1, tzinfo=LONDON))
+        assert [(p.recipient, p.at) for p in planned if "summary:holy-cross" in p.key] == [
+            ("frances-dummy", datetime(2027, 1, 18, 9, 0, tzinfo=LONDON))
+        ]
         worker = Worker(app)
         assert (await worker.run_due(datetime(2027, 1, 18, 8, 59, tzinfo=LONDON))).reminders == 0
         assert (await worker.run_due(datetime(2027, 1, 18, 9, 0, tzinfo=LONDON))).reminders == 2

@@ -212,7 +212,21 @@ class Reminders:
                             f"annual reminder summary {academy.id} {year}",
                         )
                     )
+        if self.revision is not None:
+            found += [p for p in self._revision_planned(self.revision) if now < p.at <= until]
         return sorted(found, key=lambda p: p.at)
+
+    def _revision_planned(self, revision: PolicyRevision) -> list[Planned]:
+        return [
+            Planned(
+                self.revision_summary_at(academy.id, revision),
+                f"policy-revision-summary:{academy.id}:{revision.round}",
+                academy.headteacher,
+                Reply("(the summary is written when it is sent)"),
+                f"new policy summary {academy.id} v{revision.version}",
+            )
+            for academy in self.directory.academies
+        ]
 
     async def send_to_staff(self, academy_id: str, year: int, actor: str) -> tuple[int, int]:
         """Queue the staff reminder for every member of staff: (newly queued, staff count)."""
