@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from bot.features.comments.service import Comments
     from bot.features.digest.service import Digests
     from bot.features.reminders.feature import Reminders
+    from bot.features.reminders.revision import PolicyRevision
     from bot.model.calendar import Calendars
     from bot.model.directory import Directory
 
@@ -117,6 +118,7 @@ class App:
             self.audit,
             self.clock,
             self.settings.worker_grace,
+            self.policy_revision,
         )
 
     @cached_property
@@ -130,6 +132,19 @@ class App:
         return Digests(
             sources, self.directory, self.calendars, self.outbox, self.settings.worker_grace
         )
+
+    @cached_property
+    def policy_revision(self) -> PolicyRevision | None:
+        """The policy version published with `policybot policy publish`, if any (read from
+        clauses.yaml alone: the intents and matcher are not loaded)."""
+        from bot.features.reminders.revision import PolicyRevision
+        from intents.knowledge import DATA, KnowledgeBase
+
+        policy = KnowledgeBase.current_policy(self.settings.knowledge_dir or DATA)
+        if not policy.published:
+            return None
+        at = datetime.fromisoformat(policy.published)
+        return PolicyRevision(policy.version, policy.date, at)
 
     @cached_property
     def approvals(self) -> Approvals:
@@ -146,7 +161,7 @@ class App:
         """The knowledge base and matcher (from the user's cache when the data is unchanged)."""
         from bot.core.answers import build_answerer
 
-        return build_answerer()
+        return build_answerer(self.settings.knowledge_dir)
 
     @cached_property
     def bot(self) -> Bot:

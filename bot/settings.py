@@ -29,6 +29,8 @@ class Settings:
 
     database_url: str = DEFAULT_DATABASE_URL
     trust_file: Path | None = None
+    knowledge_dir: Path | None = None
+    """The knowledge base folder (clauses, intents, lexicon); None: the bundled intents/data."""
     default_user: str = "demo-teacher"
     log_level: str = "WARNING"
     worker_grace: timedelta = timedelta(days=7)
@@ -53,6 +55,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Read settings from an environment mapping (usually os.environ)."""
         trust = env.get("TRUST_FILE", "").strip()
+        knowledge = env.get("POLICYBOT_DATA", "").strip()
         level = env.get("LOG_LEVEL", "WARNING").strip().upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise SettingsError(f"LOG_LEVEL={level!r}: use DEBUG, INFO, WARNING or ERROR")
@@ -65,6 +68,7 @@ class Settings:
         return cls(
             database_url=env.get("DATABASE_URL", "").strip() or DEFAULT_DATABASE_URL,
             trust_file=Path(trust) if trust else None,
+            knowledge_dir=Path(knowledge) if knowledge else None,
             default_user=env.get("POLICYBOT_USER", "").strip() or "demo-teacher",
             log_level=level,
             worker_grace=timedelta(days=_whole(env, "WORKER_GRACE_DAYS", 7, minimum=0)),

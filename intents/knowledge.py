@@ -41,6 +41,8 @@ class PolicyData(_Strict):
     version: str
     date: str
     text_file: str
+    published: str | None = None
+    """When `policybot policy publish` made this version live (ISO 8601, UTC)."""
 
 
 class ClausesFile(_Strict):
@@ -86,6 +88,8 @@ class Policy:
     title: str
     version: str
     date: str
+    published: str | None = None
+    """When this version was published with `policybot policy publish` (ISO 8601)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +203,12 @@ class KnowledgeBase:
     intents: tuple[Intent, ...]
     lexicon: Lexicon
 
+    @staticmethod
+    def current_policy(folder: Path = DATA) -> Policy:
+        """Only which policy version is live (reads clauses.yaml alone, not the intents)."""
+        p = _validate(ClausesFile, _load_yaml(folder / "clauses.yaml"), "clauses.yaml").policy
+        return Policy(p.title, p.version, p.date, p.published)
+
     @classmethod
     def load(cls, folder: Path = DATA) -> KnowledgeBase:
         """Load and validate every file; raise KnowledgeError naming the file and field at fault."""
@@ -240,7 +250,8 @@ class KnowledgeBase:
             tuple(lx.representatives),
         )
         text = (folder / cf.policy.text_file).read_text(encoding="utf-8")
-        policy = Policy(cf.policy.title, cf.policy.version, cf.policy.date)
+        p = cf.policy
+        policy = Policy(p.title, p.version, p.date, p.published)
         return cls(policy, text, clauses, tuple(intents), lexicon)
 
     @cached_property

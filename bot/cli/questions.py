@@ -17,6 +17,7 @@ from bot.cli.running import (
     Subcommands,
     positive,
     print_json,
+    settings,
     with_app,
 )
 from bot.core.sanitise import clean
@@ -85,7 +86,7 @@ def ask(args: argparse.Namespace) -> None:
         items = iter([(1, ({}, " ".join(args.question), None))])
     else:
         raise CommandError("ask what? Give a question, or --batch FILE (- for stdin)")
-    answerer = build_answerer()
+    answerer = build_answerer(settings().knowledge_dir)
     bad = 0
     for n, (extra, question, error) in items:
         if question is None:
@@ -118,9 +119,9 @@ def _plain(answer: Answer, question: str) -> str:
 
 def intents_check(_args: argparse.Namespace) -> None:
     """Validate the knowledge base: clauses verbatim, intents point at real clauses, no clashes."""
-    from intents.knowledge import KnowledgeBase
+    from intents.knowledge import DATA, KnowledgeBase
 
-    kb = KnowledgeBase.load()
+    kb = KnowledgeBase.load(settings().knowledge_dir or DATA)
     problems = kb.problems()
     if problems:
         raise CommandError(

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from intents.cache import load_matcher, load_safeguarding
-from intents.knowledge import Clause, Intent, KnowledgeBase
+from intents.knowledge import DATA, Clause, Intent, KnowledgeBase
 from intents.matcher import Matcher, Verdict
 from intents.safeguarding import SafeguardingModel
 
@@ -121,8 +122,8 @@ class Answerer:
         )
 
 
-def build_answerer() -> Answerer:
+def build_answerer(folder: Path | None = None) -> Answerer:
     """The knowledge base, validated, and the matcher over it (no database needed); built once
     per change to the data or code and then loaded from the user's cache directory."""
-    matcher = load_matcher()
-    return Answerer(matcher.kb, matcher, load_safeguarding())
+    matcher = load_matcher(folder or DATA)
+    return Answerer(matcher.kb, matcher, load_safeguarding(folder or DATA))

@@ -12,6 +12,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.core.messages import Choice, Reply
+from bot.features.reminders.revision import (
+    PolicyRevision,
+    is_revision,
+    staff_message,
+    summary_message,
+)
 from bot.model.calendar import Calendars, when
 from bot.model.directory import Academy, Directory
 from bot.model.planned import Planned, goes_now
@@ -86,7 +92,10 @@ class Reminders:
         audit: AuditTrail,
         clock: Clock,
         grace: timedelta,
+        revision: PolicyRevision | None = None,
     ) -> None:
+        self.revision = revision
+        """The latest version published with `policybot policy publish`, if any."""
         self._confirmations = confirmations
         self.directory = directory
         self.calendars = calendars
@@ -154,7 +163,55 @@ class Reminders:
                             summary,
                         )
                     )
+            messages += await self._revision_summary(academy, now)
         return await self._outbox.enqueue_many(messages) if messages else 0
+
+    def revision_summary_at(self, academy_id: str, revision: PolicyRevision) -> datetime:
+        """Two weeks after a new version was published, on a working day, at the same time."""
+        calendar = self.calendars[academy_id]
+        local = calendar.local(revision.published_at)
+        day = calendar.working_day_on_or_after(local.date() + SUMMARY_AFTER)
+        return calendar.at(day, local.time())
+
+    async def announce_revision(self, revision: PolicyRevision, actor: str) -> tuple[int, int]:
+        """Ask every member of staff of every academy to re-read the policy, with what changed,
+        through the annual reminder's button: (newly queued, staff count)."""
+        messages: list[tuple[str, str, Reply]] = []
+        for academy in self.directory.academies:
+            button = Choice(READ_LABEL, f"{_READ}{academy.id}:{revision.round}")
+            reply = staff_message(revision, academy.name, self.directory.trust.policy_url, button)
+            messages += [
+                (f"policy-revision-staff:{academy.id}:{revision.round}:{p.id}", p.id, reply)
+                for p in self.directory.staff_of(academy.id)
+            ]
+        queued = await self._outbox.enqueue_many(messages) if messages else 0
+        for academy in self.directory.academies:
+            await self._audit.record(
+                _subject(academy.id, revision.round),
+                actor,
+                "published",
+                {"version": revision.version, "date": revision.date},
+            )
+        return queued, len(messages)
+
+    async def _revision_summary(
+        self, academy: Academy, now: datetime
+    ) -> list[tuple[str, str, Reply]]:
+        revision = self.revision
+        calendar = self.calendars[academy.id]
+        if revision is None or not goes_now(
+            self.revision_summary_at(academy.id, revision), now, calendar, self.grace
+        ):
+            return []
+        confirmed = await self._confirmations.confirmed(academy.id, revision.round)
+        staff = self.directory.staff_of(academy.id)
+        missing = [p.name for p in staff if p.id not in confirmed]
+        reply = summary_message(
+            revision, academy.name, len(staff) - len(missing), len(staff), missing
+        )
+        return [
+            (f"policy-revision-summary:{academy.id}:{revision.round}", academy.headteacher, reply)
+        ]
 
     async def upcoming(self, now: datetime, until: datetime) -> list[Planned]:
         """Reminders and summaries planned after `now` up to `until`."""
@@ -173,7 +230,21 @@ class Reminders:
                             f"annual reminder summary {academy.id} {year}",
                         )
                     )
+        if self.revision is not None:
+            found += [p for p in self._revision_planned(self.revision) if now < p.at <= until]
         return sorted(found, key=lambda p: p.at)
+
+    def _revision_planned(self, revision: PolicyRevision) -> list[Planned]:
+        return [
+            Planned(
+                self.revision_summary_at(academy.id, revision),
+                f"policy-revision-summary:{academy.id}:{revision.round}",
+                academy.headteacher,
+                Reply("(the summary is written when it is sent)"),
+                f"new policy summary {academy.id} v{revision.version}",
+            )
+            for academy in self.directory.academies
+        ]
 
     async def send_to_staff(self, academy_id: str, year: int, actor: str) -> tuple[int, int]:
         """Queue the staff reminder for every member of staff: (newly queued, staff count)."""
@@ -288,6 +359,14 @@ class RemindersFeature:
         if person is None or person.academy is None:
             return [Reply("Thanks. The annual reminder is kept per academy, and you have none.")]
         year = self.reminders.current_year(person.academy, self.reminders.clock())
+        revision = self.reminders.revision
+        if (
+            kind == _READ
+            and revision is not None
+            and revision.published_at <= self.reminders.clock()
+        ):
+            # "I have read the policy" also confirms a newly published version.
+            await self.reminders.confirm(person.academy, revision.round, sender)
         value = f"{kind}{person.academy}:{year}"
         if kind != _SEND:
             return await self.on_choice(sender, value, state)
@@ -305,6 +384,12 @@ class RemindersFeature:
 
     async def _confirm(self, academy_id: str, year: int, person_id: str) -> Reply:
         new = await self.reminders.confirm(academy_id, year, person_id)
+        if is_revision(year):
+            return Reply(
+                "Thank you: recorded that you have read the new version of the policy."
+                if new
+                else "You've already confirmed reading the new version of the policy. Thank you."
+            )
         if not new:
             return Reply(f"You've already confirmed reading the policy for {year}. Thank you.")
         return Reply(f"Thank you: recorded that you have read the policy ({year}).")
