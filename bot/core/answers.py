@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
+from bot.core.credentials import asks_for_credentials
+from bot.core.splitting import split_questions
 from intents.cache import load_matcher, load_safeguarding
 from intents.knowledge import Clause, Intent, KnowledgeBase
-from intents.matcher import Matcher, Verdict
+from intents.matcher import Match, Matcher, Verdict
 from intents.safeguarding import SafeguardingModel
 
 SAFEGUARDING_CLAUSE = "safeguarding-concerns.seek-dso-advice"
 MAX_TEXT = 1500
 CONFIDENT = 0.5
 """The detector's score from which a message is routed even in the middle of a form."""
+CREDENTIALS = "credentials"
+"""Why a question is declined: it asks for an account's credentials or who runs it."""
+CLOSE_FIT = 0.25
+"""A runner-up within this of the best on the matcher's `fit` is offered as "Or did you mean"
+beside the answer. The matcher's own margin (0.03) offered it for 1 of 726 answers on the read
+question sets; 0.25 offers it for 4% of them and covers 5 of the 7 whose runner-up was right."""
+POLICY_LINK = "policy-link"
+"""Why a question gets no clause: it asks where to read the whole policy."""
+_WHOLE_POLICY = re.compile(
+    r"\b(?:where|how)\b[^.?!]{0,25}\b(?:read|find|see|get|view|access|download|look\s+at)\s+"
+    r"(?:a\s+copy\s+of\s+|the\s+text\s+of\s+)?(?:the|this|our|that)\s+"
+    r"(?:full\s+|whole\s+|complete\s+|entire\s+|actual\s+)?(?:social\s+media\s+)?policy"
+    r"(?:\s+(?:document|itself|in\s+full|online))?\s*[?.!]*\s*$"
+    r"|\b(?:link|copy|url)\s+(?:to|of|for)\s+(?:the|this|our)\s+(?:full\s+|whole\s+)?"
+    r"(?:social\s+media\s+)?policy\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +60,10 @@ class Answer:
     """A close runner-up intent, offered as a choice beside the answer."""
     quote: str = ""
     """The clause verbatim, with its list's bullets when it introduces one or is a short bullet."""
+    redirect: str | None = None
+    """Why no clause is quoted although the bot knows what to say: CREDENTIALS or POLICY_LINK."""
+    parts: tuple[Answer, ...] = ()
+    """For a message asking two or more questions, each one's answer, in order."""
 
     @property
     def answered(self) -> bool:
@@ -71,8 +95,26 @@ class Answerer:
             return self.detector.is_concern(text)
         return self.detector.cues.is_concern(text) or self.detector.score(text) >= CONFIDENT
 
-    def answer(self, question: str) -> Answer:
-        """Match the question; a possible risk to a child always leads with the DSO clause."""
+    def answer(self, text: str) -> Answer:
+        """The answer to a message; when it asks two or more questions the policy answers
+        differently, each one's answer is in `parts` and the first answered one is on top. A
+        possible risk to a child anywhere in it leads with the DSO clause, and nothing else."""
+        whole = self.answer_one(text)
+        questions = split_questions(text) if not whole.safeguarding else []
+        if len(questions) < 2:
+            return whole
+        parts = tuple(self.answer_one(q) for q in questions)
+        concern = next((a for a in parts if a.safeguarding), None)
+        if concern is not None:
+            return replace(concern, question=text)
+        answered = [a for a in parts if a.answered]
+        clauses = {a.clause.id for a in answered if a.clause is not None}
+        if len(clauses) < 2 and (whole.answered or not answered):
+            return whole  # one question after all ("... on my insta. Can she do that?")
+        return replace(answered[0], question=text, parts=parts)
+
+    def answer_one(self, question: str) -> Answer:
+        """Match one question; a possible risk to a child always leads with the DSO clause."""
         decision = self.matcher.decide(question)
         alternatives = tuple(
             Alternative(self.kb.clauses[m.intent.clauses[0]], m.score, m.intent.title)
@@ -93,6 +135,27 @@ class Answerer:
                 alternatives,
                 related,
                 quote=self.kb.quote(SAFEGUARDING_CLAUSE),
+            )
+        redirect = (
+            CREDENTIALS
+            if asks_for_credentials(question)
+            else POLICY_LINK
+            if _WHOLE_POLICY.search(question)
+            else None
+        )
+        if redirect is not None:
+            return Answer(
+                question,
+                Verdict.DECLINE,
+                None,
+                None,
+                0.0,
+                False,
+                alternatives,
+                (),
+                None,
+                "",
+                redirect,
             )
         if best is None or decision.verdict is not Verdict.ANSWER:
             return Answer(
@@ -115,7 +178,7 @@ class Answerer:
             False,
             alternatives[1:],
             tuple(self.kb.clauses[c] for c in intent.clauses[1:]),
-            decision.close.intent if decision.close else None,
+            _close(decision.matches),
             self.kb.quote(intent.clauses[0]),
         )
 
@@ -125,3 +188,10 @@ def build_answerer() -> Answerer:
     per change to the data or code and then loaded from the user's cache directory."""
     matcher = load_matcher()
     return Answerer(matcher.kb, matcher, load_safeguarding())
+
+
+def _close(matches: tuple[Match, ...]) -> Intent | None:
+    """The runner-up intent when it fits the question nearly as well as the best."""
+    if len(matches) < 2 or matches[1].fit < matches[0].fit - CLOSE_FIT:
+        return None
+    return matches[1].intent
