@@ -136,37 +136,18 @@ class Answerer:
                 related,
                 quote=self.kb.quote(SAFEGUARDING_CLAUSE),
             )
-        redirect = (
-            CREDENTIALS
-            if asks_for_credentials(question)
-            else POLICY_LINK
-            if _WHOLE_POLICY.search(question)
-            else None
-        )
-        if redirect is not None:
+        redirect = _redirect(question)
+        if redirect is not None or best is None or decision.verdict is not Verdict.ANSWER:
             return Answer(
                 question,
-                Verdict.DECLINE,
+                Verdict.DECLINE if redirect else decision.verdict,
                 None,
                 None,
-                0.0,
+                best.score if best and not redirect else 0.0,
                 False,
                 alternatives,
                 (),
-                None,
-                "",
-                redirect,
-            )
-        if best is None or decision.verdict is not Verdict.ANSWER:
-            return Answer(
-                question,
-                decision.verdict,
-                None,
-                None,
-                best.score if best else 0.0,
-                False,
-                alternatives,
-                (),
+                redirect=redirect,
             )
         intent = best.intent
         return Answer(
@@ -188,6 +169,14 @@ def build_answerer() -> Answerer:
     per change to the data or code and then loaded from the user's cache directory."""
     matcher = load_matcher()
     return Answerer(matcher.kb, matcher, load_safeguarding())
+
+
+def _redirect(question: str) -> str | None:
+    """Where to send a question no clause should answer: credentials to the Trust IT Team, "where
+    can I read the policy" to the trust's address."""
+    if asks_for_credentials(question):
+        return CREDENTIALS
+    return POLICY_LINK if _WHOLE_POLICY.search(question) else None
 
 
 def _close(matches: tuple[Match, ...]) -> Intent | None:
