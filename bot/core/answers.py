@@ -25,12 +25,14 @@ question sets; 0.25 offers it for 4% of them and covers 5 of the 7 whose runner-
 POLICY_LINK = "policy-link"
 """Why a question gets no clause: it asks where to read the whole policy."""
 _WHOLE_POLICY = re.compile(
-    r"\b(?:where|how)\b[^.?!]{0,25}\b(?:read|find|see|get|view|access|download|look\s+at)\s+"
-    r"(?:a\s+copy\s+of\s+|the\s+text\s+of\s+)?(?:the|this|our|that)\s+"
+    r"^\W*(?:(?:hi|hello|please|sorry)\W+)?"
+    r"(?:(?:where|how)\b[^.?!]{0,25}\b"
+    r"(?:read|find|see|get(?:\s+hold\s+of)?|view|access|download|look\s+at)\s+"
+    r"|(?:can|could|may)\s+(?:i|you)\s+(?:have|get|see|send\s+me|give\s+me)\s+(?:hold\s+of\s+)?"
+    r"|(?:please\s+)?(?:send|give)\s+me\s+|is\s+there\s+|where(?:'s|\s+is)\s+)"
+    r"(?:(?:a|the)\s+(?:link|copy|text|url)\s+(?:to|of|for)\s+)?(?:the|this|our|that)\s+"
     r"(?:full\s+|whole\s+|complete\s+|entire\s+|actual\s+)?(?:social\s+media\s+)?policy"
-    r"(?:\s+(?:document|itself|in\s+full|online))?\s*[?.!]*\s*$"
-    r"|\b(?:link|copy|url)\s+(?:to|of|for)\s+(?:the|this|our)\s+(?:full\s+|whole\s+)?"
-    r"(?:social\s+media\s+)?policy\s*[?.!]*\s*$",
+    r"(?:\s+(?:document|itself|in\s+full|online))?(?:\W+please)?\W*$",
     re.IGNORECASE,
 )
 
@@ -104,13 +106,13 @@ class Answerer:
         if len(questions) < 2:
             return whole
         parts = tuple(self.answer_one(q) for q in questions)
-        concern = next((a for a in parts if a.safeguarding), None)
-        if concern is not None:
-            return replace(concern, question=text)
         answered = [a for a in parts if a.answered]
         clauses = {a.clause.id for a in answered if a.clause is not None}
         if len(clauses) < 2 and (whole.answered or not answered):
-            return whole  # one question after all ("... on my insta. Can she do that?")
+            return whole  # one question after all, however it was put
+        concern = next((a for a in parts if a.safeguarding), None)
+        if concern is not None:
+            return replace(concern, question=text)
         return replace(answered[0], question=text, parts=parts)
 
     def answer_one(self, question: str) -> Answer:

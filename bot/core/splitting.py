@@ -29,16 +29,30 @@ _LEAD = re.compile(
 )
 
 
+_ASKING = re.compile(
+    rf"^(?:{_QUESTION_WORDS}|is\s+it|tell\s+me|i\s+(?:want|would\s+like|'d\s+like)\s+to\s+know|"
+    r"wondering|quick\s+question)\b|\?\s*$",
+    re.IGNORECASE,
+)
+
+
 def split_questions(text: str) -> list[str]:
-    """The message's questions in order; one item when there is no clear boundary. A part too
-    short to be a question on its own ("thanks!") stays with the one before it."""
+    """The message's questions in order; one item when there is no clear boundary. A sentence
+    that asks nothing ("I'm a TA and my niece is in my class.") is the setting of the question
+    after it, and stays with it; a word or two ("thanks!") stays with the question before."""
     parts: list[str] = []
+    setting = ""
     for piece in _BOUNDARY.split(text.strip()):
-        part = _LEAD.sub("", piece).strip()
+        part = f"{setting} {_LEAD.sub('', piece)}".strip()
+        setting = ""
         if parts and len(part.split()) < 3:
             parts[-1] = f"{parts[-1]} {part}".strip()
+        elif part and not _ASKING.search(part):
+            setting = part
         elif part:
             parts.append(part)
+    if setting:
+        parts = [*parts[:-1], f"{parts[-1]} {setting}"] if parts else [setting]
     if len(parts) > MAX_PARTS:
         return [text.strip()]
     return parts or [text.strip()]

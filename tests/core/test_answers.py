@@ -131,3 +131,8 @@ async def test_where_to_read_the_full_policy_gets_the_trusts_address() -> None:
     said = await dana.says("Where can I read the full policy?")
     assert said == f"You can read the full Social Media Policy here: {POLICY_URL}"
     assert dana.replies[0].quote is None
+    await dana.says("can I have a copy of the social media policy please")
+    assert POLICY_URL in dana.replies[0].text
+    # Who makes the policy available is a question the policy answers.
+    said = await dana.says("whose job is it to make sure all staff get a copy of this policy?")
+    assert POLICY_URL not in said and quoted(dana) == ["managers.ensure-policy-document"]
