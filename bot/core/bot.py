@@ -56,9 +56,9 @@ SECRET_REFUSED = (
     "chat: give them to the Trust IT Team directly{it}. Please send it again without it."
 )
 CREDENTIALS_REFUSED = (
-    "I can't give out passwords, login details or codes for an account, or say who has access "
-    "to one. Never share credentials in chat: the Trust IT Team looks after account access, so "
-    "ask them directly{it}."
+    "I can't give out passwords, login details or codes, or say who has access to an account. "
+    "Never share credentials in chat: the Trust IT Team looks after access, so ask them "
+    "directly{it}."
 )
 POLICY_LINK_TEXT = "You can read the full Social Media Policy here: {url}"
 UNSURE = "I'm not sure which part of the policy you mean. Did you mean one of these?"
