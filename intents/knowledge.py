@@ -181,6 +181,9 @@ MAX_QUOTE = 1400
 """The longest quote allowed, so an answer with its heading stays within 1,500 characters."""
 SHORT_BULLET = 60
 """A bullet shorter than this many characters is quoted with the rest of its list."""
+LIST_INTRODUCTION = re.compile(r"(?::\s*-?|\bfollowing\b[^.:;]*;)\s*$")
+"""How a clause that introduces a list ends: "... include:", "... the following points: -",
+"... providing the following guidelines are strictly adhered to;"."""
 
 
 def normalise_space(text: str) -> str:
@@ -277,6 +280,21 @@ class KnowledgeBase:
         first, *bullets = self.passage(clause_id)
         return "\n".join([first.text, *(f"• {b.text}" for b in bullets)])
 
+    def _unlisted(self) -> list[str]:
+        """Clauses that end by introducing a list but name none of its bullets in `items`, so
+        they would be quoted up to "the following points: -" and no further. The last clause of a
+        section is left alone: what it introduces are the sections after it ("Employees must
+        adhere to the following principles ... :"), too long to quote."""
+        found = []
+        last = {c.section: c.id for c in self.clauses.values()}
+        for c in self.clauses.values():
+            if LIST_INTRODUCTION.search(c.text) and not c.items and last[c.section] != c.id:
+                found.append(
+                    f"clause {c.id}: introduces a list ({c.text[-40:]!r}) but names no items; "
+                    "list the bullets that follow it in `items`"
+                )
+        return found
+
     @cached_property
     def intent_by_id(self) -> dict[str, Intent]:
         """Intents by id."""
@@ -297,6 +315,7 @@ class KnowledgeBase:
                     f"clause {c.id}: its quote with its list is over {MAX_QUOTE} characters; "
                     "name fewer items"
                 )
+        found += self._unlisted()
         ids = Counter(i.id for i in self.intents)
         found += [f"intent {i}: id used {n} times" for i, n in ids.items() if n > 1]
         owner: dict[str, str] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sys
 import unicodedata
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.model.records import Account, AuditEvent, Case, Comment, OutboxItem
@@ -63,24 +64,38 @@ def comment_json(c: Comment, account: Account | None) -> dict[str, Any]:
 
 
 def answer_json(
-    answer: Answer, decline: str, extra: dict[str, Any] | None = None
+    answer: Answer,
+    decline: str,
+    extra: dict[str, Any] | None = None,
+    redirects: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The `ask --json` object for one answer; `decline` is the text of a declined one."""
+    """The `ask --json` object for one answer; `decline` is the text of a declined one and
+    `redirects` the text for each reason to send the person elsewhere (the IT Team, the policy's
+    address). A message asking several questions has each one's answer under "parts"."""
     clause = answer.clause if answer.answered else None
-    return {
+    close = answer.did_you_mean if clause else None
+    redirect = answer.redirect if not clause else None
+    out = {
         **(extra or {}),
         "question": answer.question,
         "answered": answer.answered,
         "clause_id": clause.id if clause else None,
         "section": clause.heading if clause else None,
-        "text": answer.text if clause else decline,
+        "text": answer.text if clause else (redirects or {}).get(redirect or "", decline),
         "score": round(answer.score, 4),
         "safeguarding": answer.safeguarding,
+        "redirect": redirect,
+        "did_you_mean": None
+        if close is None
+        else {"intent": close.id, "title": close.title, "clause_id": close.clauses[0]},
         "alternatives": [
             {"clause_id": a.clause.id, "section": a.clause.heading, "score": round(a.score, 4)}
             for a in answer.alternatives[:5]
         ],
     }
+    if answer.parts:
+        out["parts"] = [answer_json(p, decline, None, redirects) for p in answer.parts]
+    return out
 
 
 def case_json(case: Case, history: list[AuditEvent]) -> dict[str, Any]:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from functools import cache
 from pathlib import Path
 from textwrap import indent
 from typing import TYPE_CHECKING, Any
@@ -97,12 +99,41 @@ def ask(args: argparse.Namespace) -> None:
             continue
         answer = answerer.answer(question)
         if args.json:
-            echo_json(answer_json(answer, DECLINE, extra))
+            echo_json(answer_json(answer, DECLINE, extra, _Redirects()))
         else:
             echo(_plain(answer, question))
     sys.stdout.flush()
     if bad:
         raise CommandError(f"{bad} line(s) of {args.batch} could not be read (see above)")
+
+
+class _Redirects(Mapping[str, str]):
+    """What `ask` says instead of a clause: the Trust IT Team for credentials, the trust's
+    policy address (read from TRUST_FILE or the demo trust only when it is asked for)."""
+
+    def __getitem__(self, key: str) -> str:
+        from bot.core.answers import CREDENTIALS, POLICY_LINK
+        from bot.core.bot import CREDENTIALS_REFUSED, POLICY_LINK_TEXT
+
+        if key == CREDENTIALS:
+            return CREDENTIALS_REFUSED.format(it="")
+        if key == POLICY_LINK:
+            return POLICY_LINK_TEXT.format(url=_policy_url())
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("credentials", "policy-link"))
+
+    def __len__(self) -> int:
+        return 2
+
+
+@cache
+def _policy_url() -> str:
+    """The trust's `policy_url`, from TRUST_FILE or the demo trust."""
+    from bot.model.directory_file import DEMO_TRUST, load_directory
+
+    return load_directory(os.environ.get("TRUST_FILE", "").strip() or DEMO_TRUST).trust.policy_url
 
 
 def _plain(answer: Answer, question: str) -> str:

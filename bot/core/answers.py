@@ -2,18 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from bot.core.credentials import asks_for_credentials
+from bot.core.splitting import split_questions
 from intents.cache import load_matcher, load_safeguarding
 from intents.knowledge import DATA, Clause, Intent, KnowledgeBase
-from intents.matcher import Matcher, Verdict
+from intents.matcher import Match, Matcher, Verdict
 from intents.safeguarding import SafeguardingModel
 
 SAFEGUARDING_CLAUSE = "safeguarding-concerns.seek-dso-advice"
 MAX_TEXT = 1500
 CONFIDENT = 0.5
 """The detector's score from which a message is routed even in the middle of a form."""
+CREDENTIALS = "credentials"
+"""Why a question is declined: it asks for an account's credentials or who runs it."""
+CLOSE_FIT = 0.25
+"""A runner-up within this of the best on the matcher's `fit` is offered as "Or did you mean"
+beside the answer. The matcher's own margin (0.03) offered it for 1 of 726 answers on the read
+question sets; 0.25 offers it for 4% of them and covers 5 of the 7 whose runner-up was right."""
+POLICY_LINK = "policy-link"
+"""Why a question gets no clause: it asks where to read the whole policy."""
+_WHOLE_POLICY = re.compile(
+    r"^\W*(?:(?:hi|hello|please|sorry)\W+)?"
+    r"(?:(?:where|how)\b[^.?!]{0,25}\b"
+    r"(?:read|find|see|get(?:\s+hold\s+of)?|view|access|download|look\s+at)\s+"
+    r"|(?:can|could|may)\s+(?:i|you)\s+(?:have|get|see|send\s+me|give\s+me)\s+(?:hold\s+of\s+)?"
+    r"|(?:please\s+)?(?:send|give)\s+me\s+|is\s+there\s+|where(?:'s|\s+is)\s+)"
+    r"(?:(?:a|the)\s+(?:link|copy|text|url)\s+(?:to|of|for)\s+)?(?:the|this|our|that)\s+"
+    r"(?:full\s+|whole\s+|complete\s+|entire\s+|actual\s+)?(?:social\s+media\s+)?policy"
+    r"(?:\s+(?:document|itself|in\s+full|online))?(?:\W+please)?\W*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +63,10 @@ class Answer:
     """A close runner-up intent, offered as a choice beside the answer."""
     quote: str = ""
     """The clause verbatim, with its list's bullets when it introduces one or is a short bullet."""
+    redirect: str | None = None
+    """Why no clause is quoted although the bot knows what to say: CREDENTIALS or POLICY_LINK."""
+    parts: tuple[Answer, ...] = ()
+    """For a message asking two or more questions, each one's answer, in order."""
 
     @property
     def answered(self) -> bool:
@@ -73,8 +99,26 @@ class Answerer:
             return False
         return not confident or detector.cues.is_concern(text) or detector.score(text) >= CONFIDENT
 
-    def answer(self, question: str) -> Answer:
-        """Match the question; a possible risk to a child always leads with the DSO clause."""
+    def answer(self, text: str) -> Answer:
+        """The answer to a message; when it asks two or more questions the policy answers
+        differently, each one's answer is in `parts` and the first answered one is on top. A
+        possible risk to a child anywhere in it leads with the DSO clause, and nothing else."""
+        whole = self.answer_one(text)
+        questions = split_questions(text) if not whole.safeguarding else []
+        if len(questions) < 2:
+            return whole
+        parts = tuple(self.answer_one(q) for q in questions)
+        answered = [a for a in parts if a.answered]
+        clauses = {a.clause.id for a in answered if a.clause is not None}
+        if len(clauses) < 2 and (whole.answered or not answered):
+            return whole  # one question after all, however it was put
+        concern = next((a for a in parts if a.safeguarding), None)
+        if concern is not None:
+            return replace(concern, question=text)
+        return replace(answered[0], question=text, parts=parts)
+
+    def answer_one(self, question: str) -> Answer:
+        """Match one question; a possible risk to a child always leads with the DSO clause."""
         decision = self.matcher.decide(question)
         alternatives = tuple(
             Alternative(self.kb.clauses[m.intent.clauses[0]], m.score, m.intent.title)
@@ -96,16 +140,18 @@ class Answerer:
                 related,
                 quote=self.kb.quote(SAFEGUARDING_CLAUSE),
             )
-        if best is None or decision.verdict is not Verdict.ANSWER:
+        redirect = _redirect(question)
+        if redirect is not None or best is None or decision.verdict is not Verdict.ANSWER:
             return Answer(
                 question,
-                decision.verdict,
+                Verdict.DECLINE if redirect else decision.verdict,
                 None,
                 None,
-                best.score if best else 0.0,
+                best.score if best and not redirect else 0.0,
                 False,
                 alternatives,
                 (),
+                redirect=redirect,
             )
         intent = best.intent
         return Answer(
@@ -117,7 +163,7 @@ class Answerer:
             False,
             alternatives[1:],
             tuple(self.kb.clauses[c] for c in intent.clauses[1:]),
-            decision.close.intent if decision.close else None,
+            _close(decision.matches),
             self.kb.quote(intent.clauses[0]),
         )
 
@@ -127,3 +173,18 @@ def build_answerer(folder: Path | None = None) -> Answerer:
     per change to the data or code and then loaded from the user's cache directory."""
     matcher = load_matcher(folder or DATA)
     return Answerer(matcher.kb, matcher, load_safeguarding(folder or DATA))
+
+
+def _redirect(question: str) -> str | None:
+    """Where to send a question no clause should answer: credentials to the Trust IT Team, "where
+    can I read the policy" to the trust's address."""
+    if asks_for_credentials(question):
+        return CREDENTIALS
+    return POLICY_LINK if _WHOLE_POLICY.search(question) else None
+
+
+def _close(matches: tuple[Match, ...]) -> Intent | None:
+    """The runner-up intent when it fits the question nearly as well as the best."""
+    if len(matches) < 2 or matches[1].fit < matches[0].fit - CLOSE_FIT:
+        return None
+    return matches[1].intent

@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.core.actions import SEP, Action, action
-from bot.core.answers import Answer, Answerer
+from bot.core.answers import CREDENTIALS, POLICY_LINK, Answer, Answerer
 from bot.core.gaps import kept_question, person_names, worth_noting
 from bot.core.messages import Message, Quote, Reply, numbered_choices
 from bot.core.redaction import redact
@@ -67,11 +67,23 @@ SECRET_REFUSED = (
     "That looks like {secret}, so I have not saved it anywhere. Never share credentials in "
     "chat: give them to the Trust IT Team directly{it}. Please send it again without it."
 )
+CREDENTIALS_REFUSED = (
+    "I can't give out passwords, login details or codes, or say who has access to an account. "
+    "Never share credentials in chat: the Trust IT Team looks after access, so ask them "
+    "directly{it}."
+)
+POLICY_LINK_TEXT = "You can read the full Social Media Policy here: {url}"
 UNSURE = "I'm not sure which part of the policy you mean. Did you mean one of these?"
 NOT_FOLLOWED = (
     "Sorry, I didn't follow that. Ask me about the Social Media Policy in your own words, or "
     "type 'help' to see what I can do."
 )
+PART = "You asked: “{question}”"
+PART_DECLINED = (
+    "Sorry, I can't find anything in the Social Media Policy that answers that part, so I won't "
+    "guess. I've noted it so HR can see what staff need."
+)
+DID_YOU_MEAN = "Or did you mean: {title}?"
 FEEDBACK_THANKS = {
     True: "Thanks, glad it helped.",
     False: "Thanks for telling me. HR reviews answers marked not helpful to improve them.",
@@ -164,11 +176,15 @@ class Bot:
 
     def _refusal(self, sender: str, secret: str) -> str:
         """Why a message was not kept: it holds a credential; whom to give credentials to."""
+        return SECRET_REFUSED.format(secret=secret, it=self._it_team(sender))
+
+    def _it_team(self, sender: str) -> str:
+        """ " (name, email)" of the sender's academy IT contact, or of the trust's IT staff."""
         person = self.directory.person(sender)
         academy = self.directory.academy_of(person) if person else None
         it = self.directory.person(academy.it_contact) if academy else None
         it = it or next((p for p in self.directory.people if p.role == "it"), None)
-        return SECRET_REFUSED.format(secret=secret, it=f" ({it.name}, {it.email})" if it else "")
+        return f" ({it.name}, {it.email})" if it else ""
 
     async def _route(self, sender: str, answer: Answer) -> list[Reply]:
         """The safeguarding reply, with the clauses the question also matched offered beside."""
@@ -258,34 +274,53 @@ class Bot:
             return [Reply(THANKS)]
         answer = self.answerer.answer(text)
         log.info(
-            "question verdict=%s intent=%s score=%.3f safeguarding=%s",
+            "question verdict=%s intent=%s score=%.3f safeguarding=%s parts=%d",
             answer.verdict.value,
             answer.intent.id if answer.intent else None,
             answer.score,
             answer.safeguarding,
+            len(answer.parts),
         )
         if answer.safeguarding:
             return await self._route(sender, answer)
+        replies = []
+        for part in answer.parts or (answer,):
+            asked = PART.format(question=part.question) if answer.parts else ""
+            replies += await self._answer(sender, part, asked)
+        return replies
+
+    async def _answer(self, sender: str, answer: Answer, asked: str = "") -> list[Reply]:
+        """The reply to one question (`asked` names it when the message asked several): its
+        clause, with a close runner-up offered; where to go instead (the Trust IT Team, the
+        policy's address); a choice of clauses; or a decline, noted for HR."""
         if answer.answered and answer.clause is not None:
-            intro = "Here's what the policy says:"
+            close = answer.did_you_mean
             return [
                 self._clause_reply(
                     answer.clause,
-                    intro,
+                    f"{asked}\nHere's what the policy says:".lstrip(),
                     list(answer.related),
                     answer.intent.id if answer.intent else None,
-                    text,
+                    close.id if close else None,
+                    answer.question,
                 )
             ]
+        lead = f"{asked}\n" if asked else ""
+        if answer.redirect == CREDENTIALS:
+            return [Reply(lead + CREDENTIALS_REFUSED.format(it=self._it_team(sender)))]
+        if answer.redirect == POLICY_LINK:
+            return [Reply(lead + POLICY_LINK_TEXT.format(url=self.directory.trust.policy_url))]
         if answer.verdict is Verdict.AMBIGUOUS and answer.alternatives:
             choices = tuple(
                 action("clause", a.clause.id).choice(a.title) for a in answer.alternatives[:3]
             )
-            return [Reply(UNSURE, choices=choices)]
+            return [Reply(lead + UNSURE, choices=choices)]
         what_can_you_do = (action("help").choice("What can you do?"),)
-        if not worth_noting(text, self._names):  # "cancel", "2", a name: not a gap to keep
-            return [Reply(NOT_FOLLOWED, choices=what_can_you_do)]
-        await self.questions.add_declined(redact(clean(text)))
+        if not worth_noting(answer.question, self._names):  # "cancel", "2", a name: noise
+            return [Reply(lead + NOT_FOLLOWED, choices=what_can_you_do)]
+        await self.questions.add_declined(redact(clean(answer.question)))
+        if asked:
+            return [Reply(lead + PART_DECLINED)]
         return [Reply(DECLINE, choices=what_can_you_do)]
 
     def _quote(self, clause: Clause) -> Quote:
@@ -298,11 +333,19 @@ class Bot:
         intro: str,
         related: list[Clause] | None = None,
         intent_id: str | None = None,
+        close: str | None = None,
         question: str | None = None,
     ) -> Reply:
+        """A quoted clause with its choices: a close runner-up ("Or did you mean …?", an intent
+        id), related clauses not already quoted, starting a business case, and feedback."""
         quoted = {c.id for c in self.kb.passage(clause.id)}
         related = [c for c in related or [] if c.id not in quoted]
         choices = [action("clause", c.id).choice(f"Also: {_short(c)}") for c in related[:3]]
+        runner_up = self.kb.intent_by_id.get(close or "")
+        if runner_up is not None and runner_up.clauses[0] not in quoted:
+            choices.insert(
+                0, action("intent", runner_up.id).choice(DID_YOU_MEAN.format(title=runner_up.title))
+            )
         if clause.id.startswith(NEW_ACCOUNT_SECTION):
             choices.insert(0, HELP_CHOICES[0])
         # The question rides on the "not helpful" button (redacted), so HR sees what was asked

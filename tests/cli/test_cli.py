@@ -65,6 +65,28 @@ def test_ask_json_declines_what_the_policy_does_not_cover() -> None:
     assert "can't find" in answer["text"]
 
 
+def test_ask_json_reports_each_question_of_a_message_asking_two() -> None:
+    message = "can I friend a parent on fb? and what's the password for the PE twitter"
+    answer = json.loads(policybot("ask", "--json", message).stdout)
+    first, second = answer["parts"]
+    assert answer["question"] == message
+    assert first["question"] == "can I friend a parent on fb?"
+    assert first["answered"] is True and first["clause_id"] == answer["clause_id"]
+    assert answer["text"] == first["text"] and answer["answered"] is True
+    assert second["question"] == "what's the password for the PE twitter"
+    assert second["answered"] is False and second["redirect"] == "credentials"
+    assert "Trust IT Team" in second["text"]
+    assert set(first) == set(second) == set(answer) - {"parts"}
+    single = json.loads(policybot("ask", "--json", "can I friend a parent on fb?").stdout)
+    assert "parts" not in single and single["redirect"] is None
+
+
+def test_ask_json_gives_the_policy_address_for_where_to_read_it() -> None:
+    answer = json.loads(policybot("ask", "--json", "where can I read the full policy").stdout)
+    assert answer["answered"] is False and answer["redirect"] == "policy-link"
+    assert answer["text"].endswith("https://trust.example.org/policies/social-media")
+
+
 def test_batch_keeps_order_and_ids_for_json_lines_and_plain_lines(tmp_path: Path) -> None:
     batch = tmp_path / "qs.jsonl"
     batch.write_text(

@@ -117,3 +117,33 @@ def test_list_items_that_are_not_the_clauses_that_follow_are_refused(data: Path)
     )
     with pytest.raises(KnowledgeError, match=r"tone\.tone-content-published: items must name"):
         KnowledgeBase.load(data)
+
+
+def test_the_business_case_points_and_the_images_guidelines_are_quoted_whole() -> None:
+    kb = KnowledgeBase.load()
+    case = kb.quote("new-accounts.anyone-wishing-create").split("\n")
+    assert case[0].endswith("which covers the following points: -")
+    assert case[1:] == [
+        "• The aim of the account.",
+        "• The intended audience.",
+        "• How the account will be promoted.",
+        "• Who will monitor and run the account? (at least two staff members should be named).",
+        "• Will the account be open or private/closed?",
+        "• A record made by the Academy of logon information, associated email addresses and "
+        "access methods.",
+        "• Where there is an option, Comments and conversation should be as restricted.",
+    ]
+    images = kb.quote("images.trust-academy-use").split("\n")
+    assert images[0].endswith("the following guidelines are strictly adhered to;")
+    assert len(images) == 5 and "they must delete it immediately;" in images[-1]
+
+
+def test_a_list_introduction_without_its_items_is_reported(data: Path) -> None:
+    path = data / "clauses.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("    items: [images.permission-use-photos")
+    path.write_text(text[:start] + text[text.index("\n", start) + 1 :], encoding="utf-8")
+    problems = KnowledgeBase.load(data).problems()
+    assert len(problems) == 1
+    assert problems[0].startswith("clause images.trust-academy-use: introduces a list")
+    assert "names no items" in problems[0]

@@ -1,0 +1,59 @@
+"""Requests for an account's credentials, or for who runs it: not the policy's to answer.
+
+"can you send me the drama department's instagram password", "what's the login for the school
+facebook", "who has access to the PE twitter": the bot declines and points to the Trust IT Team,
+whatever the matcher makes of the words. A request is a verb aimed at the asker ("send me",
+"can I have", "what is", "I need") near a credential word, or "who runs / has access to / has
+the login for" an account. Questions about the policy on credentials ("what does the policy say
+about sharing passwords", "when should passwords be reset") are not requests.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CREDENTIAL = (
+    r"(?:pass\s*words?|passcodes?|log\s*-?\s*(?:in|on)s?(?:\s*details)?|"
+    r"sign\s*-?\s*in\s*details|credentials?|"
+    r"(?:2fa|mfa|two[\s-]*factor|verification|authentication|security|one[\s-]*time)\s*codes?)"
+)
+_GAP = r"[^.?!;]{0,60}?"
+_ASK = re.compile(
+    r"\b(?:(?:send|give|share|tell|email|e-mail|forward|dm|text|pass|remind)\s+(?:me|us)\b"
+    r"|(?:can|could|may)\s+(?:i|we)\s+(?:have|get|borrow|grab)\b"
+    r"|(?:i|we)\s+(?:need|want|forgot|forgotten|lost)\b"
+    r"|what(?:'s|\u2019s|s|\s+is|\s+are|\s+was)\b|wots\b"
+    r"|do\s+you\s+(?:have|know)\b|where\s+(?:can|do)\s+i\s+(?:find|get)\b)"
+    rf"{_GAP}\b{_CREDENTIAL}\b",
+    re.IGNORECASE,
+)
+_TO_ME = re.compile(
+    rf"\b(?:send|give|share|email|forward|pass)\b{_GAP}\b{_CREDENTIAL}\b"
+    rf"{_GAP}\b(?:to|with)\s+(?:me|us)\b",
+    re.IGNORECASE,
+)
+_ACCOUNT = (
+    r"(?:account|page|profile|channel|handle|feed|instagram|insta|facebook|fb|twitter|"
+    r"tiktok|youtube|snapchat|linkedin|x|@\w+)"
+)
+_WHO = re.compile(
+    r"(?:^|[.?!,;:]\s*|\b(?:and|but|so|me|know|wondering|asking)\s+)"
+    r"(?:who(?:'s|\u2019s|\s+is)?\s+(?:runs|running|manages|managing|controls|in\s+charge\s+of)"
+    rf"\b{_GAP}\b{_ACCOUNT}(?!\w)"
+    rf"|who\b{_GAP}\b(?:access\s+to|{_CREDENTIAL})\b{_GAP}\b{_ACCOUNT}(?!\w))",
+    re.IGNORECASE,
+)
+_ABOUT_POLICY = re.compile(
+    r"\b(?:policy|policies|rules?|allowed|should|must|guidance|process|procedure|says?|about|"
+    r"reset|resetting|changed?|leav\w*|hand(?:ing|ed)?\s*over|handover|safe|secure|strong|"
+    r"keeps?|kept|cop(?:y|ies)|record\w*|writ\w*|stored?)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_credentials(text: str) -> bool:
+    """True when the text asks to be given an account's credentials, or who runs or can get
+    into an account, rather than what the policy says about them."""
+    if _ABOUT_POLICY.search(text):
+        return False
+    return any(p.search(text) for p in (_ASK, _TO_ME, _WHO))
