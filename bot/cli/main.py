@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import cases, comments, jobs, questions, safeguarding
+from bot.cli import cases, comments, directory, jobs, questions, safeguarding
 from bot.cli.running import USAGE_ERROR, Registrar
 from bot.errors import UserError
 from intents.errors import KnowledgeError
@@ -24,6 +24,7 @@ CORE_COMMANDS: tuple[Registrar, ...] = (
     jobs.register,
     comments.register,
     safeguarding.register,
+    directory.register,
 )
 
 

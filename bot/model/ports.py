@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.core.messages import Reply
 
 if TYPE_CHECKING:
-    from bot.model.directory import Person
+    from bot.model.directory import Directory, Person
 
 from bot.model.records import (
     Account,
@@ -21,6 +21,7 @@ from bot.model.records import (
     NewComment,
     OutboxItem,
     RouteCount,
+    StoredDirectory,
 )
 
 
@@ -354,4 +355,20 @@ class SafeguardingStats(Protocol):
 
     async def route_counts(self) -> list[RouteCount]:
         """Every count, newest month first, then by academy."""
+        ...
+
+
+class DirectoryStore(Protocol):
+    """The trust directory once imported from a staff list: each save is a new version."""
+
+    async def version(self) -> int | None:
+        """The stored version, None before the first import: one small read."""
+        ...
+
+    async def load(self) -> StoredDirectory | None:
+        """The stored directory with its version, None before the first import."""
+        ...
+
+    async def save(self, directory: Directory) -> int:
+        """Replace the stored directory; the new version, one more than the last."""
         ...

@@ -13,6 +13,7 @@ from bot.model.ports import (
     ConfirmationStore,
     ConversationStore,
     Database,
+    DirectoryStore,
     EventLog,
     OutboxStore,
     QuestionLog,
@@ -47,6 +48,7 @@ from bot.storage.references import SqlReferences
 from bot.storage.register import SqlRegister
 from bot.storage.reminders import SqlConfirmations
 from bot.storage.safeguarding import MemorySafeguardingStats, SqlSafeguardingStats
+from bot.storage.staff import MemoryDirectoryStore, SqlDirectoryStore
 from bot.storage.transactions import MemoryTransactions, SqlTransactions, Work
 
 
@@ -66,6 +68,7 @@ class Stores:
     confirmations: ConfirmationStore
     safeguarding: SafeguardingStats
     transactions: CaseTransactions
+    staff: DirectoryStore
     database: Database
 
     async def close(self) -> None:
@@ -89,6 +92,7 @@ def open_stores(database: SqlDatabase, clock: Clock) -> Stores:
         confirmations=SqlConfirmations(engine, clock),
         safeguarding=SqlSafeguardingStats(engine),
         transactions=SqlTransactions(engine, clock),
+        staff=SqlDirectoryStore(engine, clock),
         database=database,
     )
 
@@ -110,5 +114,6 @@ def memory_stores(clock: Clock) -> Stores:
         confirmations=MemoryConfirmations(clock),
         safeguarding=MemorySafeguardingStats(),
         transactions=MemoryTransactions(Work(cases, audit, outbox, register)),
+        staff=MemoryDirectoryStore(),
         database=MemoryDatabase(),
     )
