@@ -6,27 +6,47 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.running import CommandError, Subcommands, with_app
+from bot.cli.running import AppCommand, CommandError, Subcommands, with_app
 
 if TYPE_CHECKING:
     from bot.app import App
     from bot.model.directory import Directory, Person
     from bot.model.records import Account
     from bot.model.staff_changes import StaffChanges
+    from bot.model.staff_csv import StaffFile
 
 _ACTING_ROLES = ("hr", "it", "admin")
 
 
 async def directory_import(app: App, args: argparse.Namespace) -> None:
     """Check the whole file, show what changes, then (unless --dry-run) apply it."""
-    from bot.model.staff_changes import parse_assignments, plan
     from bot.model.staff_csv import parse_mapping, read_staff
 
-    current = app.directory
     mapping = parse_mapping(args.map)
-    assigned = parse_assignments(args.assign, current)
-    staff = read_staff(_text(Path(args.file)), args.file, current.academies, mapping)
-    changes = plan(current, staff, assigned)
+    text = _text(Path(args.file))
+    await apply(app, args, read_staff(text, args.file, app.directory.academies, mapping))
+
+
+async def directory_sync(app: App, args: argparse.Namespace) -> None:
+    """The same from Microsoft Entra ID through Microsoft Graph."""
+    import aiohttp
+
+    from bot.sources.entra import staff_from_users
+    from bot.sources.graph import GraphClient, GraphSettings
+
+    graph = GraphSettings.from_env(app.settings.env)
+    async with aiohttp.ClientSession() as session:
+        users = await GraphClient(graph, session).staff()
+    await apply(app, args, staff_from_users(users, graph, app.directory))
+
+
+async def apply(app: App, args: argparse.Namespace, staff: StaffFile) -> None:
+    """Show what the staff list changes; unless --dry-run, hand over leavers' accounts and
+    store the new directory."""
+    from bot.model.staff_changes import parse_assignments, plan
+
+    current = app.directory
+    changes = plan(current, staff, parse_assignments(args.assign, current))
     leaving = {p.id: p for p in changes.removed}
     handovers = [
         (account, leaving[runner])
@@ -46,7 +66,8 @@ async def directory_import(app: App, args: argparse.Namespace) -> None:
         await _hand_over(app, current, actor, handovers)
         print(f"Handovers started in the name of {actor.name} ({actor.id}).")
     version = await app.staff.save(changes.directory)
-    print(f"Imported: the directory is now version {version}; every process picks it up.")
+    await app.follow_directory()
+    print(f"Saved: the directory is now version {version}; every process picks it up.")
 
 
 def report(
@@ -125,12 +146,11 @@ async def _hand_over(
 
 
 def register(sub: Subcommands) -> None:
-    """directory import."""
+    """directory import, directory sync."""
     p = sub.add_parser("directory", help="the trust directory from the trust's own systems")
     commands = p.add_subparsers(dest="directory_command", required=True, metavar="COMMAND")
     p = commands.add_parser("import", help="import a staff list (CSV from the MIS or HR system)")
     p.add_argument("file", help="the CSV file: id, name, email, role, academy columns")
-    p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     p.add_argument(
         "--map",
         action="append",
@@ -138,6 +158,13 @@ def register(sub: Subcommands) -> None:
         metavar="HEADER=FIELD",
         help="read FIELD from the column HEADER, e.g. --map 'Work Email=email'",
     )
+    _applying(p, directory_import)
+    p = commands.add_parser("sync", help="the staff list from Microsoft Entra ID (GRAPH_*)")
+    _applying(p, directory_sync)
+
+
+def _applying(p: argparse.ArgumentParser, command: AppCommand) -> None:
+    p.add_argument("--dry-run", action="store_true", help="show what would change; change nothing")
     p.add_argument(
         "--assign",
         action="append",
@@ -146,4 +173,4 @@ def register(sub: Subcommands) -> None:
         help="who takes over a leaver's role, e.g. --assign st-marys.headteacher=nora-new",
     )
     p.add_argument("--by", help="HR, IT or admin person id the leavers' handovers are started by")
-    p.set_defaults(run=with_app(directory_import))
+    p.set_defaults(run=with_app(command))

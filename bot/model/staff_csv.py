@@ -81,7 +81,7 @@ def read_staff(
     if not header or not any(h.strip() for h in header):
         raise DirectoryError(source, ["the file is empty: the first row should be the headers"])
     where = _columns(header, mapping, source)
-    known = {a.id: a.id for a in academies} | {a.name.casefold(): a.id for a in academies}
+    known = academy_names(academies)
     people: list[Person] = []
     problems: list[str] = []
     seen: dict[tuple[str, str], int] = {}
@@ -89,7 +89,7 @@ def read_staff(
         if not any(cell.strip() for cell in row):
             continue
         values = {f: row[i].strip() if i < len(row) else "" for f, i in where.items()}
-        person, wrong = _person(values, known)
+        person, wrong = person_from_row(values, known)
         for field in ("id", "email"):
             value = values[field].casefold()
             if value and (field, value) in seen:
@@ -104,6 +104,11 @@ def read_staff(
     if not people:
         raise DirectoryError(source, ["the file has headers but nobody in it"])
     return StaffFile(tuple(people), frozenset(where))
+
+
+def academy_names(academies: Iterable[Academy]) -> dict[str, str]:
+    """Each academy's id and its name in lower case, to its id: how a file may name one."""
+    return {a.id: a.id for a in academies} | {a.name.casefold(): a.id for a in academies}
 
 
 def _columns(header: list[str], mapping: Mapping[str, str], source: str) -> dict[str, int]:
@@ -128,10 +133,12 @@ def _columns(header: list[str], mapping: Mapping[str, str], source: str) -> dict
     return where
 
 
-def _person(
+def person_from_row(
     values: dict[str, str], academies: Mapping[str, str]
 ) -> tuple[Person | None, list[str]]:
-    """The row as a Person, or None with what is wrong with it."""
+    """The row's values (field: text) as a Person, or None with what is wrong with it.
+
+    `academies` maps each academy's id and its name, in lower case, to its id."""
     wrong: list[str] = []
     data: dict[str, object] = {f: v for f, v in values.items() if v and f != "manager"}
     if "id" in data:

@@ -84,7 +84,7 @@ def test_a_good_file_is_imported_and_keeps_everyones_chat_ids(
     nora = f"T0999,Nora Newcombe,n.n@x.example.org,teacher,{school},x"
     rows = [*everyone_but("dora-mockford"), nora]
     assert main(["directory", "import", staff_file(tmp_path, *rows)]) == 0
-    assert "the directory is now version 1" in capsys.readouterr().out
+    assert "Saved: the directory is now version 1" in capsys.readouterr().out
     directory = the_directory(url, clock)
     assert directory.person("dora-mockford") is None
     assert directory.person("t0999") == Person(
