@@ -20,33 +20,41 @@ _ACTING_ROLES = ("hr", "it", "admin")
 
 async def directory_import(app: App, args: argparse.Namespace) -> None:
     """Check the whole file, show what changes, then (unless --dry-run) apply it."""
+    from bot.app import load_trust
+    from bot.model.staff_changes import with_settings
     from bot.model.staff_csv import parse_mapping, read_staff
 
     mapping = parse_mapping(args.map)
     text = _text(Path(args.file))
-    await apply(app, args, read_staff(text, args.file, app.directory.academies, mapping))
+    _, academies = with_settings(app.directory, load_trust(app.settings))
+    await apply(app, args, read_staff(text, args.file, academies, mapping))
 
 
 async def directory_sync(app: App, args: argparse.Namespace) -> None:
     """The same from Microsoft Entra ID through Microsoft Graph."""
     import aiohttp
 
+    from bot.app import load_trust
+    from bot.model.staff_changes import with_settings
     from bot.sources.entra import staff_from_users
     from bot.sources.graph import GraphClient, GraphSettings
 
     graph = GraphSettings.from_env(app.settings.env)
     async with aiohttp.ClientSession() as session:
         users = await GraphClient(graph, session).staff()
-    await apply(app, args, staff_from_users(users, graph, app.directory))
+    _, academies = with_settings(app.directory, load_trust(app.settings))
+    await apply(app, args, staff_from_users(users, graph, app.directory, academies))
 
 
 async def apply(app: App, args: argparse.Namespace, staff: StaffFile) -> None:
     """Show what the staff list changes; unless --dry-run, hand over leavers' accounts and
     store the new directory."""
+    from bot.app import load_trust
     from bot.model.staff_changes import parse_assignments, plan
 
     current = app.directory
-    changes = plan(current, staff, parse_assignments(args.assign, current))
+    assigned = parse_assignments(args.assign, current)
+    changes = plan(current, staff, assigned, file=load_trust(app.settings))
     leaving = {p.id: p for p in changes.removed}
     handovers = [
         (account, leaving[runner])
@@ -86,6 +94,8 @@ def report(
         what = "; ".join(f"{f} {getattr(before, f)} → {getattr(after, f)}" for f in fields)
         lines.append(f"~ {_who(after)}: {what}")
     lines += [f"- {_who(p)}: {p.role}{_at(p)}" for p in changes.removed]
+    if changes.settings:
+        lines.append("~ the trust's or academies' settings, as the trust file now has them")
     for change in changes.roles:
         then = (
             f"{change.successor.name} takes over" if change.successor else "they come off the team"

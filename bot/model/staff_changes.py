@@ -1,7 +1,9 @@
 """What a new staff list changes in the directory: who joins, changes and leaves, and which
 academy roles (headteacher, leadership, DSO, IT contact) a leaver leaves empty.
 
-The academies and their settings stay as they are; only the people are replaced. A leaver
+The trust's and academies' settings (names, hours, closures, reminder dates) come from the
+trust file, so an edit there is published by the next import; who holds each academy role
+stays as the directory has it (a new academy takes its roles from the file). A leaver
 who is an academy's headteacher, DSO or IT contact (or the trust's safeguarding lead) must be
 given a successor (`--assign st-marys.headteacher=new-head`), so nobody is left without one
 by accident; a leaver on a leadership team is taken off it and reported.
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.model.directory import Academy, Directory, DirectoryError, Person
+from bot.model.directory import Academy, Directory, DirectoryError, Person, Trust
 from bot.model.staff_csv import StaffFile
 
 SLOTS: Mapping[str, str] = {
@@ -45,11 +47,13 @@ class StaffChanges:
     """(before, after) for each person whose details differ."""
     removed: tuple[Person, ...]
     roles: tuple[RoleChange, ...]
+    settings: bool = False
+    """True when the trust file changed the trust's or an academy's settings."""
 
     @property
     def nothing(self) -> bool:
         """True when the list matches the directory."""
-        return not (self.added or self.changed or self.removed or self.roles)
+        return not (self.added or self.changed or self.removed or self.roles or self.settings)
 
 
 def parse_assignments(pairs: Iterable[str], current: Directory) -> dict[tuple[str, str], str]:
@@ -74,10 +78,38 @@ def parse_assignments(pairs: Iterable[str], current: Directory) -> dict[tuple[st
     return assigned
 
 
+_ROLES = ("headteacher", "leadership", "safeguarding_officer", "it_contact")
+
+
+def _setup(directory: Directory) -> list[object]:
+    """The trust's and academies' settings, leaving out who holds which role."""
+    trust = directory.trust.model_dump(exclude={"safeguarding_lead"})
+    return [trust, *(a.model_dump(exclude=set(_ROLES)) for a in directory.academies)]
+
+
+def with_settings(current: Directory, file: Directory) -> tuple[Trust, list[Academy]]:
+    """The trust and academies as the trust file sets them up, with the roles as held now."""
+    roles = _ROLES
+    academies = []
+    for academy in file.academies:
+        held = current.academy(academy.id)
+        if held is not None:
+            academy = academy.model_copy(update={r: getattr(held, r) for r in roles})
+        academies.append(academy)
+    lead = current.trust.safeguarding_lead
+    return file.trust.model_copy(update={"safeguarding_lead": lead}), academies
+
+
 def plan(
-    current: Directory, staff: StaffFile, assigned: Mapping[tuple[str, str], str] = {}
+    current: Directory,
+    staff: StaffFile,
+    assigned: Mapping[tuple[str, str], str] = {},
+    file: Directory | None = None,
 ) -> StaffChanges:
-    """The directory the staff list makes; DirectoryError when a role would be left empty."""
+    """The directory the staff list makes; DirectoryError when a role would be left empty.
+
+    `file` is the trust file's directory, for the trust's and academies' settings."""
+    trust, base = with_settings(current, file or current)
     people = tuple(_merged(current, p, staff.columns) for p in staff.people)
     new = {p.id: p for p in people}
     problems = [
@@ -89,8 +121,7 @@ def plan(
         raise DirectoryError(current.source, problems)
     home = {p.id: p.academy for p in people}
     roles: list[RoleChange] = []
-    academies = [_academy(current, a, new, assigned, roles, problems) for a in current.academies]
-    trust = current.trust
+    academies = [_academy(current, a, new, assigned, roles, problems) for a in base]
     lead = assigned.get(("trust", "safeguarding_lead"), trust.safeguarding_lead)
     if lead is not None and lead not in home:
         problems.append(_needs_successor(current, lead, "trust", "safeguarding_lead"))
@@ -106,6 +137,7 @@ def plan(
         changed=tuple((before[p.id], p) for p in people if p.id in before and before[p.id] != p),
         removed=tuple(p for p in current.people if p.id not in home),
         roles=tuple(roles),
+        settings=_setup(directory) != _setup(current),
     )
 
 
@@ -140,11 +172,11 @@ def _academy(
             update[slot] = wanted
         if not stays(holder, trust_wide=slot == "it_contact") and wanted == holder:
             problems.append(_needs_successor(current, holder, academy.id, slot))
-        elif not stays(holder, trust_wide=slot == "it_contact"):
+        elif not stays(holder, trust_wide=slot == "it_contact") and current.person(holder):
             role = f"{SLOTS[slot]} of {academy.name}"
             roles.append(RoleChange(_person(current, holder), role, new[wanted]))
     leadership = [p for p in academy.leadership if stays(p)]
-    for gone in (p for p in academy.leadership if not stays(p)):
+    for gone in (p for p in academy.leadership if not stays(p) and current.person(p)):
         team = f"on the leadership team of {academy.name}"
         roles.append(RoleChange(_person(current, gone), team, None))
     head = str(update.get("headteacher", academy.headteacher))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from bot.model.directory import ROLES, Directory, DirectoryError, Person
+from bot.model.directory import ROLES, Academy, Directory, DirectoryError, Person
 from bot.model.staff_csv import StaffFile, academy_names, person_from_row
 from bot.sources.graph import GraphSettings
 
@@ -31,10 +31,13 @@ def attribute(user: dict[str, Any], path: str) -> str:
 
 
 def staff_from_users(
-    users: Iterable[dict[str, Any]], settings: GraphSettings, current: Directory
+    users: Iterable[dict[str, Any]],
+    settings: GraphSettings,
+    current: Directory,
+    academies: Iterable[Academy],
 ) -> StaffFile:
     """The enabled staff users as people; DirectoryError naming each user that cannot be."""
-    academies = academy_names(current.academies)
+    names = academy_names(academies)
     taken = {p.id for p in current.people}
     trust_wide = {"trust", current.trust.name.casefold()}
     people: list[Person] = []
@@ -57,7 +60,7 @@ def staff_from_users(
             "academy": academy,
             "teams_id": attribute(user, "id"),
         }
-        person, wrong = person_from_row(values, academies)
+        person, wrong = person_from_row(values, names)
         problems += [f"user {email or values['teams_id']}: {reason}" for reason in wrong]
         if person is not None:
             people.append(person)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.cli.main import main
 from bot.model.directory import Directory, Person
+from bot.model.directory_file import DEMO_TRUST
 from bot.model.records import StoredDirectory
 from bot.storage.database import upgrade
 from tests.apps import HISTORY
@@ -192,3 +194,29 @@ def test_a_leaver_who_runs_an_account_gets_a_handover_started(
     assert any("name a replacement" in t or "Who should also run" in t for t in to_head)
     assert any("Mina Peopleworth has handed over" in t for t in to_jack)
     assert the_directory(url, clock).person("jack-sampleton") is None
+
+
+def test_an_edit_to_the_trust_file_is_published_by_the_next_import(
+    url: str,
+    tmp_path: Path,
+    clock: FakeClock,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    file = staff_file(tmp_path, *everyone_but())
+    assert main(["directory", "import", file]) == 0
+    trust = tmp_path / "trust.yaml"
+    trust.write_text(
+        DEMO_TRUST.read_text(encoding="utf-8").replace("- 2026-10-23", "- 2026-10-22"),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("TRUST_FILE", str(trust))
+    capsys.readouterr()
+    assert main(["directory", "import", file]) == 0
+    out = capsys.readouterr().out
+    assert "the trust's or academies' settings, as the trust file now has them" in out
+    assert "version 2" in out
+    holy_cross = the_directory(url, clock).academy("holy-cross")
+    assert holy_cross is not None
+    assert date(2026, 10, 22) in holy_cross.closures
+    assert date(2026, 10, 23) not in holy_cross.closures
