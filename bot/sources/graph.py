@@ -16,6 +16,7 @@ from typing import Any
 import aiohttp
 
 from bot.errors import UserError
+from bot.model.directory import ROLES
 from bot.settings import SettingsError
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,9 @@ class GraphSettings:
                 f"{', '.join(missing)} not set: `directory sync` needs the app registration "
                 "from Microsoft Entra ID (see README 'Staff from Microsoft Entra ID')"
             )
+        role = get("GRAPH_DEFAULT_ROLE", "teacher").casefold()
+        if role not in ROLES:
+            raise SettingsError(f"GRAPH_DEFAULT_ROLE={role!r}: use one of {', '.join(ROLES)}")
         return cls(
             tenant_id=get("GRAPH_TENANT_ID"),
             client_id=get("GRAPH_CLIENT_ID"),
@@ -76,7 +80,7 @@ class GraphSettings:
             group_id=get("GRAPH_GROUP_ID") or None,
             academy_attribute=get("GRAPH_ACADEMY_ATTRIBUTE", "department"),
             role_attribute=get("GRAPH_ROLE_ATTRIBUTE", "jobTitle"),
-            default_role=get("GRAPH_DEFAULT_ROLE", "teacher").casefold(),
+            default_role=role,
             authority=get("GRAPH_AUTHORITY", AUTHORITY).rstrip("/"),
             graph_url=get("GRAPH_URL", GRAPH_URL).rstrip("/"),
         )

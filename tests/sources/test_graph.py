@@ -13,7 +13,7 @@ import pytest
 from bot.app import App, build_app
 from bot.cli.directory import directory_sync
 from bot.model.directory import DirectoryError
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.sources.graph import GraphClient, GraphError, GraphSettings
 from tests.fake_graph import SECRET, FakeGraph, graph_env, user
 from tests.fakes import LocalServer
@@ -174,3 +174,12 @@ async def test_without_a_group_staff_are_the_users_with_an_academy(
     assert "0 to add, 1 to change, 0 to remove" in out
     assert f"~ Dora Mockford (dora-mockford): teams_id None → {DORAS_OBJECT_ID}" in out
     assert server.exchanges[-1].request.path == "/v1.0/users"
+
+
+def test_missing_or_wrong_graph_settings_are_named() -> None:
+    with pytest.raises(SettingsError, match=r"^GRAPH_CLIENT_SECRET not set: `directory sync`"):
+        GraphSettings.from_env({"GRAPH_TENANT_ID": "t", "GRAPH_CLIENT_ID": "c"})
+    env = {"GRAPH_TENANT_ID": "t", "GRAPH_CLIENT_ID": "c", "GRAPH_CLIENT_SECRET": "hush-1234"}
+    with pytest.raises(SettingsError, match="GRAPH_DEFAULT_ROLE='cook': use one of teacher"):
+        GraphSettings.from_env({**env, "GRAPH_DEFAULT_ROLE": "Cook"})
+    assert "hush-1234" not in repr(GraphSettings.from_env(env))
