@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
 from aiohttp import web
@@ -72,6 +72,10 @@ class Delivery(Protocol):
         ...
 
 
+Refresh = Callable[[], Awaitable[None]]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
 class NoPlatformConfigured(UserError):
     """serve was started without any platform's credentials."""
 
@@ -82,9 +86,22 @@ def web_app(
     health: Health,
     deliver: Delivery,
     delivery_interval: float = DELIVERY_INTERVAL,
+    refresh: Refresh | None = None,
 ) -> web.Application:
-    """The aiohttp application: /healthz, every adapter's routes, and outbox delivery."""
-    app = web.Application(client_max_size=MAX_BODY)
+    """The aiohttp application: /healthz, every adapter's routes, and outbox delivery.
+
+    `refresh` runs before each request to a platform (the newest directory, say)."""
+
+    @web.middleware
+    async def refreshing(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if refresh is not None and request.path != "/healthz":
+            try:
+                await refresh()
+            except Exception:  # the directory already held still works
+                log.exception("could not look for a newer directory; using the one held")
+        return await handler(request)
+
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[refreshing])
 
     async def healthz(_request: web.Request) -> web.Response:
         if not await health():
@@ -150,7 +167,7 @@ def configured_adapters(core: App) -> list[WebAdapter]:
         cases = CaseQueries(core.cases, core.directory)
         adapters.append(
             SlackAdapter(
-                core.bot.handle,
+                core.handle,
                 core.directory,
                 events=core.events,
                 references=core.references,
@@ -165,7 +182,7 @@ def configured_adapters(core: App) -> list[WebAdapter]:
             _warn_unauthenticated()
         adapters.append(
             TeamsAdapter(
-                core.bot.handle,
+                core.handle,
                 core.directory,
                 references=core.references,
                 events=core.events,
@@ -202,6 +219,7 @@ def make_web_app(
         delivery_interval = core.settings.delivery_interval
 
     async def deliver(senders: Sequence[Sender]) -> object:
+        await core.follow_directory()
         now = core.clock()
         return await deliver_due(core.outbox, core.directory, senders, now, lease=lease)
 
@@ -210,6 +228,7 @@ def make_web_app(
         health=pinging(core.database),
         deliver=deliver,
         delivery_interval=delivery_interval,
+        refresh=core.follow_directory,
     )
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from bot.model.admin_ports import DirectoryStore, MonthlyFigures
 from bot.model.ports import (
     AccountRegister,
     AuditTrail,
@@ -18,7 +19,6 @@ from bot.model.ports import (
     ConversationStore,
     Database,
     EventLog,
-    MonthlyFigures,
     OutboxStore,
     QuestionLog,
     ReferenceStore,
@@ -32,6 +32,7 @@ from bot.storage.stores import Stores, open_stores
 if TYPE_CHECKING:
     from bot.core.answers import Answerer
     from bot.core.bot import Bot
+    from bot.core.messages import Message, Reply
     from bot.features.cases.approvals import Approvals
     from bot.features.comments.service import Comments
     from bot.features.digest.service import Digests
@@ -75,12 +76,36 @@ class App:
     safeguarding_stats: SafeguardingStats
     figures: MonthlyFigures
     transactions: CaseTransactions
+    staff: DirectoryStore
+    """The directory imported from a staff list, once there is one (it then wins over `trust`)."""
     clock: Clock
+    _directory_version: int | None = field(default=None, init=False)
 
     @cached_property
     def directory(self) -> Directory:
         """The trust's academies and people."""
         return self.trust()
+
+    async def follow_directory(self) -> None:
+        """Take up a newer imported directory in place, so every part holding it sees it.
+
+        Costs one read of one row when nothing has changed."""
+        version = await self.staff.version()
+        if version is None or version == self._directory_version:
+            return
+        stored = await self.staff.load()
+        if stored is None:
+            return
+        if "directory" in self.__dict__:
+            self.directory.adopt(stored.directory)
+        else:
+            self.__dict__["directory"] = stored.directory
+        self._directory_version = stored.version
+
+    async def handle(self, message: Message) -> list[Reply]:
+        """The bot's replies, on the newest directory."""
+        await self.follow_directory()
+        return await self.bot.handle(message)
 
     @cached_property
     def calendars(self) -> Calendars:
@@ -200,7 +225,9 @@ async def build_app(settings: Settings, clock: Clock = utc_now) -> App:
     """Open the database (upgrading the default file); the trust is loaded when first used."""
     engine = await prepare(settings.database_url, auto_upgrade=settings.uses_default_database)
     stores = open_stores(SqlDatabase(engine), clock)
-    return assemble(settings, lambda: load_trust(settings), stores, clock)
+    app = assemble(settings, lambda: load_trust(settings), stores, clock)
+    await app.follow_directory()
+    return app
 
 
 def assemble(settings: Settings, trust: Callable[[], Directory], s: Stores, clock: Clock) -> App:
@@ -222,5 +249,6 @@ def assemble(settings: Settings, trust: Callable[[], Directory], s: Stores, cloc
         safeguarding_stats=s.safeguarding,
         figures=s.figures,
         transactions=s.transactions,
+        staff=s.staff,
         clock=clock,
     )

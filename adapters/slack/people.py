@@ -39,7 +39,10 @@ class SlackPeople:
         self.directory = directory
         self.client = client
         self.references = references
-        self._by_email: dict[str, Person | None] = {}
+        self._emails: dict[str, str | None] = {}
+        """Slack user id -> the email Slack holds (None: none, or a deactivated account); the
+        person is looked up in the directory each time, so an imported joiner or leaver counts
+        at once."""
         self._learned: dict[str, str] = {}
         """Person id -> Slack user id, for people the directory lists by email only."""
 
@@ -48,9 +51,21 @@ class SlackPeople:
         known = self.directory.by_slack_id(user_id)
         if known is not None:
             return known
-        if user_id not in self._by_email:
-            self._by_email[user_id] = await self._by_slack_email(user_id)
-        return self._by_email[user_id]
+        if user_id not in self._emails:
+            self._emails[user_id] = await self._slack_email(user_id)
+        email = self._emails[user_id]
+        person = self.directory.by_email(email) if email else None
+        if person is not None and person.slack_id is not None:
+            # The directory names a different Slack account for this person: trust the directory.
+            log.warning(
+                "slack user %s has the email of %s, listed with another id", user_id, person.id
+            )
+            return None
+        if person is not None and self._learned.get(person.id) != user_id:
+            self._learned[person.id] = user_id
+            await self.references.save_reference(person.id, PLATFORM, {"user": user_id})
+            log.info("slack user %s mapped by email to %s", user_id, person.id)
+        return person
 
     async def slack_id(self, person: Person) -> str | None:
         """The person's Slack user id, from the directory or learned from their email."""
@@ -61,7 +76,8 @@ class SlackPeople:
             self._learned[person.id] = str(stored["user"])
         return self._learned.get(person.id)
 
-    async def _by_slack_email(self, user_id: str) -> Person | None:
+    async def _slack_email(self, user_id: str) -> str | None:
+        """The email Slack holds for this user, None for a deactivated or unknown one."""
         try:
             user = (await self.client.users_info(user=user_id))["user"]
         except SlackApiError as exc:
@@ -69,15 +85,4 @@ class SlackPeople:
                 return None
             raise
         email = user.get("profile", {}).get("email")
-        person = self.directory.by_email(email) if email and not user.get("deleted") else None
-        if person is not None and person.slack_id is not None:
-            # The directory names a different Slack account for this person: trust the directory.
-            log.warning(
-                "slack user %s has the email of %s, listed with another id", user_id, person.id
-            )
-            person = None
-        if person is not None:
-            self._learned[person.id] = user_id
-            await self.references.save_reference(person.id, PLATFORM, {"user": user_id})
-        log.info("slack user %s mapped by email to %s", user_id, person.id if person else None)
-        return person
+        return str(email) if email and not user.get("deleted") else None

@@ -14,7 +14,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from bot.cli import cases, comments, digest, jobs, policy, questions, safeguarding
+from bot.cli import cases, comments, digest, directory, jobs, policy, questions, safeguarding
 from bot.cli.output import echo
 from bot.cli.running import USAGE_ERROR, Registrar
 from bot.errors import UserError
@@ -28,6 +28,7 @@ CORE_COMMANDS: tuple[Registrar, ...] = (
     safeguarding.register,
     digest.register,
     policy.register,
+    directory.register,
 )
 
 

@@ -56,6 +56,7 @@ class Worker:
 
     async def run_due(self, now: datetime) -> DueReport:
         """Queue everything due at `now` that is not queued yet; safe to repeat or race."""
+        await self.app.follow_directory()
         alerts = await self.app.comments.queue_due(now, self.app.outbox)
         reminders = await self.app.reminders.queue_due(now)
         digests = await self.app.digests.queue_due(now)

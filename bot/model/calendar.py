@@ -140,10 +140,14 @@ TRUST_OFFICE = "trust-office"
 
 
 class Calendars:
-    """Each academy's working calendar, built once, and the trust office's."""
+    """Each academy's working calendar, built when first asked for and again when the
+    directory (taken up in place after an import) has changed the academy; and the trust
+    office's."""
 
     def __init__(self, directory: Directory, bank_holidays: Container[date] | None = None) -> None:
-        self._calendars = {a.id: WorkingCalendar(a, bank_holidays) for a in directory.academies}
+        self._directory = directory
+        self._holidays = bank_holidays
+        self._calendars: dict[str, WorkingCalendar] = {}
         office = Academy(
             id=TRUST_OFFICE,
             name=directory.trust.name,
@@ -158,7 +162,13 @@ class Calendars:
 
     def __getitem__(self, academy_id: str) -> WorkingCalendar:
         """The academy's calendar; KeyError for an academy not in the directory."""
-        return self._calendars[academy_id]
+        academy = self._directory.academy(academy_id)
+        if academy is None:
+            raise KeyError(academy_id)
+        known = self._calendars.get(academy_id)
+        if known is None or known.academy is not academy:
+            known = self._calendars[academy_id] = WorkingCalendar(academy, self._holidays)
+        return known
 
 
 def when(instant: datetime, calendar: WorkingCalendar) -> str:

@@ -12,14 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Annotated, Literal, NamedTuple, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictBool,
-    field_validator,
-)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
 from rapidfuzz import process, utils
 
@@ -259,6 +252,10 @@ class Directory:
         self._slack = {p.slack_id: p for p in self.people if p.slack_id}
         self._teams = {p.teams_id.lower(): p for p in self.people if p.teams_id}
         self._emails = {p.email.casefold(): p for p in self.people}
+
+    def adopt(self, newer: Directory) -> None:
+        """Become `newer` in place, so everything holding this directory sees the change."""
+        self.__dict__.update(newer.__dict__)
 
     def person(self, person_id: str) -> Person | None:
         """The person with this id."""

@@ -85,7 +85,7 @@ def parse_directory(data: object, source: str, formats: Sequence[IdFormat] = ())
     try:
         parsed = _File.model_validate(data)
     except ValidationError as error:
-        raise DirectoryError(source, [_describe(e) for e in error.errors()]) from None
+        raise DirectoryError(source, [describe_error(e) for e in error.errors()]) from None
     wrong_ids = [problem for f in formats for problem in f.problems(parsed.people)]
     try:
         directory = Directory(parsed.trust, parsed.academies, parsed.people, source=source)
@@ -114,7 +114,8 @@ _REASONS = {
 }
 
 
-def _describe(error: ErrorDetails) -> str:
+def describe_error(error: ErrorDetails) -> str:
+    """One validation error as 'field path: what is wrong', in plain words."""
     path = ""
     for part in error["loc"]:
         path += f"[{part}]" if isinstance(part, int) else f".{part}" if path else str(part)
@@ -144,3 +145,15 @@ def _kind_of(value: object) -> str:
     if isinstance(value, date):
         return "a date"
     return "a list" if isinstance(value, list) else "a set of fields"
+
+
+def academy_data(academy: Academy) -> dict[str, object]:
+    """The academy as the fields of its YAML entry, which Academy.model_validate reads back."""
+    data = academy.model_dump(exclude={"working_hours", "closures", "annual_reminder"})
+    hours = academy.working_hours
+    data["leadership"] = list(academy.leadership)
+    data["working_hours"] = f"{hours.start:%H:%M}-{hours.end:%H:%M}"
+    data["closures"] = sorted(day.isoformat() for day in academy.closures)
+    if academy.annual_reminder is not None:
+        data["annual_reminder"] = "{:02d}-{:02d}".format(*academy.annual_reminder)
+    return data

@@ -16,10 +16,8 @@ from bot.model.records import (
     Account,
     AuditEvent,
     Case,
-    ClauseVotes,
     Comment,
     DeclinedQuestion,
-    LateReplies,
     NewComment,
     OutboxItem,
     RouteCount,
@@ -373,25 +371,4 @@ class SafeguardingStats(Protocol):
 
     async def route_counts(self) -> list[RouteCount]:
         """Every count, newest month first, then by academy."""
-        ...
-
-
-class MonthlyFigures(Protocol):
-    """What happened over a period, for HR's monthly digest: gaps, votes and late replies."""
-
-    async def declined_between(
-        self, start: datetime, end: datetime, limit: int = 10
-    ) -> list[DeclinedQuestion]:
-        """Questions declined in [start, end), grouped as `top_declined` groups them."""
-        ...
-
-    async def votes_between(self, start: datetime, end: datetime) -> list[ClauseVotes]:
-        """Votes cast in [start, end) per clause with any 'not helpful': most first, then id."""
-        ...
-
-    async def late_replies_between(
-        self, start: datetime, end: datetime, now: datetime
-    ) -> list[LateReplies]:
-        """Per account, comments whose deadline fell in [start, end): answered late, or still
-        open with the deadline before `now`; only accounts with any, by account id."""
         ...

@@ -6,9 +6,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.messages import Reply
+
+if TYPE_CHECKING:
+    from bot.model.directory import Directory
 
 RETENTION = timedelta(days=90)
 """How long the worker keeps what only matters for a while: the ids of inbound events (against
@@ -232,3 +235,11 @@ class LateReplies:
     """Of those, answered after the deadline."""
     unanswered: int
     """Of those, still open with the deadline passed."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDirectory:
+    """The trust directory as last imported, and its version (1 for the first import)."""
+
+    version: int
+    directory: Directory

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.model.ports import MonthlyFigures
+from bot.model.admin_ports import MonthlyFigures
 from bot.model.records import ClauseVotes, DeclinedQuestion, LateReplies
 from bot.storage.tables import comment, declined_question, feedback
 

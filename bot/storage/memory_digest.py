@@ -7,7 +7,8 @@ from collections import Counter
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from bot.model.ports import CommentStore, MonthlyFigures
+from bot.model.admin_ports import MonthlyFigures
+from bot.model.ports import CommentStore
 from bot.model.records import ClauseVotes, DeclinedQuestion, LateReplies
 from bot.storage.memory import MemoryQuestions, group_declined, utc
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.model.admin_ports import DirectoryStore, MonthlyFigures
 from bot.model.ports import (
     AccountRegister,
     AuditTrail,
@@ -14,7 +15,6 @@ from bot.model.ports import (
     ConversationStore,
     Database,
     EventLog,
-    MonthlyFigures,
     OutboxStore,
     QuestionLog,
     ReferenceStore,
@@ -50,6 +50,7 @@ from bot.storage.references import SqlReferences
 from bot.storage.register import SqlRegister
 from bot.storage.reminders import SqlConfirmations
 from bot.storage.safeguarding import MemorySafeguardingStats, SqlSafeguardingStats
+from bot.storage.staff import MemoryDirectoryStore, SqlDirectoryStore
 from bot.storage.transactions import MemoryTransactions, SqlTransactions, Work
 
 
@@ -70,6 +71,7 @@ class Stores:
     safeguarding: SafeguardingStats
     figures: MonthlyFigures
     transactions: CaseTransactions
+    staff: DirectoryStore
     database: Database
 
     async def close(self) -> None:
@@ -94,6 +96,7 @@ def open_stores(database: SqlDatabase, clock: Clock) -> Stores:
         safeguarding=SqlSafeguardingStats(engine),
         figures=SqlMonthlyFigures(engine),
         transactions=SqlTransactions(engine, clock),
+        staff=SqlDirectoryStore(engine, clock),
         database=database,
     )
 
@@ -117,5 +120,6 @@ def memory_stores(clock: Clock) -> Stores:
         safeguarding=MemorySafeguardingStats(),
         figures=MemoryMonthlyFigures(questions, comments),
         transactions=MemoryTransactions(Work(cases, audit, outbox, register)),
+        staff=MemoryDirectoryStore(),
         database=MemoryDatabase(),
     )

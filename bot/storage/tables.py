@@ -247,3 +247,31 @@ safeguarding_route = Table(
     Column("month", String(7), primary_key=True),
     Column("count", Integer, nullable=False),
 )
+
+staff_directory = Table(
+    # The imported trust directory's one row: its version (one more per import, which every
+    # process compares with the version it has), the trust and the academies as YAML fields.
+    "staff_directory",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    Column("trust", JSONDocument, nullable=False),
+    Column("academies", JSONDocument, nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+staff_person = Table(
+    # The imported directory's people, in the order of the staff list.
+    "staff_person",
+    metadata,
+    Column("id", String(255), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("email", String(255), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("academy", String(255), nullable=True),
+    Column("phone", String(64), nullable=True),
+    Column("slack_id", String(64), nullable=True),
+    Column("teams_id", String(64), nullable=True),
+    Column("manager", Boolean, nullable=False),
+)

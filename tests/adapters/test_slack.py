@@ -27,6 +27,8 @@ from adapters.web import configured_adapters, make_web_app, pinging, web_app
 from bot.app import App, build_app
 from bot.core.messages import Choice, Reply
 from bot.jobs.delivery import deliver_due
+from bot.model.directory import Directory, Person
+from bot.model.directory_file import DEMO_TRUST, load_directory
 from bot.model.ports import Sender
 from bot.model.records import OutboxItem
 from bot.settings import Settings, SettingsError
@@ -225,7 +227,12 @@ async def serving(
     adapter = adapters[0]
     assert isinstance(adapter, SlackAdapter)
     if delivery_interval is None:
-        app = web_app(adapters, health=pinging(core.database), deliver=_delivered_by_the_test)
+        app = web_app(
+            adapters,
+            health=pinging(core.database),
+            deliver=_delivered_by_the_test,
+            refresh=core.follow_directory,
+        )
     else:
         app = make_web_app(core, adapters, delivery_interval=delivery_interval)
     server = TestServer(app, host="127.0.0.1")
@@ -771,3 +778,28 @@ def test_the_app_manifests_ask_slack_for_what_the_adapter_handles(variant: str) 
         assert urls == [None, None, None]
     else:
         assert {urlparse(u).path for u in urls if u} == {ROUTE} and None not in urls
+
+
+# The directory changing under a running server
+
+
+async def test_a_staff_import_counts_at_once_for_joiners_and_leavers_without_a_restart(
+    slack: Workspace,
+) -> None:
+    [before] = await slack.dm(STRANGER, "hello")
+    assert "can't find your Slack account in the trust directory" in before.text
+    demo = load_directory(DEMO_TRUST)
+    gus = Person(
+        id="gus-guest",
+        name="Gus Guest",
+        email="guest@gmail.com",
+        role="volunteer",
+        academy="holy-cross",
+    )
+    staying = [p for p in demo.people if p.id != "clara-testwell"]
+    # What `policybot directory import` saves, from any process on the same database.
+    await slack.core.staff.save(Directory(demo.trust, demo.academies, [*staying, gus]))
+    [after] = await slack.dm(STRANGER, "hello")
+    assert after.text.startswith("Hello Gus!")
+    [clara] = await slack.dm(CLARA, "hello")
+    assert "can't find your Slack account in the trust directory" in clara.text

@@ -18,6 +18,7 @@ from bot.features.digest.report import (
     MonthlyDigest,
     Routes,
 )
+from bot.model.admin_ports import MonthlyFigures
 from bot.model.calendar import Calendars, WorkingCalendar
 from bot.model.directory import Directory, Person
 from bot.model.planned import Planned, goes_now
@@ -25,7 +26,6 @@ from bot.model.ports import (
     AccountRegister,
     BulkOutbox,
     ConfirmationStore,
-    MonthlyFigures,
     SafeguardingStats,
 )
 
