@@ -12,8 +12,6 @@ from sqlalchemy import Boolean, Integer, String, delete, insert, select, update
 from sqlalchemy.types import TypeEngine
 
 from bot.model.admin_ports import DirectoryStore
-from bot.model.directory import Academy, Directory, Person, Trust
-from bot.model.directory_file import academy_data
 from bot.model.records import Clock, StoredDirectory
 from bot.storage.bulk import json_rows
 from bot.storage.connecting import Target, reading, writing
@@ -65,7 +63,7 @@ class SqlDirectoryStore:
         """Replace the stored directory; the new version."""
         values = {
             "trust": directory.trust.model_dump(),
-            "academies": [academy_data(a) for a in directory.academies],
+            "academies": [_academy_data(a) for a in directory.academies],
             "updated_at": self._clock(),
         }
         async with writing(self._engine) as connection:
@@ -118,11 +116,25 @@ def _row(position: int, person: Person) -> dict[str, Any]:
     return {"position": position, **person.model_dump()}
 
 
+# The directory's models (pydantic) are imported when a directory is read or written, not
+# with the stores: commands such as `policybot outbox` never need them.
+
+
+def _academy_data(academy: Any) -> dict[str, Any]:
+    from bot.model.directory_file import academy_data
+
+    return academy_data(academy)
+
+
 def _person(row: Any) -> Person:
+    from bot.model.directory import Person
+
     return Person.model_validate({k: v for k, v in row.items() if k != "position"})
 
 
 def _directory(trust: Any, academies: Any, people: list[Person]) -> Directory:
+    from bot.model.directory import Academy, Directory, Trust
+
     return Directory(
         Trust.model_validate(trust),
         [Academy.model_validate(a) for a in academies],
@@ -132,6 +144,7 @@ def _directory(trust: Any, academies: Any, people: list[Person]) -> Directory:
 
 
 if TYPE_CHECKING:
+    from bot.model.directory import Directory, Person
 
     def _satisfies_protocol(sql: SqlDirectoryStore, memory: MemoryDirectoryStore) -> None:
         stores: list[DirectoryStore] = [sql, memory]
