@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
@@ -116,11 +117,15 @@ def web_app(
     async def lifecycle(_app: web.Application):  # type: ignore[no-untyped-def]
         for adapter in adapters:
             await adapter.start()
-        task = asyncio.create_task(deliver_forever(deliver, senders, delivery_interval))
+        # An infinite interval means no delivery in the background (tests deliver by hand).
+        task = None
+        if math.isfinite(delivery_interval):
+            task = asyncio.create_task(deliver_forever(deliver, senders, delivery_interval))
         yield
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         for adapter in reversed(adapters):
             await adapter.stop()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -115,7 +116,10 @@ async def running(db_url: str, clock: FakeClock, **env: str) -> AsyncIterator[Te
     await upgrade(db_url)
     core = await build_app(Settings(database_url=db_url, env=env), clock)
     [adapter] = configured_adapters(core)
-    server = TestServer(make_web_app(core, [adapter], delivery_interval=3600), host="127.0.0.1")
+    # No delivery in the background: each test delivers with `Teams.deliver`, so a first pass
+    # at start-up cannot race a test for the messages it queues.
+    app = make_web_app(core, [adapter], delivery_interval=math.inf)
+    server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     try:
         async with aiohttp.ClientSession() as http:
