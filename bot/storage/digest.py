@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.admin_ports import MonthlyFigures
 from bot.model.records import ClauseVotes, DeclinedQuestion, LateReplies
+from bot.storage.questions import declined_groups
 from bot.storage.tables import comment, declined_question, feedback
 
 
@@ -23,26 +24,8 @@ class SqlMonthlyFigures:
         self, start: datetime, end: datetime, limit: int = 10
     ) -> list[DeclinedQuestion]:
         """Questions declined in [start, end): most frequent first, then most recent."""
-        table = declined_question
-        groups = (
-            select(
-                func.count().label("times"),
-                func.max(table.c.created_at).label("last_seen"),
-                func.max(table.c.id).label("latest_id"),
-            )
-            .where(table.c.created_at >= start, table.c.created_at < end)
-            .group_by(table.c.key)
-            .subquery()
-        )
-        statement = (
-            select(table.c.text, groups.c.times, groups.c.last_seen)
-            .join(groups, table.c.id == groups.c.latest_id)
-            .order_by(groups.c.times.desc(), groups.c.last_seen.desc(), groups.c.latest_id.desc())
-            .limit(limit)
-        )
-        async with self._engine.connect() as connection:
-            rows = (await connection.execute(statement)).all()
-        return [DeclinedQuestion(row.text, row.times, row.last_seen) for row in rows]
+        at = declined_question.c.created_at
+        return await declined_groups(self._engine, limit, at >= start, at < end)
 
     async def votes_between(self, start: datetime, end: datetime) -> list[ClauseVotes]:
         """Per clause with any 'not helpful' vote in [start, end): most first, then by id."""

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.model.ports import QuestionLog
 from bot.model.records import Clock, DeclinedQuestion, UnhelpfulAnswer
 from bot.storage.tables import declined_question, feedback
 
@@ -87,30 +85,32 @@ class SqlQuestions:
 
     async def top_declined(self, limit: int = 20) -> list[DeclinedQuestion]:
         """Declined questions grouped by key: most frequent first, then most recent."""
-        groups = (
-            select(
-                func.count().label("times"),
-                func.max(declined_question.c.created_at).label("last_seen"),
-                func.max(declined_question.c.id).label("latest_id"),
-            )
-            .group_by(declined_question.c.key)
-            .subquery()
+        return await declined_groups(self._engine, limit)
+
+
+async def declined_groups(
+    engine: AsyncEngine, limit: int, *where: ColumnElement[bool]
+) -> list[DeclinedQuestion]:
+    """Declined questions (those matching `where`) grouped by key, each with its latest text:
+    most frequent first, then most recent. `gaps` and HR's monthly digest both list them so."""
+    groups = (
+        select(
+            func.count().label("times"),
+            func.max(declined_question.c.created_at).label("last_seen"),
+            func.max(declined_question.c.id).label("latest_id"),
         )
-        statement = (
-            select(declined_question.c.text, groups.c.times, groups.c.last_seen)
-            .join(groups, declined_question.c.id == groups.c.latest_id)
-            .order_by(groups.c.times.desc(), groups.c.last_seen.desc(), groups.c.latest_id.desc())
-            .limit(limit)
-        )
-        async with self._engine.connect() as connection:
-            rows = (await connection.execute(statement)).all()
-        return [
-            DeclinedQuestion(text=row.text, count=row.times, last_seen=row.last_seen)
-            for row in rows
-        ]
-
-
-if TYPE_CHECKING:
-
-    def _satisfies_protocol(store: SqlQuestions) -> QuestionLog:
-        return store
+        .where(*where)
+        .group_by(declined_question.c.key)
+        .subquery()
+    )
+    statement = (
+        select(declined_question.c.text, groups.c.times, groups.c.last_seen)
+        .join(groups, declined_question.c.id == groups.c.latest_id)
+        .order_by(groups.c.times.desc(), groups.c.last_seen.desc(), groups.c.latest_id.desc())
+        .limit(limit)
+    )
+    async with engine.connect() as connection:
+        rows = (await connection.execute(statement)).all()
+    return [
+        DeclinedQuestion(text=row.text, count=row.times, last_seen=row.last_seen) for row in rows
+    ]
