@@ -134,7 +134,7 @@ def cold_start(runs: int, cached: bool) -> None:
                 [
                     sys.executable,
                     "-m",
-                    "bot",
+                    "adapters",
                     "ask",
                     "--json",
                     "can I accept a friend request from a parent?",

@@ -40,6 +40,9 @@ class Answer:
     """A close runner-up intent, offered as a choice beside the answer."""
     quote: str = ""
     """The clause verbatim, with its list's bullets when it introduces one or is a short bullet."""
+    out_of_scope: Intent | None = None
+    """On a decline, the out-of-scope intent the question matched ("credentials" for a request
+    for a password or a login), so the reply can say where to go instead."""
 
     @property
     def answered(self) -> bool:
@@ -104,6 +107,7 @@ class Answerer:
                 False,
                 alternatives,
                 (),
+                out_of_scope=decision.out_of_scope.intent if decision.out_of_scope else None,
             )
         intent = best.intent
         return Answer(
