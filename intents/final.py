@@ -14,6 +14,7 @@ process that answers questions imports scikit-learn):
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 from collections.abc import Sequence
@@ -185,7 +186,7 @@ class Features:
         phrasings = self.m._phrasings[match.intent.id]
         lengths = self.m._lengths[match.intent.id]
         low, high = len(text) / 2 - self.FUZZY_SLACK, 2 * len(text) + self.FUZZY_SLACK
-        near = [p for p, n in zip(phrasings, lengths, strict=True) if low <= n <= high]
+        near = phrasings[bisect.bisect_left(lengths, low) : bisect.bisect_right(lengths, high)]
         found = process.extractOne(text, near, scorer=fuzz.token_sort_ratio)
         return found[1] / 100 if found else 0.0
 
