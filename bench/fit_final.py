@@ -10,8 +10,9 @@ For each question the matcher's five best clauses are described by RERANK_FEATUR
 regression learns which of them are right (the others, the clauses the matcher confuses with
 the right one, are its hard negatives) and the best-scoring one is quoted. A second logistic
 regression learns from DECLINE_FEATURES whether the question is out of scope; its threshold is
-the one that best balances in-scope questions answered correctly and out-of-scope declined,
-on predictions for folds the models were not fitted on.
+the one that best balances in-scope questions answered correctly and out-of-scope declined
+among the real questions (the read sets' own wording), on predictions for folds the models were
+not fitted on; even odds (0.5) win unless another threshold is clearly better.
 
     python bench/fit_final.py [--write]
 """
@@ -38,6 +39,10 @@ from intents.knowledge import DATA, KnowledgeBase  # noqa: E402
 from intents.matcher import Match, Matcher  # noqa: E402
 
 FOLDS = 4
+SURE = 0.7
+"""Below this probability the decline model needs an out-of-scope intent ranked close too: on
+the real questions it keeps 0.6 points more in scope for 0.8 points fewer declines, and stops a
+password question about a handover being taken for a request for a password."""
 
 
 @dataclass
@@ -163,6 +168,15 @@ def baseline(i: Item) -> bool:
     )
 
 
+def near_oos(i: Item) -> bool:
+    """The hand-set rule: an out-of-scope intent ranks close to the best clause."""
+    if i.early:
+        return True
+    oos = next((m for m in i.ranked if not m.intent.in_scope), None)
+    top = i.shortlist[0]
+    return i.matcher.oos_close(oos, top)
+
+
 def real_questions() -> set[str]:
     """The questions of the read sets: written as staff ask, unlike many phrasings."""
     names = ("questions", "training", "holdout", "holdout2", "holdout3", "holdout4")
@@ -214,8 +228,14 @@ def main() -> None:
         a, b = rates(picked, p_oos >= t, oos, real)
         c, d = rates(picked, p_oos >= t, oos, np.ones_like(real))
         print(f"| {t:.2f} | {a:.3f} {b:.3f} | {c:.3f} {d:.3f} |")
-        if a + b > best_v + 1e-9:
-            best_t, best_v = float(t), a + b
+        # The sum is flat near its top: leaving even odds must gain a point per 0.1 moved.
+        value = a + b - 0.1 * abs(t - 0.5)
+        if value > best_v + 1e-9:
+            best_t, best_v = float(t), value
+    margin = np.array([near_oos(i) for i in items])
+    for hi in (0.6, 0.7, 0.8, 1.01):
+        a, b = rates(picked, (p_oos >= best_t) & (margin | (p_oos >= hi)), oos, real)
+        print(f"| {best_t:.2f}, below {hi:.2f} only with out of scope close | {a:.3f} {b:.3f} |")
     by_rules = oos & rules  # a right answer to an out-of-scope question is a decline
     a, b = rates(rules, by_rules, oos, real)
     c, d = rates(rules, by_rules, oos, np.ones_like(real))
@@ -237,6 +257,7 @@ def main() -> None:
             "rerank": rerank.to_json(),
             "decline": decline.to_json(),
             "threshold": round(best_t, 2),
+            "sure": SURE,
         }
         (DATA / FILE).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {DATA / FILE}")

@@ -113,6 +113,8 @@ class FinalStage:
     rerank: Linear
     decline: Linear
     threshold: float
+    sure: float
+    """The probability from which to decline even when no out-of-scope intent ranks close."""
 
     @classmethod
     def load(cls, folder: Path) -> FinalStage | None:
@@ -122,14 +124,17 @@ class FinalStage:
         if not path.exists():
             return None
         raw = json.loads(path.read_text(encoding="utf-8"))
-        if raw.get("rerank_features") != list(RERANK_FEATURES) or raw.get(
-            "decline_features"
-        ) != list(DECLINE_FEATURES):
+        if (
+            raw.get("rerank_features") != list(RERANK_FEATURES)
+            or raw.get("decline_features") != list(DECLINE_FEATURES)
+            or "sure" not in raw
+        ):
             return None  # fitted on other features: refit with bench/fit_final.py
         return cls(
             Linear.of(raw["rerank"], len(RERANK_FEATURES)),
             Linear.of(raw["decline"], len(DECLINE_FEATURES)),
             float(raw["threshold"]),
+            float(raw["sure"]),
         )
 
 

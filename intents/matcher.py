@@ -302,6 +302,15 @@ class Matcher:
             )
         )
 
+    def oos_close(self, oos: Match | None, top: Match) -> bool:
+        """True when an out-of-scope intent ranks close to the best clause (a share of its
+        rank, or of its rank without the regression)."""
+        t = self.thresholds
+        return oos is not None and (
+            oos.rank >= top.rank * (1 - t.out_of_scope_margin)
+            or oos.lexical >= top.lexical * (1 - t.out_of_scope_lexical_margin)
+        )
+
     @staticmethod
     def _nearest_oos(ranked: list[Match]) -> Match | None:
         """The out-of-scope intent with the most similar phrasing, when it is the most similar
@@ -323,10 +332,7 @@ class Matcher:
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), self._nearest_oos(ranked))
         if self.final is not None:
             return self._final_stage(question, ranked, in_scope, confidence)
-        if oos is not None and (
-            oos.rank >= top.rank * (1 - t.out_of_scope_margin)
-            or oos.lexical >= top.lexical * (1 - t.out_of_scope_lexical_margin)
-        ):
+        if self.oos_close(oos, top):
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), oos)
         depth = self.SHORTLIST_DEPTH
         in_scope = self.refit(question, in_scope[:depth]) + in_scope[depth:]
@@ -347,8 +353,9 @@ class Matcher:
         best = int(np.argmax(scores))
         x = self.features.question(question, ranked, shortlist, rows, best)
         p = 1 / (1 + math.exp(-float(self.final.decline.scores(x[None, :])[0])))
-        if p >= self.final.threshold:
-            oos = next((m for m in ranked if not m.intent.in_scope), None)
+        oos = next((m for m in ranked if not m.intent.in_scope), None)
+        # Below `sure`, the model declines only where an out-of-scope intent ranks close.
+        if p >= self.final.threshold and (p >= self.final.sure or self.oos_close(oos, in_scope[0])):
             won = self._nearest_oos(ranked) or oos
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), won)
         probabilities = 1 / (1 + np.exp(-scores))
