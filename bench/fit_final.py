@@ -189,17 +189,9 @@ def rates(ok: Any, declined: Any, oos: Any, among: Any) -> tuple[float, float]:
     return float(ins), float((declined & oos & among).sum() / max((oos & among).sum(), 1))
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--write", action="store_true", help=f"write intents/data/{FILE}")
-    args = ap.parse_args()
-    kb = KnowledgeBase.load()
-    items, _, _ = collect(kb)
-    folds = np.array([i.fold for i in items])
-    oos = np.array([i.oos for i in items])
-    texts = real_questions()
-    real = np.array([i.question in texts for i in items])
-    # Out-of-fold predictions: each fold scored by models fitted on the others.
+def out_of_fold(items: list[Item]) -> tuple[Any, Any, Any]:
+    """Per item, from models fitted on the other folds: whether the matcher's first clause is
+    right, whether the reranker's pick is, and the probability of declining."""
     first, picked, p_oos = (
         np.zeros(len(items), bool),
         np.zeros(len(items), bool),
@@ -215,6 +207,20 @@ def main() -> None:
         p_oos[test] = 1 / (1 + np.exp(-decline.scores(xs)))
         picked[test] = ok
         first[test] = [bool(items[k].right[0]) for k in test]
+    return first, picked, p_oos
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--write", action="store_true", help=f"write intents/data/{FILE}")
+    args = ap.parse_args()
+    kb = KnowledgeBase.load()
+    items, _, _ = collect(kb)
+    folds = np.array([i.fold for i in items])
+    oos = np.array([i.oos for i in items])
+    texts = real_questions()
+    real = np.array([i.question in texts for i in items])
+    first, picked, p_oos = out_of_fold(items)
     p_oos[[i.early for i in items]] = 1.0
     rules = np.array([baseline(i) for i in items])
     early = sum(i.early for i in items)

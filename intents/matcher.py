@@ -129,24 +129,30 @@ class Matcher:
             for i in kb.intents
         }
         self._lengths = {i: [len(p) for p in ps] for i, ps in self._phrasings.items()}
-        # Naive Bayes tables: log P(term | intent) = unseen + lift, lift only where seen.
+        self._postings = self._tables(example_postings, pool_postings, counts)
+        self.final = FinalStage.load(final_stage) if final_stage else None
+        self.features = Features(self)
+
+    def _tables(
+        self, example_postings: Postings, pool_postings: Postings, counts: list[Counter[str]]
+    ) -> dict[str, tuple[npt.NDArray[Any], ...]]:
+        """Per term: the intents using it, with its pooled cosine share and naive Bayes lift;
+        and the examples using it, with its share of their cosine. Also sets the naive Bayes
+        tables' unseen term log probabilities: log P(term | intent) = unseen + lift."""
         a, v = self.NB_SMOOTHING, len(self.idf)
         self._log_unseen = np.array([math.log(a / (sum(c.values()) + a * v)) for c in counts])
-        # Per term: the intents using it, with its pooled cosine share and naive Bayes lift; and
-        # the examples using it, with its share of their cosine.
-        self._postings: dict[str, tuple[npt.NDArray[Any], ...]] = {}
+        postings: dict[str, tuple[npt.NDArray[Any], ...]] = {}
         for t in self.idf:
             pooled = pool_postings[t]
             by_example = example_postings[t]
-            self._postings[t] = (
+            postings[t] = (
                 np.array([i for i, _ in pooled], dtype=np.intp),
                 np.array([share for _, share in pooled]),
                 np.array([math.log((counts[i][t] + a) / a) for i, _ in pooled]),
                 np.array([e for e, _ in by_example], dtype=np.intp),
                 np.array([share for _, share in by_example]),
             )
-        self.final = FinalStage.load(final_stage) if final_stage else None
-        self.features = Features(self)
+        return postings
 
     def _cosine_postings(
         self,
