@@ -25,7 +25,16 @@ from intents.knowledge import DATA, KnowledgeBase
 from intents.matcher import Matcher
 from intents.safeguarding import SafeguardingModel
 
-_MODULES = ("cache", "classifier", "knowledge", "matcher", "strict_yaml", "text")
+_MODULES = (
+    "cache",
+    "classifier",
+    "final",
+    "knowledge",
+    "matcher",
+    "strict_yaml",
+    "text",
+    "verdicts",
+)
 _HERE = Path(__file__).parent
 _CODE = [_HERE / f"{m}.py" for m in _MODULES] + sorted((_HERE / "safeguarding").glob("*.py"))
 T = TypeVar("T")
@@ -58,7 +67,11 @@ def load_matcher(folder: Path = DATA, cache_dir: Path | None = None) -> Matcher:
     """The matcher over the folder: from the cache when built from the same files, else built
     (validating the knowledge base) and saved for the next process."""
     return _cached(
-        "matcher", folder, cache_dir, Matcher, lambda: Matcher(KnowledgeBase.load(folder))
+        "matcher",
+        folder,
+        cache_dir,
+        Matcher,
+        lambda: Matcher(KnowledgeBase.load(folder), final_stage=folder),
     )
 
 

@@ -6,8 +6,8 @@ import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
-from enum import Enum
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,8 +15,10 @@ import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from intents.classifier import SoftmaxRegression
-from intents.knowledge import Intent, KnowledgeBase
+from intents.final import Features, FinalStage
+from intents.knowledge import DATA, KnowledgeBase
 from intents.text import Normaliser
+from intents.verdicts import Decision, Match, Thresholds, Verdict
 
 # "As a TA, ...", "I'm a governor and ...", "Head of dept here - ...": who is asking, not what.
 _ROLE = re.compile(
@@ -26,76 +28,7 @@ _ROLE = re.compile(
 )
 
 
-class Verdict(Enum):
-    """What the matcher advises doing with a question."""
-
-    ANSWER = "answer"
-    AMBIGUOUS = "ambiguous"
-    DECLINE = "decline"
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """An intent, how well the question fits it (0 to 1), and its ranking key."""
-
-    intent: Intent
-    score: float
-    """Similarity to the intent's phrasings: the confidence that decides answer or decline."""
-    rank: float
-    """What orders intents: the similarity mixed with the naive Bayes and regression posteriors."""
-    lexical: float
-    """The ranking key without the regression's share."""
-    pooled: float
-    """Similarity to all the intent's phrasings pooled together."""
-    fit: float
-    """What orders the shortlist: the rank, the pooled similarity and how nearly one phrasing's
-    words are all in the question (rapidfuzz's token set ratio). Equal to the rank until the
-    shortlist is reordered."""
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """The ranked in-scope matches and the verdict."""
-
-    verdict: Verdict
-    matches: tuple[Match, ...]
-    """In-scope intents, best first, one per primary clause."""
-    out_of_scope: Match | None
-    """The best out-of-scope intent, when it is what made the bot decline."""
-    close: Match | None = None
-    """A runner-up ranked so near the best that the person may have meant it."""
-
-    @property
-    def best(self) -> Match | None:
-        """The top in-scope match, if any."""
-        return self.matches[0] if self.matches else None
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Scores that separate answering, asking and declining; tuned with bench/qa.py."""
-
-    answer: float = 0.20
-    """Similarity at or above which the best clause is quoted."""
-    ask: float = 0.15
-    """Similarity below which the bot declines; between the two it asks "did you mean"."""
-    out_of_scope_margin: float = 0.4
-    """Decline when an out-of-scope intent ranks within this share of the best in-scope one's
-    rank (a share, not a difference: long scenarios rank everything lower)."""
-    out_of_scope_lexical_margin: float = 0.2
-    """Also decline when an out-of-scope intent is within this share of the best in-scope one on
-    the ranking without the regression: the regression can be sure of a clause for a question
-    the policy does not cover ("how do students report bullying by classmates on tiktok")."""
-    close: float = 0.03
-    """A runner-up ranked within this of the best is offered as "did you mean"."""
-    off_topic: float = 0.65
-    """Similarity needed to answer a question with no word about being online or the policy:
-    "is there a staff flu jab clinic this year" shares "staff" and "year" with the intents but
-    is not what the policy is about."""
-    off_topic_rank: float = 0.55
-    """...unless the ranking is this sure of one clause: "after leaving am I free to say what went
-    on" names nothing online, yet one clause clearly fits it."""
-
+__all__ = ["Decision", "Match", "Matcher", "Thresholds", "Verdict"]
 
 Postings = dict[str, list[tuple[int, float]]]
 """Per term, the (row, share) pairs of the rows that use it."""
@@ -144,7 +77,17 @@ class Matcher:
     question sets (513 in-scope questions) it answers 1.8 points more of them correctly, with
     out-of-scope declines unchanged."""
 
-    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+    RERANK_DEPTH = 5
+    """How many of the best-ranked clauses the final stage (intents/final.py) chooses among."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        thresholds: Thresholds | None = None,
+        final_stage: Path | None = DATA,
+    ) -> None:
+        """`final_stage`: the folder holding the fitted final stage; None for the hand-set
+        rules alone (as bench/fit_final.py needs to fit it)."""
         self.kb = kb
         self.thresholds = thresholds or Thresholds()
         vocabulary = [e for i in kb.intents for e in (*i.examples, *i.keywords)]
@@ -186,22 +129,30 @@ class Matcher:
             for i in kb.intents
         }
         self._lengths = {i: [len(p) for p in ps] for i, ps in self._phrasings.items()}
-        # Naive Bayes tables: log P(term | intent) = unseen + lift, lift only where seen.
+        self._postings = self._tables(example_postings, pool_postings, counts)
+        self.final = FinalStage.load(final_stage) if final_stage else None
+        self.features = Features(self)
+
+    def _tables(
+        self, example_postings: Postings, pool_postings: Postings, counts: list[Counter[str]]
+    ) -> dict[str, tuple[npt.NDArray[Any], ...]]:
+        """Per term: the intents using it, with its pooled cosine share and naive Bayes lift;
+        and the examples using it, with its share of their cosine. Also sets the naive Bayes
+        tables' unseen term log probabilities: log P(term | intent) = unseen + lift."""
         a, v = self.NB_SMOOTHING, len(self.idf)
         self._log_unseen = np.array([math.log(a / (sum(c.values()) + a * v)) for c in counts])
-        # Per term: the intents using it, with its pooled cosine share and naive Bayes lift; and
-        # the examples using it, with its share of their cosine.
-        self._postings: dict[str, tuple[npt.NDArray[Any], ...]] = {}
+        postings: dict[str, tuple[npt.NDArray[Any], ...]] = {}
         for t in self.idf:
             pooled = pool_postings[t]
             by_example = example_postings[t]
-            self._postings[t] = (
+            postings[t] = (
                 np.array([i for i, _ in pooled], dtype=np.intp),
                 np.array([share for _, share in pooled]),
                 np.array([math.log((counts[i][t] + a) / a) for i, _ in pooled]),
                 np.array([e for e, _ in by_example], dtype=np.intp),
                 np.array([share for _, share in by_example]),
             )
+        return postings
 
     def _cosine_postings(
         self,
@@ -342,6 +293,37 @@ class Matcher:
                 out.append(m)
         return out
 
+    def declined_early(self, question: str, in_scope: list[Match]) -> bool:
+        """True when no clause is similar enough to the question, or when the question names
+        nothing about being online or the policy and no clause fits it well."""
+        t = self.thresholds
+        confidence = max((m.score for m in in_scope[:3]), default=0.0)
+        return (
+            not in_scope
+            or confidence < t.ask
+            or (
+                confidence < t.off_topic
+                and in_scope[0].rank < t.off_topic_rank
+                and self._topic.isdisjoint(self.normaliser.terms(question))
+            )
+        )
+
+    def oos_close(self, oos: Match | None, top: Match) -> bool:
+        """True when an out-of-scope intent ranks close to the best clause (a share of its
+        rank, or of its rank without the regression)."""
+        t = self.thresholds
+        return oos is not None and (
+            oos.rank >= top.rank * (1 - t.out_of_scope_margin)
+            or oos.lexical >= top.lexical * (1 - t.out_of_scope_lexical_margin)
+        )
+
+    @staticmethod
+    def _nearest_oos(ranked: list[Match]) -> Match | None:
+        """The out-of-scope intent with the most similar phrasing, when it is the most similar
+        of all (the reason to decline that a reply can name)."""
+        nearest = max(ranked, key=lambda m: m.score, default=None)
+        return nearest if nearest and not nearest.intent.in_scope else None
+
     def decide(self, question: str) -> Decision:
         """Rank, then answer, offer a choice between close matches, or decline."""
         ranked = self.rank(question)
@@ -352,19 +334,12 @@ class Matcher:
         # The best-ranked intent can have a modest similarity in a long scenario while a close
         # contender fits a phrasing well; the question is in scope if any of the top few fits.
         confidence = max((m.score for m in in_scope[:3]), default=0.0)
-        if top is None or confidence < t.ask:
-            return Decision(Verdict.DECLINE, tuple(in_scope[:5]), None)
-        if oos is not None and (
-            oos.rank >= top.rank * (1 - t.out_of_scope_margin)
-            or oos.lexical >= top.lexical * (1 - t.out_of_scope_lexical_margin)
-        ):
+        if top is None or self.declined_early(question, in_scope):
+            return Decision(Verdict.DECLINE, tuple(in_scope[:5]), self._nearest_oos(ranked))
+        if self.final is not None:
+            return self._final_stage(question, ranked, in_scope, confidence)
+        if self.oos_close(oos, top):
             return Decision(Verdict.DECLINE, tuple(in_scope[:5]), oos)
-        if (
-            confidence < t.off_topic
-            and top.rank < t.off_topic_rank
-            and self._topic.isdisjoint(self.normaliser.terms(question))
-        ):
-            return Decision(Verdict.DECLINE, tuple(in_scope[:5]), None)
         depth = self.SHORTLIST_DEPTH
         in_scope = self.refit(question, in_scope[:depth]) + in_scope[depth:]
         if confidence < t.answer:
@@ -372,3 +347,31 @@ class Matcher:
         best, runner_up = in_scope[0], in_scope[1] if len(in_scope) > 1 else None
         close = runner_up if runner_up and runner_up.fit >= best.fit - t.close else None
         return Decision(Verdict.ANSWER, tuple(in_scope[:5]), None, close)
+
+    def _final_stage(
+        self, question: str, ranked: list[Match], in_scope: list[Match], confidence: float
+    ) -> Decision:
+        """Decline when the decline model says so, else quote the reranker's choice."""
+        assert self.final is not None
+        shortlist = in_scope[: self.RERANK_DEPTH]
+        rows = self.features.candidates(question, shortlist)
+        scores = self.final.rerank.scores(rows)
+        best = int(np.argmax(scores))
+        x = self.features.question(question, ranked, shortlist, rows, best)
+        p = 1 / (1 + math.exp(-float(self.final.decline.scores(x[None, :])[0])))
+        oos = next((m for m in ranked if not m.intent.in_scope), None)
+        # Below `sure`, the model declines only where an out-of-scope intent ranks close.
+        if p >= self.final.threshold and (p >= self.final.sure or self.oos_close(oos, in_scope[0])):
+            won = self._nearest_oos(ranked) or oos
+            return Decision(Verdict.DECLINE, tuple(in_scope[:5]), won)
+        probabilities = 1 / (1 + np.exp(-scores))
+        order = np.argsort(-scores, kind="stable")
+        fitted = [replace(shortlist[i], fit=float(probabilities[i])) for i in order]
+        ranked_in_scope = fitted + in_scope[len(shortlist) :]
+        if confidence < self.thresholds.answer:
+            return Decision(Verdict.AMBIGUOUS, tuple(ranked_in_scope[:5]), None)
+        first, runner_up = fitted[0], fitted[1] if len(fitted) > 1 else None
+        close = (
+            runner_up if runner_up and runner_up.fit >= first.fit - self.thresholds.close else None
+        )
+        return Decision(Verdict.ANSWER, tuple(ranked_in_scope[:5]), None, close)

@@ -11,6 +11,7 @@ import Stemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Indel, Levenshtein
 
+from intents.confusions import confusable, in_context
 from intents.knowledge import Lexicon
 
 _T = TypeVar("_T")
@@ -171,6 +172,8 @@ class Normaliser:
         """The text's terms and its spelled form, from one pass, remembered."""
         fixes, phrase_len = self._fixes, self._phrase_len
         toks = [fixes.get(w) or _remember(fixes, w, self.correct(w)) for w in words(text)]
+        if confusable(toks):  # "loose my job", "there kids": real words in the wrong place
+            toks = in_context(toks)
         out: list[str] = []
         spelled: list[str] = []
         i = 0

@@ -14,6 +14,8 @@ from intents.matcher import Match, Matcher, Verdict
 from intents.safeguarding import SafeguardingModel
 
 SAFEGUARDING_CLAUSE = "safeguarding-concerns.seek-dso-advice"
+CREDENTIALS_INTENT = "credentials"
+"""The out-of-scope intent for requests for passwords and logins (intents/data/intents/)."""
 MAX_TEXT = 1500
 CONFIDENT = 0.5
 """The detector's score from which a message is routed even in the middle of a form."""
@@ -67,6 +69,9 @@ class Answer:
     """Why no clause is quoted although the bot knows what to say: CREDENTIALS or POLICY_LINK."""
     parts: tuple[Answer, ...] = ()
     """For a message asking two or more questions, each one's answer, in order."""
+    out_of_scope: Intent | None = None
+    """On a decline, the out-of-scope intent the question matched ("credentials" for a request
+    for a password or a login), so the reply can say where to go instead."""
 
     @property
     def answered(self) -> bool:
@@ -140,7 +145,10 @@ class Answerer:
                 related,
                 quote=self.kb.quote(SAFEGUARDING_CLAUSE),
             )
+        outside = decision.out_of_scope.intent if decision.out_of_scope else None
         redirect = _redirect(question)
+        if redirect is None and outside is not None and outside.id == CREDENTIALS_INTENT:
+            redirect = CREDENTIALS  # the matcher's own "credentials" kind of decline
         if redirect is not None or best is None or decision.verdict is not Verdict.ANSWER:
             return Answer(
                 question,
@@ -152,6 +160,7 @@ class Answerer:
                 alternatives,
                 (),
                 redirect=redirect,
+                out_of_scope=outside,
             )
         intent = best.intent
         return Answer(

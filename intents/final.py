@@ -1,0 +1,264 @@
+"""The matcher's final stage: which of the best few clauses to quote, and whether to decline.
+
+Two small linear models, fitted with scikit-learn by bench/fit_final.py and kept as plain
+weights in data/final_stage.json (read when the matcher is built, so the cache keeps them and no
+process that answers questions imports scikit-learn):
+
+- the reranker scores each of the best few clauses for a question from how the question fits it
+  (the matcher's similarities and posteriors, fuzzy ratios against the nearest phrasing, how much
+  of the question's rarer words the clause and its phrasings cover, a prior for how much is
+  asked about it) and quotes the best-scoring one;
+- the decline model gives the probability that the question is one the policy does not answer,
+  from how well the best clauses fit it and how near it is to the out-of-scope phrasings.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz import fuzz, process
+
+if TYPE_CHECKING:
+    from intents.matcher import Match, Matcher
+
+Floats = npt.NDArray[np.float64]
+FILE = "final_stage.json"
+
+RERANK_FEATURES = (
+    "rank",
+    "gap",
+    "lexical",
+    "nearest",
+    "pooled",
+    "fuzzy_set",
+    "fuzzy_sort",
+    "coverage",
+    "rare_coverage",
+    "missing",
+    "position",
+    "first",
+    "prior",
+    "nearest_behind",
+    "pooled_behind",
+    "fuzzy_set_behind",
+    "fuzzy_sort_behind",
+    "rare_coverage_behind",
+)
+_RELATIVE = (3, 4, 5, 6, 8)
+"""The features also given as how far behind the shortlist's best each clause is."""
+DECLINE_FEATURES = (
+    "confidence",
+    "top_rank",
+    "top_lexical",
+    "top_pooled",
+    "best_score",
+    "best_fuzzy",
+    "best_coverage",
+    "best_missing",
+    "oos_rank_ratio",
+    "oos_lexical_ratio",
+    "oos_nearest",
+    "oos_fuzzy",
+    "nearest_is_oos",
+    "first_is_oos",
+    "topic",
+    "unknown",
+    "terms",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Linear:
+    """A logistic model over standardised features: weights, bias and each feature's centre
+    and scale (scikit-learn's StandardScaler and LogisticRegression, flattened)."""
+
+    weights: Floats
+    bias: float
+    centre: Floats
+    scale: Floats
+
+    def scores(self, x: Floats) -> Floats:
+        """The log odds for each row of features."""
+        out: Floats = ((x - self.centre) / self.scale) @ self.weights + self.bias
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "weights": self.weights.tolist(),
+            "bias": self.bias,
+            "centre": self.centre.tolist(),
+            "scale": self.scale.tolist(),
+        }
+
+    @classmethod
+    def of(cls, raw: dict[str, object], size: int) -> Linear:
+        arrays = [np.asarray(raw[k], dtype=np.float64) for k in ("weights", "centre", "scale")]
+        if any(a.shape != (size,) for a in arrays):
+            raise ValueError(f"{FILE}: expected {size} features")
+        return cls(arrays[0], float(raw["bias"]), arrays[1], arrays[2])  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class FinalStage:
+    """The fitted reranker and decline model, and the probability from which to decline."""
+
+    rerank: Linear
+    decline: Linear
+    threshold: float
+    sure: float
+    """The probability from which to decline even when no out-of-scope intent ranks close."""
+
+    @classmethod
+    def load(cls, folder: Path) -> FinalStage | None:
+        """The fitted stage from the data folder, or None when it has none (the matcher then
+        keeps its hand-set rules)."""
+        path = folder / FILE
+        if not path.exists():
+            return None
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if (
+            raw.get("rerank_features") != list(RERANK_FEATURES)
+            or raw.get("decline_features") != list(DECLINE_FEATURES)
+            or "sure" not in raw
+        ):
+            return None  # fitted on other features: refit with bench/fit_final.py
+        return cls(
+            Linear.of(raw["rerank"], len(RERANK_FEATURES)),
+            Linear.of(raw["decline"], len(DECLINE_FEATURES)),
+            float(raw["threshold"]),
+            float(raw["sure"]),
+        )
+
+
+class Features:
+    """Describes (question, clause) pairs and questions for the final stage's two models."""
+
+    FUZZY_SLACK = 10
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.m = matcher
+        kb = matcher.kb
+        terms = matcher.normaliser.terms
+        vocab: dict[str, set[str]] = {}
+        sizes: dict[str, int] = {}
+        for intent in kb.intents:
+            key = intent.clauses[0] if intent.clauses else intent.id
+            words = vocab.setdefault(key, set())
+            for text in (*intent.examples, *intent.keywords):
+                words.update(terms(text))
+            for c in intent.clauses:
+                words.update(terms(kb.clauses[c].text))
+                words.update(terms(kb.clauses[c].heading))
+            sizes[key] = sizes.get(key, 0) + len(intent.examples)
+        self.vocab = {k: frozenset(v) for k, v in vocab.items()}
+        self.prior = {k: math.log1p(n) for k, n in sizes.items()}
+        self.top_idf = max(matcher.idf.values(), default=1.0)
+
+    @staticmethod
+    def key(match: Match) -> str:
+        i = match.intent
+        return i.clauses[0] if i.clauses else i.id
+
+    def coverage(self, question: dict[str, float], match: Match) -> tuple[float, float, float]:
+        """How much of the question's terms (by rarity, and by rarity cubed) the clause and its
+        phrasings use, and the rarity of the rarest term they don't."""
+        idf, vocab = self.m.idf, self.vocab[self.key(match)]
+        total = rare_total = covered = rare = missing = 0.0
+        for t, x in question.items():
+            w = idf.get(t, self.top_idf) * x
+            total += w
+            rare_total += w**3
+            if t in vocab:
+                covered += w
+                rare += w**3
+            else:
+                missing = max(missing, w)
+        if not total:
+            return 0.0, 0.0, 0.0
+        return covered / total, rare / rare_total, missing / self.top_idf
+
+    def fuzzy_sort(self, question: str, match: Match) -> float:
+        """The token sort ratio against the intent's nearest phrasing of similar length."""
+        text = self.m.normaliser.spelled(question)
+        phrasings = self.m._phrasings[match.intent.id]
+        lengths = self.m._lengths[match.intent.id]
+        low, high = len(text) / 2 - self.FUZZY_SLACK, 2 * len(text) + self.FUZZY_SLACK
+        near = phrasings[bisect.bisect_left(lengths, low) : bisect.bisect_right(lengths, high)]
+        found = process.extractOne(text, near, scorer=fuzz.token_sort_ratio)
+        return found[1] / 100 if found else 0.0
+
+    def candidates(self, question: str, shortlist: Sequence[Match]) -> Floats:
+        """One row of RERANK_FEATURES per clause of the shortlist (best-ranked first)."""
+        weights = self.m.weights(question)
+        top = shortlist[0].rank
+        rows = []
+        for j, match in enumerate(shortlist):
+            cov, rare, missing = self.coverage(weights, match)
+            rows.append(
+                [
+                    match.rank,
+                    top - match.rank,
+                    match.lexical,
+                    match.score,
+                    match.pooled,
+                    self.m.fuzzy(question, match),
+                    self.fuzzy_sort(question, match),
+                    cov,
+                    rare,
+                    missing,
+                    j,
+                    float(j == 0),
+                    self.prior[self.key(match)],
+                ]
+            )
+        x = np.array(rows, dtype=np.float64)
+        rel = x[:, _RELATIVE]
+        return np.hstack([x, rel.max(axis=0) - rel])
+
+    def question(
+        self,
+        question: str,
+        ranked: Sequence[Match],
+        shortlist: Sequence[Match],
+        rows: Floats,
+        best: int,
+    ) -> Floats:
+        """DECLINE_FEATURES for a question: its ranking, its shortlist's rows and which of
+        them the reranker chose."""
+        top = shortlist[0]
+        oos = next((m for m in ranked if not m.intent.in_scope), None)
+        nearest = max(ranked, key=lambda m: m.score)
+        terms = self.m.weights(question)
+        unknown = sum(1 for t in terms if t not in self.m.idf) / max(len(terms), 1)
+        topic = not self.m._topic.isdisjoint(terms)
+        b = rows[best]
+        return np.array(
+            [
+                max(m.score for m in shortlist[:3]),
+                top.rank,
+                top.lexical,
+                top.pooled,
+                b[3],
+                b[5],
+                b[7],
+                b[9],
+                oos.rank / top.rank if oos and top.rank > 0 else 0.0,
+                oos.lexical / top.lexical if oos and top.lexical > 0 else 0.0,
+                oos.score if oos else 0.0,
+                self.m.fuzzy(question, oos) if oos else 0.0,
+                float(not nearest.intent.in_scope),
+                float(not ranked[0].intent.in_scope),
+                float(topic),
+                unknown,
+                math.log1p(len(terms)),
+            ],
+            dtype=np.float64,
+        )
