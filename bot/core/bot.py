@@ -34,7 +34,7 @@ HELP = (
     "To propose a new official academy account, say 'new account'; 'my cases' shows yours "
     "and anything waiting for you. Every button can be typed: 'confirm SMA-0001', "
     "'approve SMA-0001', 'reject SMA-0001 because …', 'request changes to SMA-0001: …', "
-    "'remind SMA-0001', 'withdraw SMA-0001'.\n"
+    "'remind SMA-0001', 'withdraw SMA-0001', 'continue Draft 3'.\n"
     "Running an academy account? 'log a comment on @handle: …' starts the reply clock, "
     "'my comments' shows the comments waiting for you, 'responded to comment #3' (the "
     "Responded button) marks one answered, and 'handover' hands it over when you leave "

@@ -279,3 +279,23 @@ async def test_abandoned_drafts_use_up_no_case_ids(bot: Bot, stores: Stores) -> 
     assert "Submitted SMA-0002" in await kate.says("submit")
     # Newest draft first: Dana's second draft became SMA-0001, Kate's SMA-0002.
     assert [c.id for c in await stores.cases.all()] == ["SMA-0001", "SMA-0002", "Draft 1"]
+
+
+async def test_drafts_and_cases_sent_back_are_opened_by_typing_their_id(
+    bot: Bot, stores: Stores
+) -> None:
+    dana, _, frances = people(bot)
+    await fill_in(dana, ANSWERS_TO_STEP_4)
+    assert "Saved Draft 1" in await dana.says("pause")
+    said = await dana.says("continue Draft 1")
+    assert "Step 5 of 10 · Audience" in said
+    await fill_in(dana, ANSWERS_AFTER_STEP_4)
+    await dana.says("submit")
+    await frances.says("request changes to SMA-0001: say which devices")
+    await inbox(stores.outbox, dana)
+    said = await dana.says("edit sma-1")  # every step answered: the review, to change one
+    assert "Type a step's number or name to change it" in said
+    assert "Submitted SMA-0001" in await dana.says("submit")
+    summary = await frances.says("show SMA-0001")
+    assert "Business case SMA-0001 from Dana Demo" in summary
+    assert "Only Dana Demo can edit SMA-0001" in await frances.says("edit SMA-0001")

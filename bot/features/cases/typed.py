@@ -3,10 +3,11 @@
     approve SMA-0001                      reject SMA-0001 because …
     request changes to SMA-0001: …        remind SMA-0001 (send the runners' request again)
     confirm SMA-0001                      withdraw SMA-0001 (or: cancel SMA-0001)
-    show SMA-0001                         I have read and understood the policy (confirm)
+    show SMA-0001                         edit SMA-0001, continue Draft 3 (open the form)
+    I have read and understood the policy (confirm)
 
 Each becomes the same Action the button carries, plus any reason typed with it. A case is named
-by its id as people write it ('SMA-0001', 'sma 1', 'case 1', '#1').
+by its id as people write it ('SMA-0001', 'sma 1', 'case 1', '#1'), a draft as 'Draft 3'.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from bot.core.actions import Action, action
 from bot.features.cases.ids import KIND
 
-_ID = r"(?P<id>sma[-\s]?\d{1,6}|case\s+#?\d{1,6}|#\d{1,6})"
+_ID = r"(?P<id>sma[-\s]?\d{1,6}|draft[-\s]?\d{1,6}|case\s+#?\d{1,6}|#\d{1,6})"
 _REASON = r"(?:\s*(?:because|as|since|for|:|-|–|,)\s*(?P<reason>.+))?"
 _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (verb, re.compile(pattern, re.IGNORECASE | re.DOTALL))
@@ -37,7 +38,8 @@ _COMMANDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("confirm", rf"^\W*(?:i\s+)?confirm(?:ed)?\s+(?:case\s+)?{_ID}\W*$"),
         ("withdraw", rf"^\W*(?:withdraw|cancel)\s+(?:case\s+)?{_ID}\W*$"),
-        ("show", rf"^\W*(?:show|view|open)\s+(?:case\s+)?{_ID}\W*$"),
+        ("open", rf"^\W*(?:edit|continue|open|resume)\s+(?:case\s+)?{_ID}\W*$"),
+        ("show", rf"^\W*(?:show|view)\s+(?:case\s+)?{_ID}\W*$"),
     )
 )
 READ_THE_POLICY = re.compile(
@@ -62,7 +64,9 @@ def parse(text: str) -> Typed | None:
     for verb, pattern in _COMMANDS:
         match = pattern.match(text.strip())
         if match:
-            case_id = re.sub(r"\D", "", match["id"])
+            digits = re.sub(r"\D", "", match["id"])
+            draft = match["id"].lower().startswith("draft")
+            case_id = f"Draft {int(digits)}" if draft else digits
             reason = (match.groupdict().get("reason") or "").strip()
             return Typed(action(KIND, verb, case_id), reason)
     return None
