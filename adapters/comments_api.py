@@ -34,6 +34,7 @@ class CommentsApi:
     """The comments endpoint as a WebAdapter (it serves HTTP but sends nobody anything)."""
 
     name = "comments-api"
+    refreshes_itself: frozenset[str] = frozenset()
 
     def __init__(self, comments: Comments, token: str) -> None:
         self.comments = comments

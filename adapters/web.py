@@ -24,6 +24,7 @@ from adapters.teams.settings import TeamsSettings
 from bot.app import App
 from bot.errors import UserError, failure
 from bot.features.cases.queries import CaseQueries
+from bot.jobs.answering import InboxParts
 from bot.jobs.delivery import deliver_due
 from bot.model.ports import Database, Sender
 
@@ -38,6 +39,8 @@ class WebAdapter(Protocol):
     """A chat platform served over HTTP (or a socket it opens itself)."""
 
     name: str
+    refreshes_itself: frozenset[str]
+    """Paths on which the adapter takes up the newest directory itself, when it needs it."""
 
     @property
     def sender(self) -> Sender | None:
@@ -91,11 +94,13 @@ def web_app(
 ) -> web.Application:
     """The aiohttp application: /healthz, every adapter's routes, and outbox delivery.
 
-    `refresh` runs before each request to a platform (the newest directory, say)."""
+    `refresh` runs before each request to a platform (the newest directory, say), except on
+    the paths an adapter refreshes itself where it needs to (not on every acknowledgement)."""
+    own = frozenset(path for adapter in adapters for path in adapter.refreshes_itself)
 
     @web.middleware
     async def refreshing(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if refresh is not None and request.path != "/healthz":
+        if refresh is not None and request.path != "/healthz" and request.path not in own:
             try:
                 await refresh()
             except Exception:  # the directory already held still works
@@ -177,6 +182,14 @@ def configured_adapters(core: App) -> list[WebAdapter]:
                 events=core.events,
                 references=core.references,
                 settings=slack,
+                inbox=InboxParts(
+                    core.inbox,
+                    core.outbox,
+                    core.clock,
+                    lease=settings.inbox_lease,
+                    hold=settings.outbox_lease,
+                    refresh=core.follow_directory,
+                ),
                 cases=cases,
             )
         )

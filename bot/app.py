@@ -19,6 +19,7 @@ from bot.model.ports import (
     ConversationStore,
     Database,
     EventLog,
+    Inbox,
     OutboxStore,
     QuestionLog,
     ReferenceStore,
@@ -67,6 +68,8 @@ class App:
     questions: QuestionLog
     outbox: OutboxStore
     events: EventLog
+    inbox: Inbox
+    """Inbound events between their acknowledgement and their answer."""
     references: ReferenceStore
     audit: AuditTrail
     register: AccountRegister
@@ -240,6 +243,7 @@ def assemble(settings: Settings, trust: Callable[[], Directory], s: Stores, cloc
         questions=s.questions,
         outbox=s.outbox,
         events=s.events,
+        inbox=s.inbox,
         references=s.references,
         audit=s.audit,
         register=s.register,

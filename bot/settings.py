@@ -41,6 +41,8 @@ class Settings:
     """How long a delivering process holds a claimed outbox message before another may retry it."""
     delivery_interval: float = 5.0
     """Seconds between `serve`'s passes over the outbox."""
+    inbox_lease: timedelta = timedelta(seconds=60)
+    """How long an answering process holds a claimed inbound event before another may answer it."""
     comments_api_token: str | None = field(default=None, repr=False)
     """Bearer token for POST /api/comments; the endpoint is off without one."""
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -75,6 +77,7 @@ class Settings:
             worker_tick_seconds=_whole(env, "WORKER_TICK_SECONDS", 60, minimum=1),
             outbox_lease=timedelta(seconds=_whole(env, "OUTBOX_LEASE_SECONDS", 120, minimum=1)),
             delivery_interval=_interval(env, "DELIVERY_INTERVAL_SECONDS", 5.0),
+            inbox_lease=timedelta(seconds=_whole(env, "INBOX_LEASE_SECONDS", 60, minimum=1)),
             comments_api_token=token,
             env=dict(env),
         )

@@ -9,6 +9,7 @@ holds for them (people.py); the core is only ever called with a directory person
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from typing import Any
@@ -22,15 +23,18 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from adapters.replies import Handle, Say, not_in_directory, or_sorry
+from adapters.sealing import Seal
 from adapters.slack.blocks import CHOICE_ACTION, clicked, escape, message, plain_text
 from adapters.slack.client import describe, error_code, web_client
 from adapters.slack.home import ACCOUNT, HomeCases, HomeTab
 from adapters.slack.inbound import problem, signed
+from adapters.slack.inbox import SlackRespondent, kept_event, kept_message
 from adapters.slack.people import SlackPeople
 from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
 from bot.core.messages import Message, Reply
-from bot.errors import UserError
+from bot.errors import UserError, failure
+from bot.jobs.answering import Event, InboxParts, Intake, newest_directory
 from bot.model.directory import Directory
 from bot.model.ports import EventLog, ReferenceStore
 
@@ -44,6 +48,8 @@ class SlackAdapter:
     """Slack for `serve`: events, the /policy command and button clicks, plus the Sender."""
 
     name = "slack"
+    refreshes_itself = frozenset({ROUTE})
+    """Direct messages take up the newest directory when answered; the rest before Bolt."""
 
     def __init__(
         self,
@@ -53,8 +59,10 @@ class SlackAdapter:
         events: EventLog,
         references: ReferenceStore,
         settings: SlackSettings,
+        inbox: InboxParts,
         cases: HomeCases | None = None,
     ) -> None:
+        self._refresh = inbox.refresh
         _keep_message_text_out_of_logs()
         self.handle = handle
         self.directory = directory
@@ -63,6 +71,13 @@ class SlackAdapter:
         self.people = SlackPeople(directory, self.client, references)
         self.home = HomeTab(self.client, self.people, directory, cases)
         self._sender = SlackSender(self.client, self.people, settings.history_lookback)
+        self._seal = Seal(settings.bot_token)
+        respondent = SlackRespondent(handle, self.people, directory, self.client, self._seal)
+        self.answering = inbox.answering(respondent, self._sender)
+        self.intake = Intake(inbox.inbox, self.answering.nudge)
+        self._poll = inbox.poll
+        self._answering: asyncio.Task[None] | None = None
+        self._bot_user_id: str | None = None
         self._app_token = settings.app_token
         self._signing_secret = None if settings.socket_mode else settings.signing_secret
         self._socket: AsyncSocketModeHandler | None = None
@@ -95,8 +110,9 @@ class SlackAdapter:
 
     async def start(self) -> None:
         """Check the bot token, and open the Socket Mode connection when configured."""
+        self._answering = asyncio.create_task(self.answering.run(self._poll))
         try:
-            await self.client.auth_test()
+            self._bot_user_id = (await self.client.auth_test()).get("user_id")
         except SlackApiError as exc:
             if error_code(exc) in _BAD_TOKEN:
                 raise UserError(f"Slack refused SLACK_BOT_TOKEN: {error_code(exc)}") from exc
@@ -116,10 +132,18 @@ class SlackAdapter:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
+        await self.intake.settle()
+        if self._answering is not None:
+            self._answering.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._answering
         await self.settle()
 
     async def settle(self) -> None:
-        """Wait until every answer being worked on now has been posted."""
+        """Wait until every answer being worked on now has been posted, and the inbox is empty
+        of what is due."""
+        await self.intake.settle()
+        await self.answering.answer_due()
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
@@ -133,15 +157,29 @@ class SlackAdapter:
             log.warning("slack: request without a valid signature; refused")
             return web.Response(status=401, text="invalid signature")
         why = "not UTF-8" if body is None else problem(body, request.content_type)
-        if why is not None:
+        if why is not None or body is None:
             log.warning("slack: signed request is %s; refused", why)
             return web.Response(status=400, text="not a Slack payload")
+        if (
+            event := kept_event(body, request.content_type, self._bot_user_id, self._seal)
+        ) is not None:
+            return await self._keep(event)
+        await newest_directory(self._refresh)
         try:
             bolt_request = await to_bolt_request(request)
         except (ValueError, TypeError, AttributeError, KeyError):  # a shape Bolt can't read
             log.warning("slack: request body is not a Slack payload; refused")
             return web.Response(status=400, text="not a Slack payload")
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
+
+    async def _keep(self, event: Event) -> web.Response:
+        """Acknowledge a direct message once it is in the inbox; a 500 makes Slack retry."""
+        try:
+            await self.intake.keep(event)
+        except Exception as exc:
+            log.error("slack: event not kept, so not acknowledged: %s", failure(exc))
+            return web.Response(status=500, text="not kept; please retry")
+        return web.Response(status=200)
 
     def _listen(self) -> None:
         self.bolt.use(self._once)
@@ -162,12 +200,10 @@ class SlackAdapter:
         await next()
         return None
 
-    async def _on_message(self, event: dict[str, Any], context: dict[str, Any]) -> None:
-        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
-            return  # edits, joins, bots; channel messages arrive as app_mention
-        channel, thread = event["channel"], event.get("thread_ts")
-        text = plain_text(event.get("text", ""), context.get("bot_user_id"))
-        self._spawn(self._converse(event["user"], self._poster(channel, thread), "dm", text=text))
+    async def _on_message(self, body: dict[str, Any], context: dict[str, Any]) -> None:
+        """A direct message over Socket Mode (over HTTP they never reach Bolt): to the inbox."""
+        if (event := kept_message(body, context.get("bot_user_id"), self._seal)) is not None:
+            await self.intake.keep(event)
 
     async def _on_mention(self, event: dict[str, Any], context: dict[str, Any]) -> None:
         channel = event["channel"]

@@ -61,6 +61,8 @@ class SlackSender:
         self.client = client
         self.people = people
         self.lookback = lookback
+        self._dms: dict[str, str] = {}
+        """Slack user id -> their DM with the bot (a DM's id never changes)."""
 
     async def reaches(self, person: Person) -> bool:
         """True for people with a Slack id in the directory or one learned from their email."""
@@ -93,8 +95,10 @@ class SlackSender:
         user = await self.people.slack_id(person)
         if user is None:
             raise DeliveryError(f"{person.id} has no Slack id in the trust directory")
-        opened = await self.client.conversations_open(users=user)
-        return str(opened["channel"]["id"])
+        if user not in self._dms:
+            opened = await self.client.conversations_open(users=user)
+            self._dms[user] = str(opened["channel"]["id"])
+        return self._dms[user]
 
     async def _in_history(self, channel: str, key: str, since: datetime) -> bool:
         """Read the DM newest first, at most `lookback` messages, looking for the key."""

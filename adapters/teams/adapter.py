@@ -248,6 +248,7 @@ class TeamsAdapter:
     """The Teams endpoint (POST /api/messages) and the Teams Sender for the outbox."""
 
     name = PLATFORM
+    refreshes_itself: frozenset[str] = frozenset()
 
     def __init__(
         self,

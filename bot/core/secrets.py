@@ -120,7 +120,11 @@ _REASONS = {
     "code": "a one-time or backup code",
     "pin": "a PIN",
     "login": "login details",
+    "password": "a password",
+    "key": "a password or key",
 }
+_KIND = {reason: kind for kind, reason in _REASONS.items()}
+_PLACEHOLDER = re.compile(r"\[secret:(?P<kind>[a-z]+)\]")
 
 
 def normalise(text: str) -> str:
@@ -133,6 +137,8 @@ def normalise(text: str) -> str:
 def find_secret(text: str) -> str | None:
     """What kind of credential the text seems to carry ('a password', 'a PIN', …), or None."""
     plain = normalise(text)
+    if (kept := _PLACEHOLDER.search(plain)) and kept.group("kind") in _REASONS:
+        return _REASONS[kept.group("kind")]
     if _TOKEN_PREFIXES.search(plain):
         return _REASONS["token"]
     for pattern in (_SAID, _BARE):
@@ -141,7 +147,16 @@ def find_secret(text: str) -> str | None:
             if value and value not in _NOT_VALUES and not value.startswith(("http", "www.")):
                 return _reason(match.group("word"))
     words = (w.strip("()\"'").rstrip(".,;:") for w in _WORD.findall(plain))
-    return "a password or key" if any(_random_looking(w) for w in words) else None
+    return _REASONS["key"] if any(_random_looking(w) for w in words) else None
+
+
+def keepable(text: str) -> str:
+    """The text as it may be kept until it is answered: every credential masked, with the kind
+    of the first in the placeholder, so `find_secret` gives the masked text the same reason."""
+    reason = find_secret(text)
+    if reason is None:
+        return text
+    return mask_secrets(text).replace("[secret]", f"[secret:{_KIND[reason]}]")
 
 
 def looks_like_secret(text: str) -> bool:
@@ -180,7 +195,7 @@ def _reason(word: str) -> str:
         return _REASONS["pin"]
     if w.startswith(("log", "sign", "cred")):
         return _REASONS["login"]
-    return "a password"
+    return _REASONS["password"]
 
 
 def _random_looking(word: str) -> bool:

@@ -71,6 +71,7 @@ class Worker:
         if repaired:
             log.warning("queued the missing requests of %d half-submitted case(s)", repaired)
         forgotten = await self.app.events.forget_events(now - RETENTION)
+        forgotten += await self.app.inbox.forget_answered(now - RETENTION)
         forgotten += await self.app.references.forget_expired_references(now)
         if forgotten:
             log.info("forgot %d inbound event id(s) and card(s) past %s", forgotten, RETENTION)

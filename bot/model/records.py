@@ -41,6 +41,24 @@ class OutboxItem:
 
 
 @dataclass(frozen=True, slots=True)
+class InboxItem:
+    """One inbound event, kept from its acknowledgement until its answer is in the outbox."""
+
+    id: int
+    key: str
+    """The platform's id for the delivery (`slack:event:Ev…`): a redelivery has the same."""
+    platform: str
+    conversation: str
+    """Whose conversation it belongs to: its events are answered one at a time, in order."""
+    payload: dict[str, Any]
+    """What the platform's respondent needs to answer it (no credentials: they are masked)."""
+    attempts: int
+    """Claims so far, this one included."""
+    claim: str
+    """The claim this copy was handed out under; only that claim may finish it."""
+
+
+@dataclass(frozen=True, slots=True)
 class DeclinedQuestion:
     """A question the bot could not answer, grouped by its normalised text."""
 

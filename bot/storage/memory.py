@@ -168,24 +168,36 @@ class MemoryOutbox:
 
     async def enqueue(self, key: str, recipient: str, reply: Reply) -> bool:
         """Queue a message; False (and nothing queued) when the key is already there."""
-        return self._add(key, recipient, reply, utc(self._clock()))
+        return self._add(key, recipient, reply, utc(self._clock())) > 0
 
     async def enqueue_many(self, messages: Sequence[tuple[str, str, Reply]]) -> int:
         """Queue (key, recipient, reply) messages in bulk; returns how many keys were new."""
         if not messages:
             return 0
         now = utc(self._clock())
-        return sum(self._add(key, to, reply, now) for key, to, reply in messages)
+        return sum(self._add(key, to, reply, now) > 0 for key, to, reply in messages)
 
-    def _add(self, key: str, recipient: str, reply: Reply, now: datetime) -> bool:
+    async def enqueue_held(
+        self, messages: Sequence[tuple[str, str, Reply]], until: datetime
+    ) -> list[OutboxItem]:
+        """Queue messages no delivery pass takes before `until`; returns the new rows."""
+        now, until = utc(self._clock()), utc(until)
+        new = [n for key, to, reply in messages if (n := self._add(key, to, reply, now, until))]
+        return [self._messages[number].item() for number in new]
+
+    def _add(
+        self, key: str, recipient: str, reply: Reply, now: datetime, due: datetime | None = None
+    ) -> int:
+        """The new row's id, or 0 when the key is already there."""
         if key in self._keys:
-            return False
+            return 0
         self._keys.add(key)
         number = len(self._messages) + 1
+        payload = reply_to_json(reply)
         self._messages[number] = _Message(
-            number, key, recipient, reply_to_json(reply), "pending", 0, None, now, now, None
+            number, key, recipient, payload, "pending", 0, None, due or now, now, None
         )
-        return True
+        return number
 
     async def pending_for(self, recipient: str) -> list[OutboxItem]:
         """Messages still waiting for this person, oldest first."""

@@ -87,6 +87,36 @@ class SqlOutbox:
         async with writing(self._engine) as connection:
             return len((await connection.execute(statement)).all())
 
+    async def enqueue_held(
+        self, messages: Sequence[tuple[str, str, Reply]], until: datetime
+    ) -> list[OutboxItem]:
+        """Queue (key, recipient, reply) messages that no delivery pass takes before `until`
+        (their sender is sending them now); returns the new rows. For the inbox's `finish`."""
+        if not messages:
+            return []
+        now = self._clock()
+        rows = [
+            {
+                "key": key,
+                "recipient": recipient,
+                "payload": reply_to_json(reply),
+                "status": "pending",
+                "attempts": 0,
+                "next_attempt_at": until,
+                "created_at": now,
+            }
+            for key, recipient, reply in messages
+        ]
+        statement = (
+            insert(self._engine, outbox)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=[outbox.c.key])
+            .returning(*outbox.c)
+        )
+        async with writing(self._engine) as connection:
+            new = (await connection.execute(statement)).all()
+        return sorted((_outbox_item(row) for row in new), key=lambda item: item.id)
+
     async def pending_for(self, recipient: str) -> list[OutboxItem]:
         """Messages still waiting for this person, oldest first."""
         statement = (

@@ -15,6 +15,7 @@ from bot.model.ports import (
     ConversationStore,
     Database,
     EventLog,
+    Inbox,
     OutboxStore,
     QuestionLog,
     ReferenceStore,
@@ -28,6 +29,7 @@ from bot.storage.conversations import SqlConversations
 from bot.storage.database import SqlDatabase
 from bot.storage.digest import SqlMonthlyFigures
 from bot.storage.events import SqlEvents
+from bot.storage.inbox import SqlInbox
 from bot.storage.memory import (
     MemoryAudit,
     MemoryConversations,
@@ -44,6 +46,7 @@ from bot.storage.memory_accounts import (
     MemoryRegister,
 )
 from bot.storage.memory_digest import MemoryMonthlyFigures
+from bot.storage.memory_inbox import MemoryInbox
 from bot.storage.outbox import SqlOutbox
 from bot.storage.questions import SqlQuestions
 from bot.storage.references import SqlReferences
@@ -62,6 +65,7 @@ class Stores:
     questions: QuestionLog
     outbox: OutboxStore
     events: EventLog
+    inbox: Inbox
     references: ReferenceStore
     audit: AuditTrail
     cases: CaseStore
@@ -87,6 +91,7 @@ def open_stores(database: SqlDatabase, clock: Clock) -> Stores:
         questions=SqlQuestions(engine, clock),
         outbox=SqlOutbox(engine, clock),
         events=SqlEvents(engine, clock),
+        inbox=SqlInbox(engine, clock),
         references=SqlReferences(engine, clock),
         audit=SqlAudit(engine, clock),
         cases=SqlCases(engine, clock),
@@ -111,6 +116,7 @@ def memory_stores(clock: Clock) -> Stores:
         questions=questions,
         outbox=outbox,
         events=MemoryEvents(clock),
+        inbox=MemoryInbox(clock, outbox),
         references=MemoryReferences(clock),
         audit=audit,
         cases=cases,

@@ -275,3 +275,23 @@ staff_person = Table(
     Column("teams_id", String(64), nullable=True),
     Column("manager", Boolean, nullable=False),
 )
+
+inbox = Table(
+    # Inbound events from acknowledgement until answered; the payload is dropped once they are.
+    "inbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(255), nullable=False, unique=True),
+    Column("platform", String(32), nullable=False),
+    Column("conversation", String(255), nullable=False),
+    Column("payload", JSONDocument, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("claim", String(64), nullable=True),
+    Column("claimed_until", UTCDateTime(), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Column("answered_at", UTCDateTime(), nullable=True),
+    CheckConstraint("status IN ('pending', 'answered')", name="status"),
+    Index("ix_inbox_status_claimed_until", "status", "claimed_until"),
+    Index("ix_inbox_conversation_status_id", "conversation", "status", "id"),
+)

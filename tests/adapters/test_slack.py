@@ -359,7 +359,9 @@ async def test_a_click_still_counts_when_slack_will_not_update_the_message(
 ) -> None:
     [answer] = await slack.dm(CLARA, FRIEND_REQUEST)
     slack.fake.fail("chat.update", Failure(200, "message_not_found"))
-    after = await slack.click(CLARA, answer, "Not helpful")
+    clicked = await slack.click(CLARA, answer, "Not helpful")
+    # (Bolt's first request checks the token: direct messages never reach Bolt.)
+    after = [c for c in clicked if c.method != "auth.test"]
     assert [c.method for c in after] == ["chat.update", "chat.postMessage"]
     assert "HR reviews answers marked not helpful" in after[1].text
 
@@ -489,11 +491,11 @@ async def _rename(slack: Workspace, table: str, to: str) -> None:
 async def test_an_event_that_arrives_while_the_database_is_down_is_answered_on_slacks_retry(
     slack: Workspace,
 ) -> None:
-    await _rename(slack, "inbound_event", "inbound_event_away")
+    await _rename(slack, "inbox", "inbox_away")
     assert await slack.dm(CLARA, FRIEND_REQUEST, event_id="Ev0DBDOWN") == []
-    assert slack.last_response[0] == 500  # so Slack retries later
+    assert slack.last_response[0] == 500  # not kept, so not acknowledged: Slack retries later
     assert slack.fake.to("chat.postMessage") == []
-    await _rename(slack, "inbound_event_away", "inbound_event")
+    await _rename(slack, "inbox_away", "inbox")
     retried = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
     [answer] = await slack.dm(CLARA, FRIEND_REQUEST, event_id="Ev0DBDOWN", headers=retried)
     assert "Helpful" in [b["text"]["text"] for b in answer.buttons]
@@ -635,7 +637,7 @@ async def test_a_slack_id_learned_from_an_email_is_used_after_a_restart(
         await after.core.outbox.enqueue("reminder:dora", "dora-mockford", Reply("Annual reminder"))
         await after.deliver()
         assert (await after.outbox_row("reminder:dora")).status == "sent"
-    [opened] = fake.to("conversations.open")
+    *_, opened = fake.to("conversations.open")  # the second process's, for the reminder
     assert opened.args["users"] == DORA
     assert [c.args["user"] for c in fake.to("users.info")] == [DORA]  # asked Slack only once
 

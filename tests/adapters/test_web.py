@@ -21,6 +21,7 @@ class Pager:
     """A platform that only sends: no routes, nothing running beside the server."""
 
     name = "pager"
+    refreshes_itself: frozenset[str] = frozenset()
 
     @property
     def sender(self) -> Pager:

@@ -50,7 +50,8 @@ async def fake() -> AsyncIterator[FakeSlack]:
 class Serve:
     """`policybot serve` as a subprocess, on the test database and the local Slack."""
 
-    def __init__(self, db_url: str, fake: FakeSlack, logs: Path) -> None:
+    def __init__(self, db_url: str, fake: FakeSlack, logs: Path, port: int = 0) -> None:
+        self.port = port
         inherited = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
         self.env = inherited | {
             "DATABASE_URL": db_url,
@@ -71,7 +72,7 @@ class Serve:
         with (self.logs / f"serve-{self.started}.log").open("wb") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
-                *("-m", "adapters.cli", "serve", "--host", "127.0.0.1", "--port", "0"),
+                *("-m", "adapters.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)),
                 env=self.env,
                 stdout=log,
                 stderr=log,

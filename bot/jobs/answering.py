@@ -1,0 +1,243 @@
+"""Answering the inbox: events kept before their acknowledgement, answered here, in order.
+
+`Intake` keeps events in the inbox, many to a transaction (whatever arrives while one write is
+under way goes in the next), and only then lets the platform acknowledge them. `Answering`
+claims due events, asks the platform's Respondent for the core's replies, and in one
+transaction marks the event answered and queues the replies in the outbox, held from other
+delivery passes; then it sends them. So a process killed anywhere loses nothing: an event not
+yet answered is claimed again once its lease runs out, and replies queued but not sent are
+delivered by the outbox, which first looks whether the dead process had already posted them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from bot.core.messages import Reply
+from bot.errors import failure
+from bot.model.directory import Person
+from bot.model.ports import DeliveryQueue, Inbox, Sender
+from bot.model.records import Clock, DeliveryError, InboxItem, OutboxItem
+
+log = logging.getLogger(__name__)
+
+CLAIM_LIMIT = 32
+"""Events answered at once by one process (one per conversation)."""
+MAX_ATTEMPTS = 5
+"""Claims after which an event that keeps failing (or killing its process) is given up on."""
+MAX_BATCH = 500
+"""Events kept in the inbox by one transaction at most."""
+
+Refresh = Callable[[], Awaitable[None]]
+Event = tuple[str, str, str, dict[str, Any]]
+"""(key, platform, conversation, payload), as the Inbox port keeps them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Answered:
+    """The person an event came from (in the trust directory) and the core's replies."""
+
+    person: Person
+    replies: Sequence[Reply]
+
+
+class Respondent(Protocol):
+    """A platform's side of answering a kept event."""
+
+    name: str
+
+    async def respond(self, payload: dict[str, Any]) -> Answered | None:
+        """The core's replies to the event; None when nothing is to be queued (the respondent
+        has told someone outside the directory whom to ask)."""
+        ...
+
+    async def apologise(self, payload: dict[str, Any]) -> None:
+        """Tell the person their message could not be answered."""
+        ...
+
+
+async def newest_directory(refresh: Refresh | None) -> None:
+    """Take up the newest trust directory; on failure, keep the one held (it still works)."""
+    if refresh is None:
+        return
+    try:
+        await refresh()
+    except Exception as exc:
+        log.warning("no newer directory looked for (%s); using the one held", failure(exc))
+
+
+class Intake:
+    """Keeps inbound events in the inbox before they are acknowledged, many to a transaction."""
+
+    def __init__(self, inbox: Inbox, kept: Callable[[], None] = lambda: None) -> None:
+        self._inbox = inbox
+        self._kept = kept
+        self._waiting: list[tuple[Event, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def keep(self, event: Event) -> None:
+        """Return once the event is in the inbox (or was already); raise when it can't be kept."""
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append((event, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        await done
+
+    async def settle(self) -> None:
+        """Wait until every event handed in so far is written."""
+        while self._writer is not None and not self._writer.done():
+            await asyncio.wait([self._writer])
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+            try:
+                await self._inbox.add_many([event for event, _ in batch])
+            except Exception as exc:  # each waiting request answers with an error instead
+                log.error("could not keep %d inbound event(s): %s", len(batch), failure(exc))
+                outcome: BaseException | None = exc
+            else:
+                outcome = None
+                self._kept()
+            for _, done in batch:
+                if done.done():  # its request went away
+                    continue
+                if outcome is None:
+                    done.set_result(None)
+                else:
+                    done.set_exception(outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxParts:
+    """What a platform adapter needs to answer through the inbox."""
+
+    inbox: Inbox
+    outbox: DeliveryQueue
+    clock: Clock
+    lease: timedelta
+    """How long an answering process holds a claimed event (INBOX_LEASE_SECONDS)."""
+    hold: timedelta
+    """How long replies being sent are kept from other delivery passes (OUTBOX_LEASE_SECONDS)."""
+    poll: float = 1.0
+    """Seconds between looks for events another process left behind."""
+    refresh: Refresh | None = None
+    """Takes up the newest trust directory; run before each batch of events is answered."""
+
+    def answering(self, respondent: Respondent, sender: Sender) -> Answering:
+        """Answering for this platform."""
+        return Answering(
+            self.inbox,
+            respondent,
+            sender,
+            self.outbox,
+            self.clock,
+            lease=self.lease,
+            hold=self.hold,
+            refresh=self.refresh,
+        )
+
+
+class Answering:
+    """Answers one platform's events from the inbox and sends the replies."""
+
+    def __init__(
+        self,
+        inbox: Inbox,
+        respondent: Respondent,
+        sender: Sender,
+        outbox: DeliveryQueue,
+        clock: Clock,
+        *,
+        lease: timedelta,
+        hold: timedelta,
+        refresh: Refresh | None = None,
+    ) -> None:
+        self._inbox = inbox
+        self._respondent = respondent
+        self._sender = sender
+        self._outbox = outbox
+        self._clock = clock
+        self._lease = lease
+        self._hold = hold
+        self._refresh = refresh
+        self._wake = asyncio.Event()
+        self._draining = asyncio.Lock()
+
+    def nudge(self) -> None:
+        """Something new is in the inbox: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def drain(self) -> int:
+        """Answer every event that is due now (after any answering under way); how many."""
+        claimed = 0
+        async with self._draining:
+            while items := await self._inbox.claim(self._clock(), self._lease, CLAIM_LIMIT):
+                claimed += len(items)
+                await newest_directory(self._refresh)
+                await asyncio.gather(*(self._answer(item) for item in items))
+        return claimed
+
+    async def answer_due(self) -> None:
+        """Answer what is due now; a failure (the database briefly down) is logged, not raised:
+        what could not be answered now is answered on a later pass."""
+        try:
+            await self.drain()
+        except Exception as exc:
+            log.error("answering the inbox failed (%s); retrying", failure(exc))
+
+    async def run(self, poll: float) -> None:
+        """Answer as events arrive, and every `poll` seconds (events another process left)."""
+        while True:
+            self._wake.clear()
+            await self.answer_due()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), poll)
+
+    async def _answer(self, item: InboxItem) -> None:
+        what = f"{self._respondent.name} event {item.id}"
+        answered = None
+        if item.attempts > MAX_ATTEMPTS:
+            log.error("%s: given up after %d attempts", what, item.attempts - 1)
+            await self._apologise(item, what)
+        else:
+            try:
+                answered = await self._respondent.respond(item.payload)
+            except Exception as exc:  # the person hears SORRY, and the event is closed
+                log.error("%s not answered: %s", what, failure(exc))
+                await self._apologise(item, what)
+        replies = [] if answered is None else answered.replies
+        recipient = "" if answered is None else answered.person.id
+        queued = await self._inbox.finish(
+            item,
+            [(f"inbox:{item.key}:{n}", recipient, r) for n, r in enumerate(replies, 1)],
+            self._hold,
+        )
+        if queued is None:
+            log.warning("%s: its claim ran out before it was answered; left to its new claim", what)
+            return
+        if answered is not None:
+            log.info("%s answered (%d replies)", what, len(queued))
+            for row in queued:
+                await self._send(answered.person, row)
+
+    async def _apologise(self, item: InboxItem, what: str) -> None:
+        try:
+            await self._respondent.apologise(item.payload)
+        except Exception as exc:
+            log.error("%s: could not apologise either: %s", what, failure(exc))
+
+    async def _send(self, person: Person, row: OutboxItem) -> None:
+        try:
+            await self._sender.send(person, row.reply, row.key)
+        except DeliveryError as exc:
+            log.warning("outbox %s (%s) not delivered: %s", row.id, row.key, exc.reason)
+            await self._outbox.mark_failed(row.id, exc.reason)
+        else:
+            await self._outbox.mark_sent(row.id)

@@ -1,0 +1,138 @@
+"""The inbox on the `inbox` table: kept before the acknowledgement, claimed, finished once.
+
+A claim is one UPDATE over a sub-select of due rows (on PostgreSQL `FOR UPDATE SKIP LOCKED`,
+so processes claiming at once take different rows; SQLite has one writer at a time). A row is
+due when nobody holds it and no earlier row of its conversation is still waiting, so a
+person's messages are answered in the order they were sent, whichever process answers them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Row, delete, exists, func, select, update
+
+from bot.core.messages import Reply
+from bot.model.ports import Inbox
+from bot.model.records import Clock, InboxItem, OutboxItem
+from bot.storage.connecting import Target, reading, writing
+from bot.storage.outbox import SqlOutbox
+from bot.storage.tables import inbox
+from bot.storage.upsert import insert
+
+KEY_LENGTH = 255
+"""Keys and conversations are cut to this, as the columns hold no more."""
+
+
+class SqlInbox:
+    """The Inbox port on SQLite or PostgreSQL."""
+
+    def __init__(self, engine: Target, clock: Clock) -> None:
+        self._engine = engine
+        self._clock = clock
+
+    async def add_many(self, events: Sequence[tuple[str, str, str, dict[str, Any]]]) -> int:
+        """Keep (key, platform, conversation, payload) events; returns how many were new."""
+        if not events:
+            return 0
+        now = self._clock()
+        rows = [
+            {
+                "key": key[:KEY_LENGTH],
+                "platform": platform,
+                "conversation": conversation[:KEY_LENGTH],
+                "payload": payload,
+                "status": "pending",
+                "attempts": 0,
+                "claimed_until": now,
+                "received_at": now,
+            }
+            for key, platform, conversation, payload in events
+        ]
+        statement = (
+            insert(self._engine, inbox)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=[inbox.c.key])
+            .returning(inbox.c.id)
+        )
+        async with writing(self._engine) as connection:
+            return len((await connection.execute(statement)).all())
+
+    async def claim(self, now: datetime, lease: timedelta, limit: int = 32) -> list[InboxItem]:
+        """Due events, each leased until now + lease; at most one per conversation."""
+        candidate, earlier = inbox.alias("candidate"), inbox.alias("earlier")
+        waits_behind = exists().where(
+            earlier.c.conversation == candidate.c.conversation,
+            earlier.c.status == "pending",
+            earlier.c.id < candidate.c.id,
+        )
+        due = (
+            select(candidate.c.id)
+            .where(candidate.c.status == "pending", candidate.c.claimed_until <= now)
+            .where(~waits_behind)
+            .order_by(candidate.c.id)
+            .limit(limit)
+        )
+        if self._engine.dialect.name == "postgresql":
+            due = due.with_for_update(skip_locked=True, of=candidate)
+        token = uuid.uuid4().hex
+        statement = (
+            update(inbox)
+            .where(inbox.c.id.in_(due.scalar_subquery()))
+            .values(claim=token, claimed_until=now + lease, attempts=inbox.c.attempts + 1)
+            .returning(*inbox.c)
+        )
+        async with writing(self._engine) as connection:
+            rows = (await connection.execute(statement)).all()
+        return sorted((_item(row) for row in rows), key=lambda item: item.id)
+
+    async def finish(
+        self, item: InboxItem, replies: Sequence[tuple[str, str, Reply]], hold: timedelta
+    ) -> list[OutboxItem] | None:
+        """Mark the event answered and queue its replies, held for `hold`, in one transaction."""
+        now = self._clock()
+        answered = (
+            update(inbox)
+            .where(inbox.c.id == item.id, inbox.c.claim == item.claim, inbox.c.status == "pending")
+            .values(status="answered", payload=None, answered_at=now)
+            .returning(inbox.c.id)
+        )
+        async with writing(self._engine) as connection:
+            # The inbox row first: it takes SQLite's write lock before anything else is read.
+            if await connection.scalar(answered) is None:
+                return None
+            return await SqlOutbox(connection, self._clock).enqueue_held(replies, now + hold)
+
+    async def waiting(self) -> int:
+        """How many events are not answered yet."""
+        statement = select(func.count()).select_from(inbox).where(inbox.c.status == "pending")
+        async with reading(self._engine) as connection:
+            return int(await connection.scalar(statement) or 0)
+
+    async def forget_answered(self, before: datetime) -> int:
+        """Delete events answered before then."""
+        statement = delete(inbox).where(inbox.c.status == "answered", inbox.c.answered_at < before)
+        async with writing(self._engine) as connection:
+            result = await connection.execute(statement)
+        return result.rowcount
+
+
+def _item(row: Row[Any]) -> InboxItem:
+    return InboxItem(
+        id=row.id,
+        key=row.key,
+        platform=row.platform,
+        conversation=row.conversation,
+        payload=row.payload,
+        attempts=row.attempts,
+        claim=row.claim,
+    )
+
+
+if TYPE_CHECKING:
+
+    def _satisfies_protocol(store: SqlInbox) -> Inbox:
+        return store

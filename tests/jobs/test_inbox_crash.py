@@ -1,0 +1,179 @@
+"""Nothing acknowledged is lost, nothing answered twice: `serve` killed at random 20 times.
+
+Staff send direct messages (signed Slack events) to a real `policybot serve` process, which
+keeps each in the inbox before acknowledging it. The process is killed with SIGKILL at random
+moments (some while Slack is keeping a reply it has just posted, so the process never learns
+it went), then restarted. As Slack does, an event that was not acknowledged is sent again until
+it is. At the end, every event has been answered, and no reply appears twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+import time
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from bot.storage.database import upgrade
+from tests.adapters.test_no_text_in_logs import free_port
+from tests.conftest import sql_stores
+from tests.fake_slack import FakeSlack
+from tests.jobs.test_delivery_crash import Serve, killing
+
+KILLS = 20
+EVENTS = 240
+SENDERS = ("U0DEMO001", "U0DEMO003", "U0DEMO006", "U0DEMO009", "U0DEMO010", "U0DEMO012")
+TEXTS = ("hello", "can I accept a friend request from a parent?", "thanks", "who is the DSO?")
+SIGNING_SECRET = "local-test-signing-secret"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    """A local Slack on loopback."""
+    slack = FakeSlack()
+    await slack.start()
+    try:
+        yield slack
+    finally:
+        await slack.close()
+
+
+def signed_event(n: int) -> tuple[bytes, dict[str, str]]:
+    """Event n: a direct message from one of the senders, signed as Slack signs it."""
+    user = SENDERS[n % len(SENDERS)]
+    body = json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T0DEMO",
+            "event_id": f"Ev{n:06d}",
+            "event": {
+                "type": "message",
+                "channel_type": "im",
+                "channel": "D" + user[1:],
+                "user": user,
+                "text": TEXTS[n % len(TEXTS)],
+                "ts": f"{1_800_000_000 + n}.000100",
+            },
+        }
+    )
+    stamp = str(int(time.time()))
+    signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stamp, body=body)
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature,
+    }
+    return body.encode(), headers
+
+
+class Slack:
+    """Slack's side of the Events API: send each event until `serve` acknowledges it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.acked: set[int] = set()
+        self.attempts = 0
+
+    async def deliver(self, http: aiohttp.ClientSession, numbers: list[int]) -> None:
+        """Send these events, concurrently; those not answered 200 stay unacknowledged."""
+
+        async def one(n: int) -> None:
+            body, headers = signed_event(n)
+            self.attempts += 1
+            with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                async with http.post(self.url, data=body, headers=headers) as response:
+                    if response.status == 200:
+                        self.acked.add(n)
+
+        await asyncio.gather(*(one(n) for n in numbers))
+
+    def waiting(self, upto: int) -> list[int]:
+        """Events sent so far that were never acknowledged: Slack retries them."""
+        return [n for n in range(upto) if n not in self.acked]
+
+
+def answered(fake: FakeSlack) -> Counter[str]:
+    """How many times each reply (outbox key) was posted."""
+    return Counter(fake.posted_keys())
+
+
+def first_replies(fake: FakeSlack) -> set[int]:
+    """The events whose first reply reached Slack."""
+    prefix = "inbox:slack:event:Ev"
+    return {int(k[len(prefix) :].split(":")[0]) for k in fake.posted_keys() if k.endswith(":1")}
+
+
+async def test_serve_killed_at_random_answers_every_acknowledged_event_exactly_once(
+    db_url: str, fake: FakeSlack, tmp_path: Path
+) -> None:
+    await upgrade(db_url)
+    stores = sql_stores(db_url, lambda: datetime.now(UTC))
+    port = free_port()
+    serve = Serve(db_url, fake, tmp_path, port=port)
+    serve.env |= {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "INBOX_LEASE_SECONDS": "2"}
+    slack = Slack(f"http://127.0.0.1:{port}/slack/events")
+    seed = random.randrange(1 << 32)
+    rng = random.Random(seed)
+    sent = 0
+
+    async def healthy() -> bool:
+        with contextlib.suppress(aiohttp.ClientError):
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
+                return response.status == 200
+        return False
+
+    async def all_answered() -> bool:
+        items = await stores.outbox.outbox_items(limit=10 * EVENTS)
+        done = not any(i.status == "pending" for i in items)
+        return done and first_replies(fake) >= set(range(EVENTS))
+
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+            for n in range(KILLS):
+                await serve.start()
+                await serve.until(healthy)
+                if n % 3 == 0:  # as Slack keeps a reply, before the process hears back
+                    at = len(fake.to("chat.postMessage")) + rng.randrange(1, 4)
+                    fake.on_post = killing(serve, fake, at)
+                new = list(range(sent, min(EVENTS, sent + EVENTS // KILLS)))
+                batch = [*slack.waiting(sent), *new]
+                sent += len(new)
+                delivering = asyncio.create_task(slack.deliver(http, batch))
+                await asyncio.sleep(rng.uniform(0.01, 0.6))  # anywhere: keeping, answering, posting
+                serve.kill()
+                await serve.stop()
+                fake.on_post = None
+                await delivering
+            await serve.start()
+            await serve.until(healthy)
+            while waiting := slack.waiting(EVENTS):
+                await slack.deliver(http, [*waiting, *range(sent, EVENTS)])
+                sent = EVENTS
+            await serve.until(all_answered)
+            await serve.stop()
+    finally:
+        fake.on_post = None
+        if serve.process is not None:
+            serve.kill()
+            await serve.process.wait()
+        await stores.close()
+
+    counts = answered(fake)
+    duplicates = {key: times for key, times in counts.items() if times > 1}
+    lost = sorted(set(range(EVENTS)) - first_replies(fake))
+    outcome = (
+        f"seed {seed}: {EVENTS} events in {slack.attempts} deliveries, {KILLS} kills: "
+        f"{len(duplicates)} replies posted twice, {len(lost)} events never answered, "
+        f"{serve.found()} replies found already posted after a kill"
+    )
+    print(outcome)
+    assert (duplicates, lost) == ({}, []), outcome
