@@ -48,6 +48,17 @@ async def _serve(args: argparse.Namespace) -> None:
         await app.close()
 
 
+async def _answer(_args: argparse.Namespace) -> None:
+    from adapters.web import answer
+    from bot.app import build_app
+
+    app = await build_app(settings())
+    try:
+        await answer(app)
+    finally:
+        await app.close()
+
+
 def _teams_package(args: argparse.Namespace) -> None:
     """Build the Teams app zip to upload, with the bot's app id in its manifest."""
     from adapters.teams.package import build_package
@@ -58,7 +69,7 @@ def _teams_package(args: argparse.Namespace) -> None:
 
 
 def register(sub: Subcommands) -> None:
-    """chat, serve, teams-package."""
+    """chat, serve, answer, teams-package."""
     p = sub.add_parser("chat", help="talk to the bot in this terminal (works piped too)")
     p.add_argument(
         "--user", help="directory person id to chat as (default: POLICYBOT_USER or demo-teacher)"
@@ -68,6 +79,10 @@ def register(sub: Subcommands) -> None:
     p.add_argument("--host", default=os.environ.get("HOST", "0.0.0.0"))
     p.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8080")))
     p.set_defaults(run=lambda a: asyncio.run(_serve(a)))
+    p = sub.add_parser(
+        "answer", help="answer the inbox without serving HTTP (beside serve, ANSWER_ELSEWHERE=1)"
+    )
+    p.set_defaults(run=lambda a: asyncio.run(_answer(a)))
     p = sub.add_parser("teams-package", help="build the Teams app package (zip) to upload")
     p.add_argument("--app-id", help="the bot's Microsoft App ID (default: MICROSOFT_APP_ID)")
     p.add_argument("--out", default="policybot-teams.zip", help="zip file to write")

@@ -30,6 +30,8 @@ from bot.model.ports import Database, Sender
 
 log = logging.getLogger(__name__)
 
+AT_ONCE = 16
+"""Events one process answers at once on PostgreSQL (SQLite takes one writer at a time)."""
 DELIVERY_INTERVAL = 5.0
 """Seconds between passes over the outbox."""
 MAX_BODY = 1024 * 1024
@@ -183,14 +185,17 @@ def configured_adapters(core: App) -> list[WebAdapter]:
                 references=core.references,
                 settings=slack,
                 inbox=InboxParts(
+                    lambda message: core.bot.handle(message),
                     core.inbox,
                     core.outbox,
                     core.clock,
                     lease=settings.inbox_lease,
                     hold=settings.outbox_lease,
                     refresh=core.follow_directory,
+                    at_once=1 if settings.database_url.startswith("sqlite") else AT_ONCE,
                 ),
                 cases=cases,
+                answers_here=not settings.answer_elsewhere,
             )
         )
     if teams is not None:
@@ -250,12 +255,29 @@ def make_web_app(
     )
 
 
+async def answer(core: App) -> None:
+    """Answer the inbox until cancelled, serving no HTTP: `policybot answer` (the Procfile's
+    `answer` process, beside `serve` run with ANSWER_ELSEWHERE=1)."""
+    slack = [a for a in configured_adapters(core) if isinstance(a, SlackAdapter)]
+    if not slack:
+        raise NoPlatformConfigured(
+            "nothing to answer: only Slack direct messages go through the inbox. Set "
+            "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README 'Connecting Slack')."
+        )
+    await asyncio.to_thread(lambda: core.bot)
+    print("policybot answering Slack direct messages from the inbox", flush=True)
+    await asyncio.gather(*(adapter.answer_forever() for adapter in slack))
+
+
 async def serve(core: App, host: str, port: int) -> None:
     """Run the web application until cancelled (Ctrl-C or SIGTERM)."""
     adapters = configured_adapters(core)
     teams = TeamsSettings.from_env(core.settings.env)
     if teams is not None and teams.dev_no_auth:
         host = "127.0.0.1"  # unauthenticated requests must not come from the network
+    # The matcher and the safeguarding model load before the first request, not during it
+    # (where they would hold up every acknowledgement behind it).
+    await asyncio.to_thread(lambda: core.bot)
     runner = web.AppRunner(make_web_app(core, adapters))
     await runner.setup()
     try:

@@ -261,7 +261,15 @@ def _upgraded(url: str) -> str:
     return url
 
 
-async def run_target(target: str, rate: int, seconds: float, folder: Path, trust: Path) -> Outcome:
+async def run_target(
+    target: str,
+    rate: int,
+    seconds: float,
+    folder: Path,
+    trust: Path,
+    profile: Path | None,
+    answerers: int,
+) -> Outcome:
     """One run against a fresh process: the bare app, or `serve` on a backend."""
     port = free_port()
     slack = LocalSlack()
@@ -288,17 +296,42 @@ async def run_target(target: str, rate: int, seconds: float, folder: Path, trust
                     "SLACK_SIGNING_SECRET": SECRET,
                     "SLACK_API_URL": f"http://127.0.0.1:{api_port}/api/",
                     "LOG_LEVEL": "WARNING",
+                    "ANSWER_ELSEWHERE": "1" if answerers else "",
                 }
             process = await asyncio.create_subprocess_exec(
                 *command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL
             )
+            helpers = []
+            if target != "bare":  # `policybot answer` processes beside serve
+                for _ in range(answerers):
+                    helpers.append(
+                        await asyncio.create_subprocess_exec(
+                            *(sys.executable, "-m", "adapters", "answer"),
+                            env=env,
+                            cwd=ROOT,
+                            stdout=subprocess.DEVNULL,
+                        )
+                    )
             try:
                 await healthy(f"http://127.0.0.1:{port}/healthz", process)
                 events = f"http://127.0.0.1:{port}/slack/events"
-                return await offer(events, rate, seconds, None if target == "bare" else slack)
+                spy = None
+                if profile is not None and target != "bare":  # py-spy's stacks, one file a run
+                    out = profile / f"{target}-{rate}.txt"
+                    spy = await asyncio.create_subprocess_exec(
+                        *("py-spy", "record", "--format", "raw", "-o", str(out)),
+                        *("--pid", str(process.pid), "--duration", str(int(seconds) + 5)),
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                outcome = await offer(events, rate, seconds, None if target == "bare" else slack)
+                if spy is not None:
+                    await spy.wait()
+                return outcome
             finally:
-                process.terminate()
-                await process.wait()
+                for running in (process, *helpers):
+                    running.terminate()
+                    await running.wait()
     finally:
         await runner.cleanup()
 
@@ -331,6 +364,13 @@ def main() -> None:
     ap.add_argument("--rates", default="50,200,500,1000")
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument(
+        "--answerers",
+        type=int,
+        default=0,
+        help="`policybot answer` processes beside serve (ANSWER_ELSEWHERE=1); 0: serve answers",
+    )
+    ap.add_argument("--profile", type=Path, help="folder for py-spy profiles of serve")
     ap.add_argument("--bare", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.bare:
@@ -338,7 +378,8 @@ def main() -> None:
         return
     rates = [int(r) for r in args.rates.split(",")]
     targets = ["bare", *args.backends.split(",")]
-    print(f"{os.cpu_count()} cores; {args.seconds:g} s per run; times in ms from when due")
+    answering = f"{args.answerers} answer process(es)" if args.answerers else "serve answers"
+    print(f"{os.cpu_count()} cores; {args.seconds:g} s per run; {answering}; ms from when due")
     head = ("target", "ev/s", "sent", "ack p50", "ack p99", "ans p50", "ans p99", "answered/s")
     print(
         "{:<11}{:>6}{:>7}{:>9}{:>9}{:>9}{:>9}{:>11}{:>7}{:>6}{:>6}".format(
@@ -350,7 +391,11 @@ def main() -> None:
         trust = trust_file(folder)
         for rate in rates:
             for target in targets:
-                o = asyncio.run(run_target(target, rate, args.seconds, folder, trust))
+                o = asyncio.run(
+                    run_target(
+                        target, rate, args.seconds, folder, trust, args.profile, args.answerers
+                    )
+                )
                 cells = [percentile(o.acks, 50), percentile(o.acks, 99)]
                 cells += [percentile(o.answers, 50), percentile(o.answers, 99)]
                 answered = "-" if target == "bare" else f"{o.answered_per_s:.0f}"

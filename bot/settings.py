@@ -43,6 +43,8 @@ class Settings:
     """Seconds between `serve`'s passes over the outbox."""
     inbox_lease: timedelta = timedelta(seconds=60)
     """How long an answering process holds a claimed inbound event before another may answer it."""
+    answer_elsewhere: bool = False
+    """`serve` only keeps and acknowledges events; `policybot answer` processes answer them."""
     comments_api_token: str | None = field(default=None, repr=False)
     """Bearer token for POST /api/comments; the endpoint is off without one."""
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -78,6 +80,7 @@ class Settings:
             outbox_lease=timedelta(seconds=_whole(env, "OUTBOX_LEASE_SECONDS", 120, minimum=1)),
             delivery_interval=_interval(env, "DELIVERY_INTERVAL_SECONDS", 5.0),
             inbox_lease=timedelta(seconds=_whole(env, "INBOX_LEASE_SECONDS", 60, minimum=1)),
+            answer_elsewhere=switch(env, "ANSWER_ELSEWHERE"),
             comments_api_token=token,
             env=dict(env),
         )

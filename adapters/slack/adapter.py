@@ -61,8 +61,10 @@ class SlackAdapter:
         settings: SlackSettings,
         inbox: InboxParts,
         cases: HomeCases | None = None,
+        answers_here: bool = True,
     ) -> None:
         self._refresh = inbox.refresh
+        self._answers_here = answers_here
         _keep_message_text_out_of_logs()
         self.handle = handle
         self.directory = directory
@@ -72,7 +74,7 @@ class SlackAdapter:
         self.home = HomeTab(self.client, self.people, directory, cases)
         self._sender = SlackSender(self.client, self.people, settings.history_lookback)
         self._seal = Seal(settings.bot_token)
-        respondent = SlackRespondent(handle, self.people, directory, self.client, self._seal)
+        respondent = SlackRespondent(inbox.handle, self.people, directory, self.client, self._seal)
         self.answering = inbox.answering(respondent, self._sender)
         self.intake = Intake(inbox.inbox, self.answering.nudge)
         self._poll = inbox.poll
@@ -109,8 +111,39 @@ class SlackAdapter:
             app.router.add_post(ROUTE, self._http)
 
     async def start(self) -> None:
-        """Check the bot token, and open the Socket Mode connection when configured."""
-        self._answering = asyncio.create_task(self.answering.run(self._poll))
+        """Check the bot token, start answering the inbox (unless `policybot answer` processes
+        do), and open the Socket Mode connection when configured."""
+        self._open_session()
+        if self._answers_here:
+            self._answering = asyncio.create_task(self.answering.run(self._poll))
+        await self._check_token()
+        if self._app_token is not None:
+            self._socket = AsyncSocketModeHandler(self.bolt, self._app_token)
+            try:
+                await self._socket.connect_async()  # type: ignore[no-untyped-call]
+            except SlackApiError as exc:
+                raise UserError(f"Slack refused SLACK_APP_TOKEN: {error_code(exc)}") from exc
+            log.info("slack: connected over Socket Mode")
+
+    async def answer_forever(self) -> None:
+        """Answer the inbox until cancelled, serving nothing: a `policybot answer` process."""
+        self._open_session()
+        await self._check_token()
+        try:
+            await self.answering.run(self._poll)
+        finally:
+            await self._close_session()
+
+    def _open_session(self) -> None:
+        # One HTTP session for every Web API call (the client otherwise opens one per call).
+        self.client.session = aiohttp.ClientSession()
+
+    async def _close_session(self) -> None:
+        if self.client.session is not None:
+            await self.client.session.close()
+            self.client.session = None
+
+    async def _check_token(self) -> None:
         try:
             self._bot_user_id = (await self.client.auth_test()).get("user_id")
         except SlackApiError as exc:
@@ -119,13 +152,6 @@ class SlackAdapter:
             log.warning("slack: auth.test failed at start: %s", describe(exc))
         except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("slack: Web API unreachable at start: %s", describe(exc))
-        if self._app_token is not None:
-            self._socket = AsyncSocketModeHandler(self.bolt, self._app_token)
-            try:
-                await self._socket.connect_async()  # type: ignore[no-untyped-call]
-            except SlackApiError as exc:
-                raise UserError(f"Slack refused SLACK_APP_TOKEN: {error_code(exc)}") from exc
-            log.info("slack: connected over Socket Mode")
 
     async def stop(self) -> None:
         """Close Socket Mode and finish the answers already being worked on."""
@@ -138,6 +164,7 @@ class SlackAdapter:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._answering
         await self.settle()
+        await self._close_session()
 
     async def settle(self) -> None:
         """Wait until every answer being worked on now has been posted, and the inbox is empty

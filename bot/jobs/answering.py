@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-from bot.core.messages import Reply
+from bot.core.messages import Message, Reply
 from bot.errors import failure
 from bot.model.directory import Person
 from bot.model.ports import DeliveryQueue, Inbox, Sender
@@ -27,8 +27,6 @@ from bot.model.records import Clock, DeliveryError, InboxItem, OutboxItem
 
 log = logging.getLogger(__name__)
 
-CLAIM_LIMIT = 32
-"""Events answered at once by one process (one per conversation)."""
 MAX_ATTEMPTS = 5
 """Claims after which an event that keeps failing (or killing its process) is given up on."""
 MAX_BATCH = 500
@@ -118,6 +116,8 @@ class Intake:
 class InboxParts:
     """What a platform adapter needs to answer through the inbox."""
 
+    handle: Callable[[Message], Awaitable[list[Reply]]]
+    """The core's entry point for kept events (the directory is taken up once per batch)."""
     inbox: Inbox
     outbox: DeliveryQueue
     clock: Clock
@@ -129,6 +129,8 @@ class InboxParts:
     """Seconds between looks for events another process left behind."""
     refresh: Refresh | None = None
     """Takes up the newest trust directory; run before each batch of events is answered."""
+    at_once: int = 16
+    """Events claimed and answered together (one per conversation)."""
 
     def answering(self, respondent: Respondent, sender: Sender) -> Answering:
         """Answering for this platform."""
@@ -141,6 +143,7 @@ class InboxParts:
             lease=self.lease,
             hold=self.hold,
             refresh=self.refresh,
+            at_once=self.at_once,
         )
 
 
@@ -158,6 +161,7 @@ class Answering:
         lease: timedelta,
         hold: timedelta,
         refresh: Refresh | None = None,
+        at_once: int = 16,
     ) -> None:
         self._inbox = inbox
         self._respondent = respondent
@@ -167,6 +171,7 @@ class Answering:
         self._lease = lease
         self._hold = hold
         self._refresh = refresh
+        self._at_once = at_once
         self._wake = asyncio.Event()
         self._draining = asyncio.Lock()
 
@@ -178,7 +183,7 @@ class Answering:
         """Answer every event that is due now (after any answering under way); how many."""
         claimed = 0
         async with self._draining:
-            while items := await self._inbox.claim(self._clock(), self._lease, CLAIM_LIMIT):
+            while items := await self._inbox.claim(self._clock(), self._lease, self._at_once):
                 claimed += len(items)
                 await newest_directory(self._refresh)
                 await asyncio.gather(*(self._answer(item) for item in items))

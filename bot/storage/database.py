@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
 HEAD_REVISION = "0012"
+POOL_SIZE = 20
+"""PostgreSQL connections a process keeps open (and as many more at a peak)."""
 """The newest migration in migrations/versions (a test holds it to Alembic's own head), so a
 process that finds the database there starts without importing Alembic at all."""
 
@@ -108,7 +110,12 @@ def create_engine(url: str) -> AsyncEngine:
     hide_parameters: a failed statement's error (and SQLAlchemy's own logging) never shows
     the values it carried, which are often what people wrote.
     """
-    engine = create_async_engine(async_url(url), pool_pre_ping=True, hide_parameters=True)
+    sqlite = url.startswith("sqlite")
+    # A pool as big as the answers a process makes at once; SQLite files need no pre-ping.
+    sizes = {} if sqlite else {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
+    engine = create_async_engine(
+        async_url(url), pool_pre_ping=not sqlite, hide_parameters=True, **sizes
+    )
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
     return engine

@@ -52,14 +52,15 @@ class SqlInbox:
             }
             for key, platform, conversation, payload in events
         ]
+        # One statement for any number of rows (compiled once and cached; SQLAlchemy sends
+        # the rows as multi-row VALUES), not a new multi-VALUES statement per batch size.
         statement = (
             insert(self._engine, inbox)
-            .values(rows)
             .on_conflict_do_nothing(index_elements=[inbox.c.key])
             .returning(inbox.c.id)
         )
         async with writing(self._engine) as connection:
-            return len((await connection.execute(statement)).all())
+            return len((await connection.execute(statement, rows)).all())
 
     async def claim(self, now: datetime, lease: timedelta, limit: int = 32) -> list[InboxItem]:
         """Due events, each leased until now + lease; at most one per conversation."""

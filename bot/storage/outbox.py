@@ -109,12 +109,11 @@ class SqlOutbox:
         ]
         statement = (
             insert(self._engine, outbox)
-            .values(rows)
             .on_conflict_do_nothing(index_elements=[outbox.c.key])
             .returning(*outbox.c)
         )
         async with writing(self._engine) as connection:
-            new = (await connection.execute(statement)).all()
+            new = (await connection.execute(statement, rows)).all()
         return sorted((_outbox_item(row) for row in new), key=lambda item: item.id)
 
     async def pending_for(self, recipient: str) -> list[OutboxItem]:

@@ -50,8 +50,11 @@ async def fake() -> AsyncIterator[FakeSlack]:
 class Serve:
     """`policybot serve` as a subprocess, on the test database and the local Slack."""
 
-    def __init__(self, db_url: str, fake: FakeSlack, logs: Path, port: int = 0) -> None:
+    def __init__(
+        self, db_url: str, fake: FakeSlack, logs: Path, port: int = 0, command: str = "serve"
+    ) -> None:
         self.port = port
+        self.command = command
         inherited = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
         self.env = inherited | {
             "DATABASE_URL": db_url,
@@ -69,10 +72,15 @@ class Serve:
     async def start(self) -> None:
         """Start a fresh process."""
         self.started += 1
-        with (self.logs / f"serve-{self.started}.log").open("wb") as log:
+        with (self.logs / f"{self.command}-{self.port}-{self.started}.log").open("wb") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable,
-                *("-m", "adapters.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port)),
+                *("-m", "adapters.cli", self.command),
+                *(
+                    ("--host", "127.0.0.1", "--port", str(self.port))
+                    if self.command == "serve"
+                    else ()
+                ),
                 env=self.env,
                 stdout=log,
                 stderr=log,
@@ -90,7 +98,8 @@ class Serve:
         async with asyncio.timeout(120):
             while not await check():
                 if self.process.returncode is not None:
-                    log = (self.logs / f"serve-{self.started}.log").read_text()
+                    name = f"{self.command}-{self.port}-{self.started}.log"
+                    log = (self.logs / name).read_text()
                     pytest.fail(f"serve exited with {self.process.returncode}:\n{log[-3000:]}")
                 await asyncio.sleep(0.05)
 

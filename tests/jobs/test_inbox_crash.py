@@ -15,7 +15,7 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.storage.database import upgrade
 from tests.adapters.test_no_text_in_logs import free_port
-from tests.conftest import sql_stores
+from tests.conftest import _empty_database, sql_stores
 from tests.fake_slack import FakeSlack
 from tests.jobs.test_delivery_crash import Serve, killing
 
@@ -177,3 +177,59 @@ async def test_serve_killed_at_random_answers_every_acknowledged_event_exactly_o
     )
     print(outcome)
     assert (duplicates, lost) == ({}, []), outcome
+
+
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped after the test."""
+    with _empty_database("postgresql", request, tmp_path) as url:
+        yield url
+
+
+@pytest.mark.parametrize("answering", ["two serve processes", "serve and an answer process"])
+async def test_processes_sharing_one_postgresql_answer_every_event_once(
+    postgres_url: str, fake: FakeSlack, tmp_path: Path, answering: str
+) -> None:
+    await upgrade(postgres_url)
+    stores = sql_stores(postgres_url, lambda: datetime.now(UTC))
+    first, second = free_port(), free_port()
+    serves = [Serve(postgres_url, fake, tmp_path, port=port) for port in (first, second)]
+    if answering == "serve and an answer process":
+        serves[1] = Serve(postgres_url, fake, tmp_path, command="answer")
+        serves[0].env["ANSWER_ELSEWHERE"] = "1"
+    for serve in serves:
+        serve.env |= {"SLACK_SIGNING_SECRET": SIGNING_SECRET}
+    # Slack delivers each event to one process, and some again to the other (a retry).
+    ports = [first, second] if answering == "two serve processes" else [first, first]
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+            for serve in serves:
+                await serve.start()
+            slacks = [Slack(f"http://127.0.0.1:{port}/slack/events") for port in ports]
+
+            async def healthy() -> bool:
+                with contextlib.suppress(aiohttp.ClientError):
+                    async with http.get(f"http://127.0.0.1:{first}/healthz") as response:
+                        return response.status == 200
+                return False
+
+            await serves[0].until(healthy)
+            numbers = list(range(EVENTS))
+            await asyncio.gather(
+                slacks[0].deliver(http, numbers[0::2] + numbers[1::6]),
+                slacks[1].deliver(http, numbers[1::2] + numbers[0::6]),
+            )
+
+            async def all_answered() -> bool:
+                return first_replies(fake) >= set(numbers)
+
+            await serves[0].until(all_answered)
+            await asyncio.sleep(1)  # time for a second answer to any event, if one were coming
+    finally:
+        for serve in serves:
+            if serve.process is not None:
+                await serve.stop()
+        await stores.close()
+    duplicates = {key: times for key, times in answered(fake).items() if times > 1}
+    assert duplicates == {}
+    assert slacks[0].acked | slacks[1].acked == set(numbers)
