@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 
 AT_ONCE = 16
 """Events one process answers at once on PostgreSQL (SQLite takes one writer at a time)."""
+WRITERS = 4
+"""Transactions keeping arriving events in flight at once on PostgreSQL (SQLite: one)."""
 DELIVERY_INTERVAL = 5.0
 """Seconds between passes over the outbox."""
 MAX_BODY = 1024 * 1024
@@ -177,6 +179,7 @@ def configured_adapters(core: App) -> list[WebAdapter]:
     adapters: list[WebAdapter] = []
     if slack is not None:
         cases = CaseQueries(core.cases, core.directory)
+        sqlite = settings.database_url.startswith("sqlite")
         adapters.append(
             SlackAdapter(
                 core.handle,
@@ -192,7 +195,8 @@ def configured_adapters(core: App) -> list[WebAdapter]:
                     lease=settings.inbox_lease,
                     hold=settings.outbox_lease,
                     refresh=core.follow_directory,
-                    at_once=1 if settings.database_url.startswith("sqlite") else AT_ONCE,
+                    at_once=1 if sqlite else AT_ONCE,
+                    writers=1 if sqlite else WRITERS,
                 ),
                 cases=cases,
                 answers_here=not settings.answer_elsewhere,

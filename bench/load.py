@@ -200,7 +200,7 @@ async def offer(url: str, rate: int, seconds: float, slack: LocalSlack | None) -
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as http:
         await asyncio.gather(*(fire(http, n) for n in range(count)))
-    if slack is None:
+    if slack is None:  # nothing answers
         return Outcome(count, acks, errors, [], 0.0, 0, 0)
     await slack.answered(acked, within=max(60.0, 2 * seconds))
     answers = [
@@ -296,14 +296,14 @@ async def run_target(
                     "SLACK_SIGNING_SECRET": SECRET,
                     "SLACK_API_URL": f"http://127.0.0.1:{api_port}/api/",
                     "LOG_LEVEL": "WARNING",
-                    "ANSWER_ELSEWHERE": "1" if answerers else "",
+                    "ANSWER_ELSEWHERE": "1" if answerers else "",  # -1: nobody answers
                 }
             process = await asyncio.create_subprocess_exec(
                 *command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL
             )
             helpers = []
             if target != "bare":  # `policybot answer` processes beside serve
-                for _ in range(answerers):
+                for _ in range(max(answerers, 0)):
                     helpers.append(
                         await asyncio.create_subprocess_exec(
                             *(sys.executable, "-m", "adapters", "answer"),
@@ -324,7 +324,8 @@ async def run_target(
                         stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,
                     )
-                outcome = await offer(events, rate, seconds, None if target == "bare" else slack)
+                answered = target != "bare" and answerers >= 0
+                outcome = await offer(events, rate, seconds, slack if answered else None)
                 if spy is not None:
                     await spy.wait()
                 return outcome
@@ -368,7 +369,8 @@ def main() -> None:
         "--answerers",
         type=int,
         default=0,
-        help="`policybot answer` processes beside serve (ANSWER_ELSEWHERE=1); 0: serve answers",
+        help="`policybot answer` processes beside serve (ANSWER_ELSEWHERE=1); 0: serve answers; "
+        "-1: nobody answers (the acknowledgement alone)",
     )
     ap.add_argument("--profile", type=Path, help="folder for py-spy profiles of serve")
     ap.add_argument("--bare", type=int, help=argparse.SUPPRESS)
@@ -378,7 +380,9 @@ def main() -> None:
         return
     rates = [int(r) for r in args.rates.split(",")]
     targets = ["bare", *args.backends.split(",")]
-    answering = f"{args.answerers} answer process(es)" if args.answerers else "serve answers"
+    answering = {0: "serve answers", -1: "acknowledgements only"}.get(
+        args.answerers, f"{args.answerers} answer process(es)"
+    )
     print(f"{os.cpu_count()} cores; {args.seconds:g} s per run; {answering}; ms from when due")
     head = ("target", "ev/s", "sent", "ack p50", "ack p99", "ans p50", "ans p99", "answered/s")
     print(

@@ -34,7 +34,7 @@ from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
 from bot.core.messages import Message, Reply
 from bot.errors import UserError, failure
-from bot.jobs.answering import Event, InboxParts, Intake, newest_directory
+from bot.jobs.answering import Event, InboxParts, newest_directory
 from bot.model.directory import Directory
 from bot.model.ports import EventLog, ReferenceStore
 
@@ -76,7 +76,7 @@ class SlackAdapter:
         self._seal = Seal(settings.bot_token)
         respondent = SlackRespondent(inbox.handle, self.people, directory, self.client, self._seal)
         self.answering = inbox.answering(respondent, self._sender)
-        self.intake = Intake(inbox.inbox, self.answering.nudge)
+        self.intake = inbox.intake(self.answering)
         self._poll = inbox.poll
         self._answering: asyncio.Task[None] | None = None
         self._bot_user_id: str | None = None

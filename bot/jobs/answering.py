@@ -32,6 +32,7 @@ MAX_ATTEMPTS = 5
 MAX_BATCH = 500
 """Events kept in the inbox by one transaction at most."""
 
+
 Refresh = Callable[[], Awaitable[None]]
 Event = tuple[str, str, str, dict[str, Any]]
 """(key, platform, conversation, payload), as the Inbox port keeps them."""
@@ -73,24 +74,30 @@ async def newest_directory(refresh: Refresh | None) -> None:
 class Intake:
     """Keeps inbound events in the inbox before they are acknowledged, many to a transaction."""
 
-    def __init__(self, inbox: Inbox, kept: Callable[[], None] = lambda: None) -> None:
+    def __init__(
+        self, inbox: Inbox, kept: Callable[[], None] = lambda: None, writers: int = 1
+    ) -> None:
         self._inbox = inbox
         self._kept = kept
+        self._most = writers
+        """Transactions keeping events in flight at once, each taking whatever has arrived."""
         self._waiting: list[tuple[Event, asyncio.Future[None]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._writers: set[asyncio.Task[None]] = set()
 
     async def keep(self, event: Event) -> None:
         """Return once the event is in the inbox (or was already); raise when it can't be kept."""
         done = asyncio.get_running_loop().create_future()
         self._waiting.append((event, done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write())
+        if len(self._writers) < self._most:
+            writer = asyncio.create_task(self._write())
+            self._writers.add(writer)
+            writer.add_done_callback(self._writers.discard)
         await done
 
     async def settle(self) -> None:
         """Wait until every event handed in so far is written."""
-        while self._writer is not None and not self._writer.done():
-            await asyncio.wait([self._writer])
+        while self._writers:
+            await asyncio.wait(list(self._writers))
 
     async def _write(self) -> None:
         while self._waiting:
@@ -131,6 +138,12 @@ class InboxParts:
     """Takes up the newest trust directory; run before each batch of events is answered."""
     at_once: int = 16
     """Events claimed and answered together (one per conversation)."""
+    writers: int = 1
+    """Transactions keeping arriving events in flight at once (SQLite: one writer at a time)."""
+
+    def intake(self, answering: Answering) -> Intake:
+        """Intake for this platform, waking its answering when events are kept."""
+        return Intake(self.inbox, answering.nudge, self.writers)
 
     def answering(self, respondent: Respondent, sender: Sender) -> Answering:
         """Answering for this platform."""

@@ -120,8 +120,9 @@ async def test_replies_the_platform_would_not_take_are_retried_by_the_outbox(
     ]
 
 
+@pytest.mark.parametrize("writers", [1, 4])
 async def test_events_arriving_together_are_kept_in_few_writes_and_each_waits_for_its_own(
-    backend: Backend,
+    backend: Backend, writers: int
 ) -> None:
     writes: list[int] = []
     inbox = backend.stores.inbox
@@ -133,7 +134,7 @@ async def test_events_arriving_together_are_kept_in_few_writes_and_each_waits_fo
 
     inbox.add_many = counted  # type: ignore[method-assign]
     nudged: list[bool] = []
-    intake = Intake(inbox, lambda: nudged.append(True))
+    intake = Intake(inbox, lambda: nudged.append(True), writers)
     await asyncio.gather(*(intake.keep(event(n, "clara-testwell", "hi")) for n in range(50)))
     assert await inbox.waiting() == 50
     assert sum(writes) == 50 and len(writes) < 50 and nudged
