@@ -174,8 +174,8 @@ class App:
     @cached_property
     def approvals(self) -> Approvals:
         """Business cases after the form: what the worker repairs after a crash."""
-        from bot.features.cases import Form
         from bot.features.cases.approvals import Approvals
+        from bot.features.cases.form import Form
         from bot.features.cases.wording import Wording
 
         words = Wording(Form.load(), self.directory)

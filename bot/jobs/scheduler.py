@@ -15,15 +15,16 @@ import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-
-from apscheduler.jobstores.base import ConflictingIdError
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
+from typing import TYPE_CHECKING
 
 from bot.app import App
 from bot.errors import failure
-from bot.model.planned import Planned
 from bot.model.records import RETENTION
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.model.planned import Planned
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,9 @@ class Worker:
 
     def scheduler(self) -> AsyncIOScheduler:
         """An APScheduler whose job store is the policybot database."""
+        # Imported here: `worker --once` and `schedule` need no scheduler.
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
         grace = int(self.app.settings.worker_grace.total_seconds())
         return AsyncIOScheduler(
             jobstores={"default": self.app.database.job_store()},
@@ -110,6 +114,9 @@ class Worker:
 
     def _ensure_tick_job(self, scheduler: AsyncIOScheduler) -> None:
         """Add the tick job only when the store lacks it: replacing it would lose its state."""
+        from apscheduler.jobstores.base import ConflictingIdError
+        from apscheduler.triggers.interval import IntervalTrigger
+
         seconds = self.app.settings.worker_tick_seconds
         job = scheduler.get_job(TICK_JOB)
         if job is None:
