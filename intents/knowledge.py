@@ -20,7 +20,7 @@ _M = TypeVar("_M", bound="BaseModel")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ClauseData(_Strict):

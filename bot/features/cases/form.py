@@ -17,6 +17,7 @@ from bot.features.cases.ids import KIND
 from bot.model.directory import Directory, Person
 
 STEPS_FILE = Path(__file__).parents[2] / "data" / "business_case.yaml"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
 PERSONAL_DOMAINS = frozenset(
     {
         "gmail.com",
@@ -117,7 +118,7 @@ class Form:
     def load(cls, path: Path = STEPS_FILE) -> Form:
         """Read and validate the steps file."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
             return cls(_File.model_validate(data).steps)
         except (OSError, yaml.YAMLError) as exc:
             raise FormError(f"{path}: cannot read the business case steps: {exc}") from exc
