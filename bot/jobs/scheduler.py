@@ -127,7 +127,8 @@ class Worker:
 
 
 def settle_startup_objects() -> None:
-    """Leave everything built so far out of garbage collection, until gc.unfreeze().
+    """Leave everything built so far out of garbage collection, until gc.unfreeze(), and
+    collect from now on (the command line starts with the collector off).
 
     The app (directory, intents, engines) lives as long as the worker, yet every full
     collection walks all of it; a pass queueing thousands of alerts triggers one, which
@@ -135,6 +136,7 @@ def settle_startup_objects() -> None:
     """
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 async def tick() -> None:
