@@ -8,38 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
-from typing import TYPE_CHECKING
 
-from bot.imports import submodule_alone
+from bot.model.bank_holidays import england_bank_holidays
 from bot.model.directory import Academy, Directory
-
-if TYPE_CHECKING:
-    from holidays.countries.united_kingdom import UnitedKingdom
 
 REPLY_WITHIN = timedelta(hours=24)
 """The policy's time to answer a comment, query or complaint."""
 ANNUAL_REMINDER_TIME = time(9)
 """When in the day the annual reminder goes out, unless the academy opens later."""
-
-
-@cache
-def england_bank_holidays() -> Container[date]:
-    """England's bank holidays (any year, computed on demand) from the `holidays` package.
-
-    As `holidays.country_holidays("GB", subdiv="ENG")`, without importing the package's 250
-    other countries as that does (most of the package's import time)."""
-    uk: type[UnitedKingdom] = submodule_alone("holidays.countries", "united_kingdom").UnitedKingdom
-    return uk(
-        years=None,
-        subdiv="ENG",
-        expand=True,
-        observed=True,
-        prov=None,
-        state=None,
-        language=None,
-        categories=None,
-    )
 
 
 class WorkingCalendar:
