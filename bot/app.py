@@ -163,9 +163,9 @@ class App:
         """The policy version published with `policybot policy publish`, if any (read from
         clauses.yaml alone: the intents and matcher are not loaded)."""
         from bot.features.reminders.revision import PolicyRevision
-        from intents.knowledge import DATA, KnowledgeBase
+        from intents.live_policy import DATA, live_policy
 
-        policy = KnowledgeBase.current_policy(self.settings.knowledge_dir or DATA)
+        policy = live_policy(self.settings.knowledge_dir or DATA)
         if not policy.published:
             return None
         at = datetime.fromisoformat(policy.published)

@@ -31,6 +31,7 @@ _MODULES = (
     "classifier",
     "final",
     "knowledge",
+    "live_policy",
     "matcher",
     "strict_yaml",
     "text",

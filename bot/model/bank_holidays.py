@@ -10,8 +10,6 @@ itself, as on every start before.
 from __future__ import annotations
 
 import importlib.util
-import json
-import os
 from collections.abc import Container
 from datetime import date
 from functools import cache
@@ -19,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.imports import submodule_alone
-from intents.cache_dir import default_cache_dir
+from intents.cache_dir import default_cache_dir, read_json, write_json
 
 if TYPE_CHECKING:
     from holidays.countries.united_kingdom import UnitedKingdom
@@ -75,14 +73,18 @@ def cached_dates(where: Path | None) -> frozenset[date] | None:
     if key is None:
         return None
     path = where / _FILE if where is not None else None
-    known = _read(path, key) if path is not None else None
-    if known is None:
-        years = package_holidays()
-        for year in (CACHED_YEARS.start - 1, *CACHED_YEARS, CACHED_YEARS.stop):
-            _ = date(year, 1, 1) in years  # computes the year (and any day it moves over)
-        known = frozenset(d for d in years if d.year in CACHED_YEARS)
-        if path is not None:
-            _write(path, key, known)
+    saved = read_json(path, key) if path is not None else None
+    if isinstance(saved, list):
+        try:
+            return frozenset(date.fromisoformat(d) for d in saved)
+        except (TypeError, ValueError):  # not dates: computed again
+            pass
+    years = package_holidays()
+    for year in (CACHED_YEARS.start - 1, *CACHED_YEARS, CACHED_YEARS.stop):
+        _ = date(year, 1, 1) in years  # computes the year (and any day it moves over)
+    known = frozenset(d for d in years if d.year in CACHED_YEARS)
+    if path is not None:
+        write_json(path, key, sorted(d.isoformat() for d in known))
     return known
 
 
@@ -98,32 +100,3 @@ def _package_key() -> str | None:
     except OSError:
         return None
     return "|".join([_FORMAT, *(f"{f}:{s.st_mtime_ns}:{s.st_size}" for f, s in stats)])
-
-
-def _read(path: Path, key: str) -> frozenset[date] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data["key"] != key:
-            return None
-        return frozenset(date.fromisoformat(d) for d in data["dates"])
-    except (OSError, ValueError, TypeError, KeyError):  # missing, unreadable, old: compute
-        return None
-
-
-def _write(path: Path, key: str, known: frozenset[date]) -> None:
-    import tempfile
-
-    document = json.dumps({"key": key, "dates": sorted(d.isoformat() for d in known)})
-    tmp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(document)
-        os.replace(tmp, path)  # readers see the old file or the new one, never half of one
-        tmp = None
-    except OSError:  # read-only or full: the next start computes them again
-        pass
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)

@@ -45,7 +45,7 @@ def test_a_damaged_or_foreign_cache_is_computed_again(tmp_path: Path) -> None:
     assert cached_dates(tmp_path) == cached_dates(None)
     document = json.loads(file.read_text(encoding="utf-8"))
     document["key"] = "another version of the package"
-    document["dates"] = ["2026-03-02"]
+    document["value"] = ["2026-03-02"]
     file.write_text(json.dumps(document), encoding="utf-8")
     again = cached_dates(tmp_path)
     assert again is not None
