@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 from pathlib import Path
 from typing import Any
+
+MISSING: Any = object()
+"""What read_pickle returns when nothing is saved for the key (None may be a saved value)."""
 
 
 def default_cache_dir() -> Path | None:
@@ -34,17 +38,38 @@ def read_json(path: Path, key: str) -> Any | None:
 
 
 def write_json(path: Path, key: str, value: Any) -> None:
-    """Save the value for `key` at `path` (whole or not at all); skipped when it cannot be."""
+    """Save the value (JSON data) for `key` at `path`; skipped when it cannot be."""
+    _replace(path, json.dumps({"key": key, "value": value}).encode())
+
+
+def read_pickle(path: Path, key: str) -> Any:
+    """The value pickled at `path` for `key`; MISSING when missing, unreadable or another key's."""
+    try:
+        with path.open("rb") as f:
+            if pickle.load(f) != key:
+                return MISSING
+            return pickle.load(f)
+    except Exception:  # missing, unreadable, truncated or written by other code
+        return MISSING
+
+
+def write_pickle(path: Path, key: str, value: Any) -> None:
+    """Save the value (anything pickle keeps exactly) for `key` at `path`; skipped when it
+    cannot be."""
+    _replace(path, pickle.dumps(key) + pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _replace(path: Path, content: bytes) -> None:
+    """Write the file whole or not at all: readers see the old one or the new one."""
     import tempfile
 
-    document = json.dumps({"key": key, "value": value})
     tmp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(document)
-        os.replace(tmp, path)  # readers see the old file or the new one, never half of one
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.replace(tmp, path)
         tmp = None
     except OSError:  # read-only or full: the next start computes it again
         pass

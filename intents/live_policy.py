@@ -37,7 +37,7 @@ def live_policy(folder: Path = DATA, cache_dir: Path | None = None) -> Policy:
     (KnowledgeError when the file does not validate), from the cache when seen before."""
     where = cache_dir or default_cache_dir()
     key = _key(folder)
-    path = None if where is None or key is None else where / f"policy-{_slot(folder)}.json"
+    path = None if where is None or key is None else where / "live-policy.json"
     saved = read_json(path, key) if path is not None and key is not None else None
     if isinstance(saved, dict):
         try:
@@ -62,8 +62,3 @@ def _key(folder: Path) -> str | None:
     except OSError:
         return None
     return h.hexdigest()
-
-
-def _slot(folder: Path) -> str:
-    """One file per data folder: each checkout keeps its own."""
-    return hashlib.sha256(str(folder.resolve()).encode()).hexdigest()[:16]
