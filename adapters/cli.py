@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import sys
 from pathlib import Path
@@ -90,8 +91,16 @@ def register(sub: Subcommands) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `policybot` console script."""
-    return run_command(argv, (register, *CORE_COMMANDS))
+    """Entry point of the `policybot` console script; the process ends when it returns.
+
+    Everything built is then frozen out of garbage collection: at exit the interpreter would
+    otherwise walk every object (the database library, the directory, ...) to collect what
+    the operating system is about to reclaim anyway, about a tenth of a short command.
+    """
+    try:
+        return run_command(argv, (register, *CORE_COMMANDS))
+    finally:
+        gc.freeze()
 
 
 if __name__ == "__main__":

@@ -166,9 +166,9 @@ class App:
         """The policy version published with `policybot policy publish`, if any (read from
         clauses.yaml alone: the intents and matcher are not loaded)."""
         from bot.features.reminders.revision import PolicyRevision
-        from intents.knowledge import DATA, KnowledgeBase
+        from intents.live_policy import DATA, live_policy
 
-        policy = KnowledgeBase.current_policy(self.settings.knowledge_dir or DATA)
+        policy = live_policy(self.settings.knowledge_dir or DATA)
         if not policy.published:
             return None
         at = datetime.fromisoformat(policy.published)
@@ -177,8 +177,8 @@ class App:
     @cached_property
     def approvals(self) -> Approvals:
         """Business cases after the form: what the worker repairs after a crash."""
-        from bot.features.cases import Form
         from bot.features.cases.approvals import Approvals
+        from bot.features.cases.form import Form
         from bot.features.cases.wording import Wording
 
         words = Wording(Form.load(), self.directory)

@@ -21,6 +21,7 @@ import numpy
 import rapidfuzz
 import Stemmer
 
+from intents.cache_dir import default_cache_dir
 from intents.knowledge import DATA, KnowledgeBase
 from intents.matcher import Matcher
 from intents.safeguarding import SafeguardingModel
@@ -30,6 +31,7 @@ _MODULES = (
     "classifier",
     "final",
     "knowledge",
+    "live_policy",
     "matcher",
     "strict_yaml",
     "text",
@@ -38,17 +40,6 @@ _MODULES = (
 _HERE = Path(__file__).parent
 _CODE = [_HERE / f"{m}.py" for m in _MODULES] + sorted((_HERE / "safeguarding").glob("*.py"))
 T = TypeVar("T")
-
-
-def default_cache_dir() -> Path | None:
-    """$XDG_CACHE_HOME/policybot, else ~/.cache/policybot; None when there is no home."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    if base:
-        return Path(base) / "policybot"
-    try:
-        return Path.home() / ".cache" / "policybot"
-    except RuntimeError:
-        return None
 
 
 def fingerprint(folder: Path) -> str:

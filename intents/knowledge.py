@@ -13,14 +13,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from intents.errors import KnowledgeError
+from intents.live_policy import DATA as DATA
+from intents.live_policy import Policy as Policy
 
-DATA = Path(__file__).parent / "data"
 _SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 _M = TypeVar("_M", bound="BaseModel")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ClauseData(_Strict):
@@ -79,17 +80,6 @@ class LexiconFile(_Strict):
         if unknown:
             raise ValueError(f"representatives {unknown} must be names of synonyms entries")
         return self
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """Which policy the clauses come from."""
-
-    title: str
-    version: str
-    date: str
-    published: str | None = None
-    """When this version was published with `policybot policy publish` (ISO 8601)."""
 
 
 @dataclass(frozen=True, slots=True)

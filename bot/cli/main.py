@@ -13,10 +13,11 @@ import os
 import sys
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from bot.cli import cases, comments, digest, directory, jobs, policy, questions, safeguarding
 from bot.cli.output import echo
-from bot.cli.running import USAGE_ERROR, Registrar
+from bot.cli.running import USAGE_ERROR, Registrar, Subcommands
 from bot.errors import UserError
 from intents.errors import KnowledgeError
 
@@ -32,16 +33,56 @@ CORE_COMMANDS: tuple[Registrar, ...] = (
 )
 
 
-def parser(groups: Sequence[Registrar] = CORE_COMMANDS) -> argparse.ArgumentParser:
-    """The command line with these groups of commands."""
+def parser(
+    groups: Sequence[Registrar] = CORE_COMMANDS, only: str | None = None
+) -> argparse.ArgumentParser:
+    """The command line with these groups of commands; with `only`, just that command's
+    parser is built (a parser for each of the others, which it will not use, is most of the
+    time argparse takes), or every command's when `only` is none of them."""
     p = argparse.ArgumentParser(
         prog="policybot",
         description="A chat assistant for the Trust's staff Social Media Policy.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    wanted = _OneCommand(sub, only) if only is not None else sub
     for register in groups:
-        register(sub)
+        register(wanted)
+    if isinstance(wanted, _OneCommand) and not wanted.found:
+        return parser(groups)
     return p
+
+
+class _OneCommand:
+    """The subcommands, adding the parser of one command; the others' registration is
+    taken and dropped."""
+
+    def __init__(self, sub: Subcommands, name: str) -> None:
+        self.sub, self.name, self.found = sub, name, False
+
+    def add_parser(self, name: str, **kwargs: Any) -> Any:
+        """The command's parser when it is the one, else a stand-in."""
+        if name != self.name:
+            return _Dropped()
+        self.found = True
+        return self.sub.add_parser(name, **kwargs)
+
+
+class _Dropped:
+    """A command's parser that is not built: its arguments and subcommands go nowhere."""
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> None:
+        """Dropped."""
+
+    def set_defaults(self, **kwargs: Any) -> None:
+        """Dropped."""
+
+    def add_subparsers(self, **kwargs: Any) -> _Dropped:
+        """Its subcommands, dropped too."""
+        return self
+
+    def add_parser(self, name: str, **kwargs: Any) -> _Dropped:
+        """Dropped."""
+        return self
 
 
 LIBRARIES = (
@@ -94,7 +135,9 @@ def cap_libraries() -> None:
 
 def main(argv: list[str] | None = None, groups: Sequence[Registrar] = CORE_COMMANDS) -> int:
     """Parse the arguments and run the command; a user error is one line on stderr, exit 2."""
-    args = parser(groups).parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    command = arguments[0] if arguments and not arguments[0].startswith("-") else None
+    args = parser(groups, only=command).parse_args(arguments)
     configure_logging(os.environ.get("LOG_LEVEL", "WARNING").upper())
     try:
         args.run(args)

@@ -15,15 +15,16 @@ import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-
-from apscheduler.jobstores.base import ConflictingIdError
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.interval import IntervalTrigger
+from typing import TYPE_CHECKING
 
 from bot.app import App
 from bot.errors import failure
-from bot.model.planned import Planned
 from bot.model.records import RETENTION
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+    from bot.model.planned import Planned
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,9 @@ class Worker:
 
     def scheduler(self) -> AsyncIOScheduler:
         """An APScheduler whose job store is the policybot database."""
+        # Imported here: `worker --once` and `schedule` need no scheduler.
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
         grace = int(self.app.settings.worker_grace.total_seconds())
         return AsyncIOScheduler(
             jobstores={"default": self.app.database.job_store()},
@@ -111,6 +115,9 @@ class Worker:
 
     def _ensure_tick_job(self, scheduler: AsyncIOScheduler) -> None:
         """Add the tick job only when the store lacks it: replacing it would lose its state."""
+        from apscheduler.jobstores.base import ConflictingIdError
+        from apscheduler.triggers.interval import IntervalTrigger
+
         seconds = self.app.settings.worker_tick_seconds
         job = scheduler.get_job(TICK_JOB)
         if job is None:
@@ -121,7 +128,8 @@ class Worker:
 
 
 def settle_startup_objects() -> None:
-    """Leave everything built so far out of garbage collection, until gc.unfreeze().
+    """Leave everything built so far out of garbage collection, until gc.unfreeze(), and
+    collect from now on (the command line starts with the collector off).
 
     The app (directory, intents, engines) lives as long as the worker, yet every full
     collection walks all of it; a pass queueing thousands of alerts triggers one, which
@@ -129,6 +137,7 @@ def settle_startup_objects() -> None:
     """
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 async def tick() -> None:

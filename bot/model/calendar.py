@@ -8,22 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Container
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 
-import holidays
-
+from bot.model.bank_holidays import england_bank_holidays
 from bot.model.directory import Academy, Directory
 
 REPLY_WITHIN = timedelta(hours=24)
 """The policy's time to answer a comment, query or complaint."""
 ANNUAL_REMINDER_TIME = time(9)
 """When in the day the annual reminder goes out, unless the academy opens later."""
-
-
-@cache
-def england_bank_holidays() -> Container[date]:
-    """England's bank holidays (any year, computed on demand) from the `holidays` package."""
-    return holidays.country_holidays("GB", subdiv="ENG")
 
 
 class WorkingCalendar:

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import PydanticCustomError
-from rapidfuzz import process, utils
 
 from bot.errors import UserError
 
@@ -326,6 +325,8 @@ class Directory:
 
     def find_people(self, name: str, academy_id: str | None = None, limit: int = 3) -> list[Person]:
         """People whose name is like `name`, best first; an exact name or id match comes first."""
+        from rapidfuzz import process, utils  # here: most commands never look a name up
+
         wanted = name.strip().casefold()
         if not wanted or limit < 1:
             return []

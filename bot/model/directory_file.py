@@ -12,12 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from bot.model.directory import Academy, Directory, DirectoryError, Person, Trust
-from intents.strict_yaml import StrictLoader
+from intents import yaml_data
 
 DEMO_TRUST: Path = Path(__file__).parents[1] / "data" / "demo_trust.yaml"
 """The bundled fictional trust: a working example and the template trusts copy."""
@@ -66,14 +65,23 @@ def load_directory(path: str | Path, formats: Sequence[IdFormat] = ()) -> Direct
     except OSError as error:
         raise DirectoryError(source, [f"cannot read the file: {error.strerror}"]) from None
     try:
-        data = yaml.load(text, Loader=StrictLoader)
-    except yaml.MarkedYAMLError as error:
+        data = yaml_data.load(text, strict=True, cache_as="directory")
+    except Exception as error:
+        if not yaml_data.is_yaml_error(error):
+            raise
+        raise DirectoryError(source, [_yaml_problem(error)]) from None
+    return parse_directory(data, source, formats)
+
+
+def _yaml_problem(error: Exception) -> str:
+    """What is wrong with the YAML, and on which line when PyYAML says."""
+    import yaml  # loaded already: parsing raised the error
+
+    if isinstance(error, yaml.MarkedYAMLError):
         mark = error.problem_mark or error.context_mark
         line = f"line {mark.line + 1}: " if mark else ""
-        raise DirectoryError(source, [f"{line}invalid YAML: {error.problem}"]) from None
-    except yaml.YAMLError as error:
-        raise DirectoryError(source, [f"invalid YAML: {error}"]) from None
-    return parse_directory(data, source, formats)
+        return f"{line}invalid YAML: {error.problem}"
+    return f"invalid YAML: {error}"
 
 
 def parse_directory(data: object, source: str, formats: Sequence[IdFormat] = ()) -> Directory:

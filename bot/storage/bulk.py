@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Dialect, FromClause, Text, bindparam, cast, column, func, select
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.types import TypeEngine
 
 from bot.storage.tables import UTCDateTime
@@ -30,6 +29,8 @@ def json_rows(
     encode = json.JSONEncoder(default=_datetime_encoder(dialect), separators=(",", ":")).encode
     document = f"[{','.join(map(encode, rows))}]"
     if dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import JSONB  # only where the engine has it loaded
+
         recordset = func.jsonb_to_recordset(cast(bindparam(None, document, Text), JSONB))
         return recordset.table_valued(
             *(column(name, type_) for name, type_ in columns.items())

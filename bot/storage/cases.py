@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.model.ports import CaseStore
 from bot.model.records import Case, Clock
+from bot.storage.asyncio_engine import AsyncConnection
 from bot.storage.connecting import Target, reading, writing
 from bot.storage.tables import business_case, case_confirmation, case_reference
 from bot.storage.upsert import insert

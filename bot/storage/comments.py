@@ -8,10 +8,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, select, update
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.ports import CommentStore
 from bot.model.records import Clock, Comment, NewComment
+from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.bulk import json_rows
 from bot.storage.tables import UTCDateTime, comment
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from bot.storage.asyncio_engine import AsyncConnection, AsyncEngine
 
 Target = AsyncEngine | AsyncConnection
 """What a store runs its statements on."""

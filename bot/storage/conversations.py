@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.ports import ConversationStore
 from bot.model.records import Clock
+from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.tables import conversation_state
 from bot.storage.upsert import insert
 

@@ -11,10 +11,10 @@ import sqlalchemy
 from sqlalchemy import Connection, event, pool, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.errors import UserError
 from bot.model.ports import Database
+from bot.storage.asyncio_engine import AsyncEngine, create_async_engine
 from bot.storage.tables import apscheduler_jobs
 
 if TYPE_CHECKING:

@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, case, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.admin_ports import MonthlyFigures
 from bot.model.records import ClauseVotes, DeclinedQuestion, LateReplies
+from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.questions import declined_groups
 from bot.storage.tables import comment, declined_question, feedback
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.model.ports import EventLog
 from bot.model.records import Clock
+from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.tables import inbound_event
 from bot.storage.upsert import insert
 

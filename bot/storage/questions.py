@@ -5,9 +5,9 @@ from __future__ import annotations
 import unicodedata
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.records import Clock, DeclinedQuestion, UnhelpfulAnswer
+from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.tables import declined_question, feedback
 
 _KEY_LENGTH = 255

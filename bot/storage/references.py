@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.ports import ReferenceStore
 from bot.model.records import Clock
+from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.tables import conversation_reference
 from bot.storage.upsert import insert
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.ports import ConfirmationStore
 from bot.model.records import Clock
+from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.tables import policy_confirmation
 from bot.storage.upsert import insert
 

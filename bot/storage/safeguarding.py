@@ -6,10 +6,10 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.model.ports import SafeguardingStats
 from bot.model.records import RouteCount
+from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.tables import safeguarding_route
 from bot.storage.upsert import insert
 

@@ -30,31 +30,14 @@ from bot.storage.database import SqlDatabase
 from bot.storage.digest import SqlMonthlyFigures
 from bot.storage.events import SqlEvents
 from bot.storage.inbox import SqlInbox
-from bot.storage.memory import (
-    MemoryAudit,
-    MemoryConversations,
-    MemoryDatabase,
-    MemoryEvents,
-    MemoryOutbox,
-    MemoryQuestions,
-    MemoryReferences,
-)
-from bot.storage.memory_accounts import (
-    MemoryCases,
-    MemoryComments,
-    MemoryConfirmations,
-    MemoryRegister,
-)
-from bot.storage.memory_digest import MemoryMonthlyFigures
-from bot.storage.memory_inbox import MemoryInbox
 from bot.storage.outbox import SqlOutbox
 from bot.storage.questions import SqlQuestions
 from bot.storage.references import SqlReferences
 from bot.storage.register import SqlRegister
 from bot.storage.reminders import SqlConfirmations
-from bot.storage.safeguarding import MemorySafeguardingStats, SqlSafeguardingStats
-from bot.storage.staff import MemoryDirectoryStore, SqlDirectoryStore
-from bot.storage.transactions import MemoryTransactions, SqlTransactions, Work
+from bot.storage.safeguarding import SqlSafeguardingStats
+from bot.storage.staff import SqlDirectoryStore
+from bot.storage.transactions import SqlTransactions
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +91,28 @@ def open_stores(database: SqlDatabase, clock: Clock) -> Stores:
 
 def memory_stores(clock: Clock) -> Stores:
     """Every port in memory, empty, timestamping with `clock`."""
+    # Imported here: a process on a database (every command) never loads the memory stores.
+    from bot.storage.memory import (
+        MemoryAudit,
+        MemoryConversations,
+        MemoryDatabase,
+        MemoryEvents,
+        MemoryOutbox,
+        MemoryQuestions,
+        MemoryReferences,
+    )
+    from bot.storage.memory_accounts import (
+        MemoryCases,
+        MemoryComments,
+        MemoryConfirmations,
+        MemoryRegister,
+    )
+    from bot.storage.memory_digest import MemoryMonthlyFigures
+    from bot.storage.memory_inbox import MemoryInbox
+    from bot.storage.safeguarding import MemorySafeguardingStats
+    from bot.storage.staff import MemoryDirectoryStore
+    from bot.storage.transactions import MemoryTransactions, Work
+
     cases, audit, outbox = MemoryCases(clock), MemoryAudit(clock), MemoryOutbox(clock)
     register = MemoryRegister(clock)
     questions, comments = MemoryQuestions(clock), MemoryComments(clock)

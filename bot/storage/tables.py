@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -22,7 +23,7 @@ from sqlalchemy import (
     TypeDecorator,
     Unicode,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeEngine
 
 # Explicit constraint names keep later migrations (drop/alter by name) portable across dialects.
 NAMING_CONVENTION = {
@@ -60,7 +61,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+class _JSONDocument(TypeDecorator[Any]):
+    """JSON everywhere, JSONB on PostgreSQL. SQLAlchemy's PostgreSQL dialect (tens of milliseconds
+    to import) is loaded only on PostgreSQL, where its engine has loaded it anyway."""
+
+    impl = JSON
+    cache_ok = True
+    hashable = False
+    should_evaluate_none = True
+    """As JSON(): None is stored as JSON null, not SQL NULL."""
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        """JSONB on PostgreSQL, the dialect's JSON elsewhere."""
+        if dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return dialect.type_descriptor(JSONB())
+        return dialect.type_descriptor(JSON())
+
+
+JSONDocument = _JSONDocument()
 """JSON everywhere, JSONB on PostgreSQL."""
 
 

@@ -8,10 +8,9 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
-
 from bot.model.ports import AccountRegister, AuditTrail, CaseStore, CaseTransactions, Outbox
 from bot.model.records import Clock
+from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.audit import SqlAudit
 from bot.storage.cases import SqlCases
 from bot.storage.outbox import SqlOutbox

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.core.actions import action
@@ -15,6 +14,7 @@ from bot.core.messages import Choice
 from bot.errors import UserError
 from bot.features.cases.ids import KIND
 from bot.model.directory import Directory, Person
+from intents import yaml_data
 
 STEPS_FILE = Path(__file__).parents[2] / "data" / "business_case.yaml"
 PERSONAL_DOMAINS = frozenset(
@@ -117,15 +117,18 @@ class Form:
     def load(cls, path: Path = STEPS_FILE) -> Form:
         """Read and validate the steps file."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            data = yaml_data.load(text, strict=False, cache_as="business-case")
             return cls(_File.model_validate(data).steps)
-        except (OSError, yaml.YAMLError) as exc:
-            raise FormError(f"{path}: cannot read the business case steps: {exc}") from exc
         except ValidationError as exc:
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
             )
             raise FormError(f"{path}: {problems}") from exc
+        except Exception as exc:
+            if not isinstance(exc, OSError) and not yaml_data.is_yaml_error(exc):
+                raise
+            raise FormError(f"{path}: cannot read the business case steps: {exc}") from exc
 
     def step(self, step_id: str) -> Step:
         """The step with this id."""
