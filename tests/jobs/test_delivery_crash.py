@@ -18,7 +18,7 @@ import random
 import signal
 import sys
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,18 +33,17 @@ MESSAGES = 300
 KILLS = 3
 PEOPLE = ("agnes-example", "bernard-sample", "clara-testwell")
 LEASE_SECONDS = "2"
-_OURS = ("DATABASE_", "SLACK_", "MICROSOFT_", "TEAMS_", "OUTBOX_", "DELIVERY_", "COMMENTS_")
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    """A local Slack on loopback."""
-    slack = FakeSlack()
-    await slack.start()
-    try:
-        yield slack
-    finally:
-        await slack.close()
+_OURS = (
+    "DATABASE_",
+    "SLACK_",
+    "MICROSOFT_",
+    "TEAMS_",
+    "OUTBOX_",
+    "DELIVERY_",
+    "COMMENTS_",
+    "INBOX_",
+    "ANSWER_",
+)
 
 
 class Serve:

@@ -15,7 +15,7 @@ import json
 import random
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,17 +34,6 @@ EVENTS = 240
 SENDERS = ("U0DEMO001", "U0DEMO003", "U0DEMO006", "U0DEMO009", "U0DEMO010", "U0DEMO012")
 TEXTS = ("hello", "can I accept a friend request from a parent?", "thanks", "who is the DSO?")
 SIGNING_SECRET = "local-test-signing-secret"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    """A local Slack on loopback."""
-    slack = FakeSlack()
-    await slack.start()
-    try:
-        yield slack
-    finally:
-        await slack.close()
 
 
 def signed_event(n: int) -> tuple[bytes, dict[str, str]]:
