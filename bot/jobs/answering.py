@@ -27,7 +27,7 @@ from bot.model.records import Clock, DeliveryError, InboxItem, OutboxItem
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 10
 """Claims after which an event that keeps failing (or killing its process) is given up on."""
 MAX_BATCH = 500
 """Events kept in the inbox by one transaction at most."""
