@@ -167,10 +167,11 @@ class SlackAdapter:
         await self._close_session()
 
     async def settle(self) -> None:
-        """Wait until every answer being worked on now has been posted, and the inbox is empty
-        of what is due."""
+        """Wait until every answer being worked on now has been posted, and (when this process
+        answers) the inbox is empty of what is due."""
         await self.intake.settle()
-        await self.answering.answer_due()
+        if self._answers_here:
+            await self.answering.answer_due()
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 

@@ -205,7 +205,7 @@ def _settings(fake: FakeSlack, db_url: str, **overrides: str | None) -> Settings
         "SLACK_API_URL": fake.api_url,
     }
     env = {k: v for k, v in (env | overrides).items() if v is not None}
-    return Settings(database_url=db_url, env=env)
+    return Settings.from_env(env | {"DATABASE_URL": db_url})
 
 
 async def _delivered_by_the_test(_senders: Sequence[Sender]) -> None:
@@ -505,6 +505,20 @@ async def test_when_answering_fails_the_person_is_asked_to_try_again(slack: Work
     await _rename(slack, "conversation_state", "conversation_state_away")
     [sorry] = await slack.dm(CLARA, FRIEND_REQUEST)
     assert sorry.text.startswith("Sorry, something went wrong on my side")
+
+
+async def test_with_answers_elsewhere_serve_keeps_a_message_for_the_answer_process(
+    fake: FakeSlack, tmp_path: Path
+) -> None:
+    db_url = f"sqlite:///{tmp_path / 'policybot.db'}"
+    async with serving(fake, db_url, ANSWER_ELSEWHERE="1") as slack:
+        assert await slack.dm(CLARA, FRIEND_REQUEST) == []
+        assert slack.last_response[0] == 200  # acknowledged: it is kept
+    assert await slack.core.inbox.waiting() == 1  # stopping did not answer it either
+    async with serving(fake, db_url) as answering:  # a process that answers
+        await answering.adapter.settle()
+        [answer] = fake.to("chat.postMessage")
+        assert "Helpful" in [b["text"]["text"] for b in answer.buttons]
 
 
 async def test_a_retried_or_repeated_event_is_answered_once_across_processes(
