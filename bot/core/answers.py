@@ -25,6 +25,10 @@ CLOSE_FIT = 0.25
 """A runner-up within this of the best on the matcher's `fit` is offered as "Or did you mean"
 beside the answer. The matcher's own margin (0.03) offered it for 1 of 726 answers on the read
 question sets; 0.25 offers it for 4% of them and covers 5 of the 7 whose runner-up was right."""
+LONE_PART = 0.7
+"""When nothing answers the message as a whole, one part the policy answers is answered alone
+(the other declined) only from this similarity: a fragment such as "who do I contact first" is
+more often misread than answered."""
 POLICY_LINK = "policy-link"
 """Why a question gets no clause: it asks where to read the whole policy."""
 _WHOLE_POLICY = re.compile(
@@ -80,10 +84,13 @@ class Answer:
 
     @property
     def text(self) -> str:
-        """The section heading and the clause, verbatim (with its list when it has one)."""
+        """The section heading and the clause, verbatim (with its list when it has one); for
+        two questions in one message, each answered one's, a blank line between."""
         if self.clause is None:
             return ""
-        return f"{self.clause.heading}: {self.quote or self.clause.text}"[:MAX_TEXT]
+        answered = [p for p in self.parts if p.answered] or [self]
+        quotes = (f"{a.clause.heading}: {a.quote or a.clause.text}" for a in answered if a.clause)
+        return "\n\n".join(quotes)[:MAX_TEXT]
 
 
 class Answerer:
@@ -115,7 +122,9 @@ class Answerer:
         parts = tuple(self.answer_one(q) for q in questions)
         answered = [a for a in parts if a.answered]
         clauses = {a.clause.id for a in answered if a.clause is not None}
-        if len(clauses) < 2 and (whole.answered or not answered):
+        if len(clauses) < 2 and (
+            whole.answered or min((a.score for a in answered), default=0) < LONE_PART
+        ):
             return whole  # one question after all, however it was put
         concern = next((a for a in parts if a.safeguarding), None)
         if concern is not None:

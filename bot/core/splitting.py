@@ -1,9 +1,12 @@
 """Two questions in one message, split where the boundary is clear.
 
 A boundary is a question mark with more text after it, a new sentence that is itself a question
-("... on fb. Can I also ..."), or a phrase that starts a new topic ("and also", "also,", "another
-thing", "one more thing", "secondly,"). A comma alone never splits: "can I post photos, or
-only the school can?" is one question.
+("... on fb. Can I also ..."), a phrase that starts a new topic ("and also", "also,", "another
+thing", "secondly,"), a numbered question ("q1 ... q2 ...", "1) ... 2) ..."), or "and" (or
+"plus") followed by a new question: a question word ("... and how many people ...") or a verb
+with its subject ("... and can I ...", "..., and is it ok ..."). A comma alone never splits:
+"can I post photos, or only the school can?" is one question. A piece that asks nothing ("if a
+parent comments") is the setting of the question after it, so a wrong split joins up again.
 """
 
 from __future__ import annotations
@@ -11,27 +14,42 @@ from __future__ import annotations
 import re
 
 MAX_PARTS = 4
+MIN_WORDS = 3
+"""A piece shorter than this ("thanks!", "when") joins its neighbour."""
 _QUESTION_WORDS = (
     r"(?:can|could|may|might|should|shall|must|is|are|am|was|were|do|does|did|will|would|"
     r"have|has|what|what's|whats|how|who|whom|whose|where|when|why|which|any|anything)"
 )
+_ASKED_BY = r"(?:how|what|what's|whats|who|who's|whom|whose|where|when|why|which)"
+_VERB = r"(?:can|could|may|should|must|is|are|am|do|does|did|will|would|have|has)"
+_SUBJECT = (
+    r"(?:i|we|you|they|he|she|it|there|my|our|your|the|a|an|this|that|these|those|staff|"
+    r"someone|anyone|parents?|pupils?|students?|colleagues?|having|being|using|posting)"
+)
+_NUMBERED = r"(?:q\s?[2-4]|\(?[2-4]\)|[2-4]\.|\(?[b-d]\))"
 _BOUNDARY = re.compile(
     r"(?<=\?)\s+(?=\S)"
     rf"|(?<=[.!])\s+(?={_QUESTION_WORDS}\b[^.!?]*(?:\?|$))"
     r"|[\s,;]+(?=(?:and\s+also\b|also,|another\s+thing\b|one\s+more\s+thing\b|secondly\b|"
-    r"separately,))",
+    r"separately,))"
+    rf"|[\s,;\u2013\u2014-]+(?=(?:and|plus)\s+(?:also\s+)?(?:{_ASKED_BY}|{_VERB}\s+{_SUBJECT})\b)"
+    rf"|[\s,;]+(?={_NUMBERED}\s)",
     re.IGNORECASE,
 )
 _LEAD = re.compile(
     r"^(?:[\s,;:.!-]|and\b|also\b|plus\b|oh\b|so\b|but\b|another\s+thing\b|"
-    r"one\s+more\s+thing\b|secondly\b|separately\b)+",
+    r"one\s+more\s+thing\b|secondly\b|separately\b|(?:two|2)\s+(?:things|questions|qs)\b|"
+    r"q\s?[1-4]\b|\(?[1-4]\)|[1-4]\.(?=\s)|\(?[a-d]\)(?=\s))+",
     re.IGNORECASE,
 )
 
 
 _ASKING = re.compile(
     rf"^(?:{_QUESTION_WORDS}|is\s+it|tell\s+me|i\s+(?:want|would\s+like|'d\s+like)\s+to\s+know|"
-    r"wondering|quick\s+question)\b|\?\s*$",
+    r"wondering|quick\s+question)\b|\?\s*$"
+    # a question after its setting: "if a colleague bullies me online, how do I report it"
+    rf"|\b(?:{_ASKED_BY}\s+(?:do|does|should|can|could|would|will|am|is|are)\s+(?:i|we)"
+    r"|(?:can|could|should|may|must|do|am)\s+(?:i|we))\b",
     re.IGNORECASE,
 )
 
@@ -45,14 +63,19 @@ def split_questions(text: str) -> list[str]:
     for piece in _BOUNDARY.split(text.strip()):
         part = f"{setting} {_LEAD.sub('', piece)}".strip()
         setting = ""
-        if parts and len(part.split()) < 3:
-            parts[-1] = f"{parts[-1]} {part}".strip()
-        elif part and not _ASKING.search(part):
+        if not part:
+            continue
+        if len(part.split()) < MIN_WORDS:
+            if parts:
+                parts[-1] = f"{parts[-1]} {part}"
+            else:
+                setting = part
+        elif not _ASKING.search(part):
             setting = part
-        elif part:
+        else:
             parts.append(part)
     if setting:
         parts = [*parts[:-1], f"{parts[-1]} {setting}"] if parts else [setting]
     if len(parts) > MAX_PARTS:
         return [text.strip()]
-    return parts or [text.strip()]
+    return parts if len(parts) > 1 else [text.strip()]

@@ -72,13 +72,21 @@ def test_ask_json_reports_each_question_of_a_message_asking_two() -> None:
     assert answer["question"] == message
     assert first["question"] == "can I friend a parent on fb?"
     assert first["answered"] is True and first["clause_id"] == answer["clause_id"]
-    assert answer["text"] == first["text"] and answer["answered"] is True
+    assert answer["text"] == first["text"] and answer["answered"] is True  # nothing quoted for 2
     assert second["question"] == "what's the password for the PE twitter"
     assert second["answered"] is False and second["redirect"] == "credentials"
     assert "Trust IT Team" in second["text"]
     assert set(first) == set(second) == set(answer) - {"parts"}
     single = json.loads(policybot("ask", "--json", "can I friend a parent on fb?").stdout)
     assert "parts" not in single and single["redirect"] is None
+
+
+def test_ask_json_text_quotes_each_answered_question_of_a_message() -> None:
+    message = "can I friend a parent on fb and can I post pupils' photos on my own insta"
+    answer = json.loads(policybot("ask", "--json", message).stdout)
+    first, second = answer["parts"]
+    assert first["clause_id"] != second["clause_id"]
+    assert answer["text"] == f"{first['text']}\n\n{second['text']}"
 
 
 def test_ask_json_gives_the_policy_address_for_where_to_read_it() -> None:

@@ -30,6 +30,26 @@ from bot.core.splitting import split_questions
             "can I friend a parent? another thing: when is the next inset day",
             ["can I friend a parent?", "when is the next inset day"],
         ),
+        (
+            "how fast do we reply to comments on the school page and how many people must run it",
+            ["how fast do we reply to comments on the school page", "how many people must run it"],
+        ),
+        (
+            "two things: can I join a campaign group, and can I tweet about the election?",
+            ["can I join a campaign group", "can I tweet about the election?"],
+        ),
+        (
+            "q1 who decides if a post broke the rules q2 do i have to cooperate",
+            ["who decides if a post broke the rules", "do i have to cooperate"],
+        ),
+        (
+            "1) can I friend a parent 2) can I post pics of my class",
+            ["can I friend a parent", "can I post pics of my class"],
+        ),
+        (
+            "if a teacher bullies me online how do I report it - and what if it's a parent?",
+            ["if a teacher bullies me online how do I report it", "what if it's a parent?"],
+        ),
     ],
 )
 def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
@@ -45,6 +65,9 @@ def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
         "my colleague posts about work on facebook. she names pupils.",
         "I'm a TA and my niece is in my class. Can I follow her mum on Instagram?",
         "is it ok to post sports day pics? the parents gave consent.",
+        "if a parent comments and does not get a reply, what happens?",
+        "when and how should I reply to a parent's comment?",
+        "a parent sent me a request and I accepted it, was that ok?",
     ],
 )
 def test_one_question_stays_whole(text: str) -> None:
