@@ -4,8 +4,8 @@ A question set in the style of staff chat, with the policy fragments that answer
 (the format of bench/questions.jsonl), is training data too: each in-scope question is added to
 the examples of the intent whose primary clause it expects (of several such intents, the one the
 matcher ranks highest for it), in that intent's YAML file; an out-of-scope question joins the
-out-of-scope intent the matcher ranks highest for it. Questions already among the examples are
-skipped.
+out-of-scope intent the matcher ranks highest for it. A message asking two questions gives each
+part to its own intent. Questions already among the examples are skipped.
 
     python bench/fold.py bench/holdout.jsonl [...] [--dry-run]
 
@@ -20,11 +20,13 @@ import re
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.grading import is_oos, load, text_ok  # noqa: E402
+from bot.core.splitting import split_questions  # noqa: E402
 from intents.knowledge import DATA, KnowledgeBase, normalise_space, phrasing_key  # noqa: E402
 from intents.matcher import Matcher  # noqa: E402
 
@@ -38,7 +40,7 @@ def targets(kb: KnowledgeBase, paths: list[Path]) -> tuple[dict[str, list[str]],
     found: dict[str, list[str]] = defaultdict(list)
     unplaced = []
     for path in paths:
-        for r in load(path):
+        for r in (one for record in load(path) for one in questions(record)):
             q = normalise_space(r["q"])
             if phrasing_key(q) in known:
                 continue
@@ -65,6 +67,18 @@ def targets(kb: KnowledgeBase, paths: list[Path]) -> tuple[dict[str, list[str]],
             found[best.id].append(q)
             known.add(phrasing_key(q))
     return found, unplaced
+
+
+def questions(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The record, or for two questions in one message each part with its own phrases (none
+    when the message does not split into as many parts as it has answers)."""
+    parts = record.get("expect_parts")
+    if not parts:
+        return [record]
+    asked = split_questions(record["q"])
+    if len(asked) != len(parts):
+        return []
+    return [{**record, "q": q, "expect": e} for q, e in zip(asked, parts, strict=True)]
 
 
 def insert(lines: list[str], additions: dict[str, list[str]]) -> list[str]:
