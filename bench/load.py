@@ -14,6 +14,8 @@ moment each event was due to be sent:
     answered/s      events answered per second over the run
     errors          responses other than 200, and requests that failed
     twice           replies posted twice
+    cpu ms/ans      CPU time of the answering processes (serve and any `policybot answer`) from
+                    the first event to the last answer, per event answered
     unanswered      events acknowledged but not answered when the bench stopped waiting (60 s,
                     or twice the run, after the last event was due; they stay in the inbox)
 
@@ -168,6 +170,8 @@ class Outcome:
     answered_per_s: float
     twice: int
     never: int
+    cpu: float = 0.0
+    """CPU seconds the processes under test spent during the run."""
 
 
 async def offer(url: str, rate: int, seconds: float, slack: LocalSlack | None) -> Outcome:
@@ -213,6 +217,16 @@ async def offer(url: str, rate: int, seconds: float, slack: LocalSlack | None) -
     twice = sum(1 for times in slack.keys.values() if times > 1)
     never = len(acked - slack.answered_at.keys())
     return Outcome(count, acks, errors, answers, len(answers) / span, twice, never)
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time these processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -327,7 +341,10 @@ async def run_target(
                         stderr=subprocess.DEVNULL,
                     )
                 answered = target != "bare" and answerers >= 0
+                pids = [running.pid for running in (process, *helpers)]
+                before = cpu_seconds(pids)
                 outcome = await offer(events, rate, seconds, slack if answered else None)
+                outcome.cpu = cpu_seconds(pids) - before
                 if spy is not None:
                     await spy.wait()
                 return outcome
@@ -388,8 +405,8 @@ def main() -> None:
     print(f"{os.cpu_count()} cores; {args.seconds:g} s per run; {answering}; ms from when due")
     head = ("target", "ev/s", "sent", "ack p50", "ack p99", "ans p50", "ans p99", "answered/s")
     print(
-        "{:<11}{:>6}{:>7}{:>9}{:>9}{:>9}{:>9}{:>11}{:>7}{:>6}{:>11}".format(
-            *head, "errors", "twice", "unanswered"
+        "{:<11}{:>6}{:>7}{:>9}{:>9}{:>9}{:>9}{:>11}{:>7}{:>6}{:>11}{:>11}".format(
+            *head, "errors", "twice", "unanswered", "cpu ms/ans"
         )
     )
     with tempfile.TemporaryDirectory() as scratch:
@@ -408,6 +425,8 @@ def main() -> None:
                 line = f"{target:<11}{rate:>6}{o.sent:>7}"
                 line += "".join(f"{c:>9.1f}" for c in cells)
                 line += f"{answered:>11}{o.errors:>7}{o.twice:>6}{o.never:>11}"
+                per = 1000 * o.cpu / len(o.answers) if o.answers else float("nan")
+                line += "{:>11}".format("-" if target == "bare" else f"{per:.1f}")
                 print(line, flush=True)
 
 

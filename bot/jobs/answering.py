@@ -3,8 +3,9 @@
 `Intake` keeps events in the inbox, many to a transaction (whatever arrives while one write is
 under way goes in the next), and only then lets the platform acknowledge them. `Answering`
 claims due events, asks the platform's Respondent for the core's replies, and in one
-transaction marks the event answered and queues the replies in the outbox, held from other
-delivery passes; then it sends them. So a process killed anywhere loses nothing: an event not
+transaction for the whole claimed batch marks the events answered and queues the replies in
+the outbox, held from other delivery passes; then it sends them and marks those sent in one
+statement. So a process killed anywhere loses nothing: an event not
 yet answered is claimed again once its lease runs out, and replies queued but not sent are
 delivered by the outbox, which first looks whether the dead process had already posted them.
 """
@@ -199,7 +200,7 @@ class Answering:
             while items := await self._inbox.claim(self._clock(), self._lease, self._at_once):
                 claimed += len(items)
                 await newest_directory(self._refresh)
-                await asyncio.gather(*(self._answer(item) for item in items))
+                await self._answer(items)
         return claimed
 
     async def answer_due(self) -> None:
@@ -218,32 +219,52 @@ class Answering:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), poll)
 
-    async def _answer(self, item: InboxItem) -> None:
-        what = f"{self._respondent.name} event {item.id}"
-        answered = None
-        if item.attempts > MAX_ATTEMPTS:
-            log.error("%s: given up after %d attempts", what, item.attempts - 1)
-            await self._apologise(item, what)
-        else:
-            try:
-                answered = await self._respondent.respond(item.payload)
-            except Exception as exc:  # the person hears SORRY, and the event is closed
-                log.error("%s not answered: %s", what, failure(exc))
-                await self._apologise(item, what)
-        replies = [] if answered is None else answered.replies
-        recipient = "" if answered is None else answered.person.id
-        queued = await self._inbox.finish(
-            item,
-            [(f"inbox:{item.key}:{n}", recipient, r) for n, r in enumerate(replies, 1)],
+    async def _answer(self, items: Sequence[InboxItem]) -> None:
+        """Answer a claimed batch: the core's replies to each event (together), then one
+        transaction marking them all answered and queueing their replies, then the replies
+        sent (each event's in order) and the sent ones marked in one statement. A process
+        killed after the transaction leaves the replies not yet marked sent to the outbox,
+        which looks whether they were posted before posting them."""
+        answers = await asyncio.gather(*(self._respond(item) for item in items))
+        finished = await self._inbox.finish_many(
+            [
+                (item, _replies(item, answered))
+                for item, answered in zip(items, answers, strict=True)
+            ],
             self._hold,
         )
-        if queued is None:
-            log.warning("%s: its claim ran out before it was answered; left to its new claim", what)
-            return
-        if answered is not None:
-            log.info("%s answered (%d replies)", what, len(queued))
-            for row in queued:
-                await self._send(answered.person, row)
+        sending = []
+        for item, answered in zip(items, answers, strict=True):
+            queued = finished.get(item.id)
+            if queued is None:
+                log.warning(
+                    "%s: its claim ran out before it was answered; left to its new claim",
+                    self._what(item),
+                )
+            elif answered is not None:
+                log.info("%s answered (%d replies)", self._what(item), len(queued))
+                sending.append(self._send(answered.person, queued))
+        sent = await asyncio.gather(*sending, return_exceptions=True)
+        await self._outbox.mark_sent_many([i for ids in sent if isinstance(ids, list) for i in ids])
+        for failed in sent:
+            if isinstance(failed, BaseException):  # the others are marked sent first
+                raise failed
+
+    def _what(self, item: InboxItem) -> str:
+        return f"{self._respondent.name} event {item.id}"
+
+    async def _respond(self, item: InboxItem) -> Answered | None:
+        """The core's replies to the event; None (after an apology) when it failed."""
+        if item.attempts > MAX_ATTEMPTS:
+            log.error("%s: given up after %d attempts", self._what(item), item.attempts - 1)
+            await self._apologise(item, self._what(item))
+            return None
+        try:
+            return await self._respondent.respond(item.payload)
+        except Exception as exc:  # the person hears SORRY, and the event is closed
+            log.error("%s not answered: %s", self._what(item), failure(exc))
+            await self._apologise(item, self._what(item))
+            return None
 
     async def _apologise(self, item: InboxItem, what: str) -> None:
         try:
@@ -251,11 +272,25 @@ class Answering:
         except Exception as exc:
             log.error("%s: could not apologise either: %s", what, failure(exc))
 
-    async def _send(self, person: Person, row: OutboxItem) -> None:
-        try:
-            await self._sender.send(person, row.reply, row.key)
-        except DeliveryError as exc:
-            log.warning("outbox %s (%s) not delivered: %s", row.id, row.key, exc.reason)
-            await self._outbox.mark_failed(row.id, exc.reason)
-        else:
-            await self._outbox.mark_sent(row.id)
+    async def _send(self, person: Person, rows: Sequence[OutboxItem]) -> list[int]:
+        """Send one event's replies in order; the ids of those delivered (to be marked sent
+        together). One the platform would not take is left to the outbox's retries."""
+        sent = []
+        for row in rows:
+            try:
+                await self._sender.send(person, row.reply, row.key)
+            except DeliveryError as exc:
+                log.warning("outbox %s (%s) not delivered: %s", row.id, row.key, exc.reason)
+                await self._outbox.mark_failed(row.id, exc.reason)
+            else:
+                sent.append(row.id)
+        return sent
+
+
+def _replies(item: InboxItem, answered: Answered | None) -> list[tuple[str, str, Reply]]:
+    """The event's replies as (outbox key, recipient, reply), keyed by the event's key."""
+    if answered is None:
+        return []
+    return [
+        (f"inbox:{item.key}:{n}", answered.person.id, r) for n, r in enumerate(answered.replies, 1)
+    ]

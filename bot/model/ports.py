@@ -268,6 +268,10 @@ class DeliveryQueue(Protocol):
         """Record a successful delivery."""
         ...
 
+    async def mark_sent_many(self, item_ids: Sequence[int]) -> None:
+        """Record these successful deliveries at once (one statement, not one per message)."""
+        ...
+
     async def mark_failed(self, item_id: int, reason: str) -> None:
         """Record a failed attempt with its reason; the row stays deliverable."""
         ...
@@ -293,6 +297,14 @@ class Inbox(Protocol):
         """In one transaction: mark the event answered, drop its payload, and queue its
         (key, recipient, reply) replies in the outbox, held from delivery passes for `hold` (the
         caller sends them now). None, and nothing queued, when the claim is no longer this one's."""
+        ...
+
+    async def finish_many(
+        self, answers: Sequence[tuple[InboxItem, Sequence[tuple[str, str, Reply]]]], hold: timedelta
+    ) -> dict[int, list[OutboxItem]]:
+        """`finish` for many (event, replies) at once, in one transaction: the queued rows of
+        each event finished, by event id. An event whose claim is no longer this one's is left
+        out, and nothing of it queued."""
         ...
 
     async def waiting(self) -> int:

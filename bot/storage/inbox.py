@@ -94,18 +94,37 @@ class SqlInbox:
         self, item: InboxItem, replies: Sequence[tuple[str, str, Reply]], hold: timedelta
     ) -> list[OutboxItem] | None:
         """Mark the event answered and queue its replies, held for `hold`, in one transaction."""
+        return (await self.finish_many([(item, replies)], hold)).get(item.id)
+
+    async def finish_many(
+        self, answers: Sequence[tuple[InboxItem, Sequence[tuple[str, str, Reply]]]], hold: timedelta
+    ) -> dict[int, list[OutboxItem]]:
+        """Mark the events answered and queue their replies, held for `hold`, in one
+        transaction of two statements (one when nothing is to be queued), whatever their number.
+        The queued rows of each event finished, by event id; one whose claim is no longer the
+        caller's is left out, and nothing of it queued."""
+        if not answers:
+            return {}
         now = self._clock()
-        answered = (
-            update(inbox)
-            .where(inbox.c.id == item.id, inbox.c.claim == item.claim, inbox.c.status == "pending")
-            .values(status="answered", payload=None, answered_at=now)
-            .returning(inbox.c.id)
-        )
+        claims: dict[str, list[int]] = {}  # one claim for a whole claimed batch, as a rule
+        for item, _ in answers:
+            claims.setdefault(item.claim, []).append(item.id)
+        finished: set[int] = set()
         async with writing(self._engine) as connection:
-            # The inbox row first: it takes SQLite's write lock before anything else is read.
-            if await connection.scalar(answered) is None:
-                return None
-            return await SqlOutbox(connection, self._clock).enqueue_held(replies, now + hold)
+            # The inbox rows first: they take SQLite's write lock before anything else is read.
+            for claim, ids in claims.items():
+                answered = (
+                    update(inbox)
+                    .where(inbox.c.id.in_(ids), inbox.c.claim == claim, inbox.c.status == "pending")
+                    .values(status="answered", payload=None, answered_at=now)
+                    .returning(inbox.c.id)
+                )
+                finished.update((await connection.execute(answered)).scalars())
+            replies = [(item.id, r) for item, rs in answers if item.id in finished for r in rs]
+            queued = await SqlOutbox(connection, self._clock).enqueue_held(
+                [reply for _, reply in replies], now + hold
+            )
+        return _by_event(finished, replies, queued)
 
     async def waiting(self) -> int:
         """How many events are not answered yet."""
@@ -119,6 +138,19 @@ class SqlInbox:
         async with writing(self._engine) as connection:
             result = await connection.execute(statement)
         return result.rowcount
+
+
+def _by_event(
+    finished: set[int],
+    replies: Sequence[tuple[int, tuple[str, str, Reply]]],
+    queued: list[OutboxItem],
+) -> dict[int, list[OutboxItem]]:
+    """The queued outbox rows (in id order) of each finished event, found by their keys."""
+    event_of = {key: event for event, (key, _, _) in replies}
+    rows: dict[int, list[OutboxItem]] = {event: [] for event in sorted(finished)}
+    for row in queued:
+        rows[event_of[row.key]].append(row)
+    return rows
 
 
 def _item(row: Row[Any]) -> InboxItem:

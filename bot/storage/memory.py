@@ -236,6 +236,12 @@ class MemoryOutbox:
         message = self._get(item_id)
         message.status, message.sent_at = "sent", utc(self._clock())
 
+    async def mark_sent_many(self, item_ids: Sequence[int]) -> None:
+        """Record these successful deliveries."""
+        for item_id in item_ids:
+            if item_id in self._messages:
+                await self.mark_sent(item_id)
+
     async def mark_failed(self, item_id: int, reason: str) -> None:
         """Record a failed attempt; the message stays pending and is retried after a backoff."""
         now = utc(self._clock())

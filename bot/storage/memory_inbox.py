@@ -71,13 +71,22 @@ class MemoryInbox:
         self, item: InboxItem, replies: Sequence[tuple[str, str, Reply]], hold: timedelta
     ) -> list[OutboxItem] | None:
         """Mark the event answered and queue its replies, held for `hold`."""
-        event = self._events.get(item.key)
-        if event is None or event.status != "pending" or event.item.claim != item.claim:
-            return None
+        return (await self.finish_many([(item, replies)], hold)).get(item.id)
+
+    async def finish_many(
+        self, answers: Sequence[tuple[InboxItem, Sequence[tuple[str, str, Reply]]]], hold: timedelta
+    ) -> dict[int, list[OutboxItem]]:
+        """`finish` for each (event, replies): the queued rows of each event finished."""
         now = utc(self._clock())
-        event.status, event.answered_at = "answered", now
-        event.item = replace(event.item, payload={})
-        return await self._outbox.enqueue_held(replies, now + hold)
+        finished: dict[int, list[OutboxItem]] = {}
+        for item, replies in answers:
+            event = self._events.get(item.key)
+            if event is None or event.status != "pending" or event.item.claim != item.claim:
+                continue
+            event.status, event.answered_at = "answered", now
+            event.item = replace(event.item, payload={})
+            finished[item.id] = await self._outbox.enqueue_held(replies, now + hold)
+        return finished
 
     async def waiting(self) -> int:
         """How many events are not answered yet."""

@@ -192,6 +192,18 @@ class SqlOutbox:
             if await connection.scalar(statement) is None:
                 raise LookupError(f"no outbox item {item_id}")
 
+    async def mark_sent_many(self, item_ids: Sequence[int]) -> None:
+        """Record these successful deliveries in one statement."""
+        if not item_ids:
+            return
+        statement = (
+            update(outbox)
+            .where(outbox.c.id.in_(item_ids))
+            .values(status="sent", sent_at=self._clock())
+        )
+        async with writing(self._engine) as connection:
+            await connection.execute(statement)
+
     async def mark_failed(self, item_id: int, reason: str) -> None:
         """Record a failed attempt; the message stays pending and is retried after a backoff."""
         now = self._clock()

@@ -101,3 +101,35 @@ async def test_answered_events_are_forgotten_after_a_while(
     assert await inbox.forget_answered(clock() + timedelta(seconds=1)) == 1
     assert await inbox.waiting() == 1
     assert await inbox.add_many([event(1)]) == 1  # long after: a new event to keep
+
+
+async def test_a_claimed_batch_is_finished_together_except_an_event_claimed_again(
+    backend: Backend, clock: FakeClock
+) -> None:
+    inbox, outbox = backend.stores.inbox, backend.stores.outbox
+    await inbox.add_many([event(1), event(2, "agnes"), event(3, "bernard")])
+    [dead] = await inbox.claim(clock(), LEASE, limit=1)  # Ev1's process died
+    [again, agnes, bernard] = await inbox.claim(clock() + LEASE, LEASE)
+    assert again.key == dead.key
+    answers = [
+        (dead, [("inbox:Ev1:1", "clara-testwell", Reply("from the old claim"))]),
+        (
+            agnes,
+            [
+                ("inbox:Ev2:1", "agnes-example", Reply("a")),
+                ("inbox:Ev2:2", "agnes-example", Reply("b")),
+            ],
+        ),
+        (bernard, []),
+    ]
+    queued = await inbox.finish_many(answers, HOLD)
+    assert {event: [q.reply.text for q in rows] for event, rows in queued.items()} == {
+        agnes.id: ["a", "b"],
+        bernard.id: [],
+    }
+    assert [i.reply.text for i in await outbox.outbox_items()] == ["b", "a"]  # newest first
+    assert await inbox.waiting() == 1  # Ev1, for its new claim to finish
+    assert await inbox.finish_many([(again, [])], HOLD) == {again.id: []}
+    assert await inbox.finish_many([(agnes, [])], HOLD) == {}  # answered once
+    assert await inbox.waiting() == 0
+    assert await inbox.finish_many([], HOLD) == {}

@@ -100,6 +100,24 @@ async def test_sent_messages_are_no_longer_pending(backend: Backend, clock: Fake
         await store.mark_sent(999_999)
 
 
+async def test_deliveries_are_marked_sent_together(backend: Backend, clock: FakeClock) -> None:
+    store = backend.stores.outbox
+    for n in range(3):
+        await store.enqueue(str(n), "alice", Reply(f"message {n}"))
+    first, second, third = await store.pending_for("alice")
+    sent_at = clock.advance(seconds=3)
+    await store.mark_sent_many([first.id, third.id])
+    await store.mark_sent_many([])
+
+    assert [i.reply.text for i in await store.pending_for("alice")] == ["message 1"]
+    rows = {i.id: (i.status, i.sent_at) for i in await store.outbox_items()}
+    assert rows == {
+        first.id: ("sent", sent_at),
+        second.id: ("pending", None),
+        third.id: ("sent", sent_at),
+    }
+
+
 async def test_failed_delivery_stays_pending_and_backs_off(
     backend: Backend, clock: FakeClock
 ) -> None:
