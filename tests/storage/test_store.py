@@ -349,3 +349,20 @@ async def test_timestamps_come_back_as_aware_utc(backend: Backend, clock: FakeCl
     refused = ValueError if backend.name == "memory" else StatementError
     with pytest.raises(refused, match="timezone-aware"):
         await store.questions.add_declined("anything")
+
+
+async def test_states_loaded_and_saved_at_once_are_each_persons_own(backend: Backend) -> None:
+    store = backend.stores.conversations
+    people = [f"person{n}" for n in range(20)]
+    await asyncio.gather(*(store.save_state(p, {"step": n}) for n, p in enumerate(people)))
+    loaded = await asyncio.gather(*(store.load_state(p) for p in [*people, "alice", "person3"]))
+    assert loaded == [*({"step": n} for n in range(20)), {}, {"step": 3}]
+    loaded[3]["step"] = 99  # the same person twice: two copies
+    assert loaded[-1] == {"step": 3}
+    await asyncio.gather(store.save_state("alice", {"step": 1}), store.save_state("bob", {}))
+    await asyncio.gather(
+        store.save_state("carol", {"step": 1}), store.save_state("carol", {"step": 2})
+    )
+    restarted = backend.reopen().conversations
+    assert await restarted.load_state("alice") == {"step": 1}
+    assert await restarted.load_state("carol") == {"step": 2}  # the later of two saves at once
