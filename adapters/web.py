@@ -30,8 +30,10 @@ from bot.model.ports import Database, Sender
 
 log = logging.getLogger(__name__)
 
-AT_ONCE = 16
-"""Events one process answers at once on PostgreSQL (SQLite takes one writer at a time)."""
+AT_ONCE = 64
+"""Events one process claims and answers at once: the batch is finished in one transaction, its
+states loaded and saved in one statement each, so a bigger batch costs less per event (on SQLite
+too, one writer at a time)."""
 WRITERS = 4
 """Transactions keeping arriving events in flight at once on PostgreSQL (SQLite: one)."""
 DELIVERY_INTERVAL = 5.0
@@ -195,7 +197,7 @@ def configured_adapters(core: App) -> list[WebAdapter]:
                     lease=settings.inbox_lease,
                     hold=settings.outbox_lease,
                     refresh=core.follow_directory,
-                    at_once=1 if sqlite else AT_ONCE,
+                    at_once=AT_ONCE,
                     writers=1 if sqlite else WRITERS,
                 ),
                 cases=cases,
