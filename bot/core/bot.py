@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import Awaitable, Iterable, Sequence
@@ -132,6 +133,7 @@ class Bot:
         """Everything the bot says back to the sender of this message."""
         sender = message.sender
         state = await self.conversations.load_state(sender)
+        loaded = copy.deepcopy(state)
         value = message.value or self._picked(state, message.text)
         replies = None if value else await self._before_features(sender, message.text, state)
         if value:
@@ -146,8 +148,11 @@ class Bot:
             # A question asked in the middle of a form is answered, then the form goes on.
             resumed = await self._first(f.on_choice(sender, "resume", state) for f in self.features)
             replies += resumed or []
-        state["choices"] = [[c.label, remembered(c.value)] for c in numbered_choices(replies)]
-        await self.conversations.save_state(message.sender, state)
+        choices = [[c.label, remembered(c.value)] for c in numbered_choices(replies)]
+        if choices or "choices" in state:  # no choices shown, none before: nothing to note
+            state["choices"] = choices
+        if state != loaded:  # a statement saved for each message that changed nothing
+            await self.conversations.save_state(message.sender, state)
         return replies
 
     async def _before_features(
