@@ -112,20 +112,22 @@ class _Redirects(Mapping[str, str]):
     policy address (read from TRUST_FILE or the demo trust only when it is asked for)."""
 
     def __getitem__(self, key: str) -> str:
-        from bot.core.answers import CREDENTIALS, POLICY_LINK
-        from bot.core.bot import CREDENTIALS_REFUSED, POLICY_LINK_TEXT
+        from bot.core.answers import CREDENTIALS, POLICY_LINK, WRITING
+        from bot.core.bot import CREDENTIALS_REFUSED, POLICY_LINK_TEXT, WRITING_REFUSED
 
         if key == CREDENTIALS:
             return CREDENTIALS_REFUSED.format(it="")
         if key == POLICY_LINK:
             return POLICY_LINK_TEXT.format(url=_policy_url())
+        if key == WRITING:
+            return WRITING_REFUSED
         raise KeyError(key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(("credentials", "policy-link"))
+        return iter(("credentials", "policy-link", "writing"))
 
     def __len__(self) -> int:
-        return 2
+        return 3
 
 
 @cache
