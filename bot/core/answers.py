@@ -194,7 +194,8 @@ def build_answerer(folder: Path | None = None) -> Answerer:
     """The knowledge base, validated, and the matcher over it (no database needed); built once
     per change to the data or code and then loaded from the user's cache directory."""
     matcher = load_matcher(folder or DATA)
-    return Answerer(matcher.kb, matcher, load_safeguarding(folder or DATA))
+    detector = load_safeguarding(folder or DATA, lexicon=matcher.kb.lexicon)
+    return Answerer(matcher.kb, matcher, detector)
 
 
 def _redirect(question: str) -> str | None:
