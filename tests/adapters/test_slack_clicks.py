@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+import pytest
 from sqlalchemy import select
 
+from adapters.sealing import Seal
+from adapters.slack.inbox import kept_click
 from adapters.slack.sender import outbox_key
 from bot.storage.tables import feedback, inbox
 from tests.adapters.test_slack import (
@@ -208,3 +211,48 @@ def _socket_dm(text: str) -> dict[str, Any]:
         "ts": _ts(),
     }
     return {"type": "event_callback", "team_id": "T0DEMO", "event_id": "Ev0SOCK2", "event": event}
+
+
+def _click(container: dict[str, Any], action_id: str = "choice-1") -> dict[str, Any]:
+    """A click as Slack sends it (its payload), on a message in `container`."""
+    button = {
+        "type": "button",
+        "action_id": action_id,
+        "text": {"type": "plain_text", "text": "Helpful"},
+        "value": "feedback:up:clause-1:intent-1:can I friend a parent",
+    }
+    return {
+        "type": "block_actions",
+        "user": {"id": CLARA},
+        "channel": {"id": container.get("channel_id"), "name": "directmessage"},
+        "container": {"type": "message", "message_ts": "1700000000.000100"} | container,
+        "actions": [button],
+        "message": {"text": "An answer", "blocks": [{"type": "actions", "elements": [button]}]},
+    }
+
+
+@pytest.mark.parametrize(
+    ("container", "action_id", "kept"),
+    [
+        ({"channel_id": "D0DEMO003"}, "choice-1", True),
+        ({"channel_id": "D0DEMO003", "is_ephemeral": True}, "choice-1", False),
+        ({"channel_id": "C0STAFF01"}, "choice-1", False),
+        ({"channel_id": "D0DEMO003"}, "someone-elses-button", False),
+    ],
+    ids=["in the DM", "private answer in the DM", "in a channel", "not one of our buttons"],
+)
+def test_only_clicks_on_our_buttons_on_messages_in_the_dm_are_kept(
+    container: dict[str, Any], action_id: str, kept: bool
+) -> None:
+    seal = Seal("xoxb-a-token")
+    event = kept_click(_click(container, action_id), seal)
+    assert (event is not None) == kept
+    if event is not None:
+        key, platform, conversation, payload = event
+        assert (key, platform) == ("slack:click:D0DEMO003:1700000000.000100", "slack")
+        assert conversation == f"slack:{CLARA}"  # the conversation of Clara's DMs: kept in order
+        assert sorted(payload) == ["click", "user"]
+        click = json.loads(seal.open(payload["click"]))
+        assert click["value"] == "feedback:up:clause-1:intent-1:can I friend a parent"
+        assert click["blocks"][-1]["elements"][0]["text"] == "✓ Helpful"
+        assert "friend" not in json.dumps(payload)
