@@ -89,7 +89,7 @@ def test_a_key_written_twice_in_the_lexicon_is_refused_not_silently_overwritten(
     lexicon.write_text(
         text.replace("synonyms:\n", "synonyms:\n  parent: [carer]\n", 1), encoding="utf-8"
     )
-    with pytest.raises(KnowledgeError, match="lexicon.yaml: not valid YAML: duplicate key"):
+    with pytest.raises(KnowledgeError, match=r"lexicon\.yaml: not valid YAML: duplicate key"):
         KnowledgeBase.load(data)
 
 
