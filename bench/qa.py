@@ -54,6 +54,9 @@ SETS = {
     # once, after that session's changes. Blind A and B were read and folded in that session.
     "blind C": ROOT / "bench" / "qa_blind_c.jsonl",
     "blind D": ROOT / "bench" / "qa_blind_d.jsonl",
+    # Two more, written blind later in session 12 the same way, measured once at its end.
+    "blind E": ROOT / "bench" / "qa_blind_e.jsonl",
+    "blind F": ROOT / "bench" / "qa_blind_f.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -61,7 +64,7 @@ FOLDED = {
     *("blind A", "blind B"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND = {"blind C", "blind D"}
+BLIND = {"blind C", "blind D", "blind E", "blind F"}
 """Sets whose misses `--failures` does not list, so that they stay blind."""
 
 
