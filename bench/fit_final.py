@@ -179,7 +179,10 @@ def near_oos(i: Item) -> bool:
 
 def real_questions() -> set[str]:
     """The questions of the read sets: written as staff ask, unlike many phrasings."""
-    names = ("questions", "training", "holdout", "holdout2", "holdout3", "holdout4")
+    names = (
+        *("questions", "training", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"),
+        *("holdout6", "qa_blind_a", "qa_blind_b"),
+    )
     return {r["q"] for n in names for r in load(ROOT / "bench" / f"{n}.jsonl")}
 
 

@@ -112,20 +112,22 @@ class _Redirects(Mapping[str, str]):
     policy address (read from TRUST_FILE or the demo trust only when it is asked for)."""
 
     def __getitem__(self, key: str) -> str:
-        from bot.core.answers import CREDENTIALS, POLICY_LINK
-        from bot.core.bot import CREDENTIALS_REFUSED, POLICY_LINK_TEXT
+        from bot.core.answers import CREDENTIALS, POLICY_LINK, WRITING
+        from bot.core.bot import CREDENTIALS_REFUSED, POLICY_LINK_TEXT, WRITING_REFUSED
 
         if key == CREDENTIALS:
             return CREDENTIALS_REFUSED.format(it="")
         if key == POLICY_LINK:
             return POLICY_LINK_TEXT.format(url=_policy_url())
+        if key == WRITING:
+            return WRITING_REFUSED
         raise KeyError(key)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(("credentials", "policy-link"))
+        return iter(("credentials", "policy-link", "writing"))
 
     def __len__(self) -> int:
-        return 2
+        return 3
 
 
 @cache
@@ -151,8 +153,10 @@ def _plain(answer: Answer, question: str) -> str:
 def intents_check(_args: argparse.Namespace) -> None:
     """Validate the knowledge base: clauses verbatim, intents point at real clauses, no clashes."""
     from intents.knowledge import DATA, KnowledgeBase
+    from intents.safeguarding import shipped
 
-    kb = KnowledgeBase.load(settings().knowledge_dir or DATA)
+    folder = settings().knowledge_dir or DATA
+    kb = KnowledgeBase.load(folder)
     problems = kb.problems()
     if problems:
         raise CommandError(
@@ -164,6 +168,12 @@ def intents_check(_args: argparse.Namespace) -> None:
         f"ok: {len(kb.clauses)} clauses of policy v{kb.policy.version} ({kb.policy.date}), "
         f"{len(kb.intents)} intents, {examples} example phrasings"
     )
+    if not shipped.is_current(folder):
+        echo(
+            f"note: {shipped.FILE} was not fitted on these files, so the first start trains the "
+            "safeguarding model (seconds); python bench/fit_safeguarding.py --write ships it",
+            file=sys.stderr,
+        )
 
 
 async def gaps(app: App, args: argparse.Namespace) -> None:

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.core.actions import SEP, Action, action
-from bot.core.answers import CREDENTIALS, POLICY_LINK, Answer, Answerer
+from bot.core.answers import CREDENTIALS, POLICY_LINK, WRITING, Answer, Answerer
 from bot.core.gaps import kept_question, person_names, worth_noting
 from bot.core.messages import Message, Quote, Reply, numbered_choices
 from bot.core.redaction import redact
@@ -74,6 +74,11 @@ CREDENTIALS_REFUSED = (
     "directly{it}."
 )
 POLICY_LINK_TEXT = "You can read the full Social Media Policy here: {url}"
+WRITING_REFUSED = (
+    "I can't write posts, captions or jokes: I answer questions about the Social Media Policy "
+    "by quoting it. Ask me, for example, whether a post may show pupils' photos, or how soon "
+    "comments on an academy account must be answered."
+)
 UNSURE = "I'm not sure which part of the policy you mean. Did you mean one of these?"
 NOT_FOLLOWED = (
     "Sorry, I didn't follow that. Ask me about the Social Media Policy in your own words, or "
@@ -315,6 +320,8 @@ class Bot:
             return [Reply(lead + CREDENTIALS_REFUSED.format(it=self._it_team(sender)))]
         if answer.redirect == POLICY_LINK:
             return [Reply(lead + POLICY_LINK_TEXT.format(url=self.directory.trust.policy_url))]
+        if answer.redirect == WRITING:
+            return [Reply(lead + WRITING_REFUSED)]
         if answer.verdict is Verdict.AMBIGUOUS and answer.alternatives:
             choices = tuple(
                 action("clause", a.clause.id).choice(a.title) for a in answer.alternatives[:3]

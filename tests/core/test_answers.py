@@ -136,3 +136,12 @@ async def test_where_to_read_the_full_policy_gets_the_trusts_address() -> None:
     # Who makes the policy available is a question the policy answers.
     said = await dana.says("whose job is it to make sure all staff get a copy of this policy?")
     assert POLICY_URL not in said and quoted(dana) == ["managers.ensure-policy-document"]
+
+
+async def test_a_request_to_write_a_post_is_declined_with_what_to_ask_instead() -> None:
+    bot = memory_bot()
+    dana = Person(bot, "demo-teacher")
+    said = await dana.says("can you draft a tweet about our sports day results")
+    assert quoted(dana) == []
+    assert "can't write posts" in said and "whether a post may show pupils' photos" in said
+    assert await declined(bot) == []  # not a gap in the policy
