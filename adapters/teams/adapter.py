@@ -284,7 +284,12 @@ class TeamsAdapter:
         turn = activity(body)
         if isinstance(turn, str):
             return refused(WHAT, turn)
-        if (event := kept_activity(turn, self._seal)) is not None:
+        try:
+            event = kept_activity(turn, self._seal)
+        except Exception as exc:  # a shape the checks let through but botbuilder can't use
+            log.error("teams activity could not be kept: %s", type(exc).__name__)
+            return _problem(400, "the activity could not be handled")
+        if event is not None:
             # Answered from the inbox: 201 once kept, as for a turn, or 500 to be sent again.
             return await self.inbox.acknowledge(event, status=201)
         await newest_directory(self._refresh)

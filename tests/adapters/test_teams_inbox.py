@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import select, text
 
 from adapters.sealing import Seal
+from adapters.teams.dialogue import ALREADY_USED, TeamsDialogue
+from adapters.teams.inbox import TeamsRespondent
 from adapters.web import answer
 from bot.app import build_app
 from bot.settings import Settings
@@ -35,7 +37,7 @@ DEV = {"TEAMS_DEV_NO_AUTH": "1"}
 async def kept_payloads(teams: Teams) -> list[dict[str, Any]]:
     """The payloads of the activities waiting in the inbox."""
     async with teams.core.database.engine.connect() as connection:
-        rows = (await connection.execute(select(inbox.c.payload))).all()
+        rows = (await connection.execute(select(inbox.c.payload).order_by(inbox.c.id))).all()
     return [row.payload for row in rows if row.payload is not None]
 
 
@@ -188,3 +190,29 @@ async def test_not_helpful_still_records_the_question_its_vote_carried_sealed(
     async with teams.core.database.engine.connect() as connection:
         [vote] = (await connection.execute(select(feedback.c.helpful, feedback.c.question))).all()
     assert (vote.helpful, vote.question) == (False, QUESTION)
+
+
+async def test_a_click_answered_again_after_a_crash_keeps_its_card_others_find_it_used(
+    db_url: str, clock: FakeClock
+) -> None:
+    async with running(db_url, clock, **DEV) as teams:
+        clara = User(teams, CLARA, "Clara Testwell")
+        [answer] = await clara.says(QUESTION)
+    data = next(d for t, d in answer.buttons if t == "Helpful")
+    async with running(db_url, clock, ANSWER_ELSEWHERE="1", **DEV) as teams:
+        clara = User(teams, CLARA, "Clara Testwell")
+        for _ in range(2):  # a double click: two activities on one card
+            await teams.post(clara.activity(value=data, replyToId=answer.id))
+        first, second = await kept_payloads(teams)
+        [adapter] = teams.senders
+        core = teams.core
+        dialogue = TeamsDialogue(core.bot.handle, core.directory, core.references, core.events)
+        respondent = TeamsRespondent(dialogue, adapter, Seal(""))
+        # Answered, then its process killed before the answer was recorded: answered again.
+        for _ in range(2):
+            answered = await respondent.respond(first)
+            assert answered is not None
+            assert [r.text for r in answered.replies] == ["Thanks, glad it helped."]
+        answered = await respondent.respond(second)
+        assert answered is not None
+        assert [r.text for r in answered.replies] == [ALREADY_USED]
