@@ -22,9 +22,9 @@ import rapidfuzz
 import Stemmer
 
 from intents.cache_dir import default_cache_dir
-from intents.knowledge import DATA, KnowledgeBase
+from intents.knowledge import DATA, KnowledgeBase, Lexicon
 from intents.matcher import Matcher
-from intents.safeguarding import SafeguardingModel
+from intents.safeguarding import SafeguardingModel, shipped
 
 _MODULES = (
     "cache",
@@ -66,12 +66,17 @@ def load_matcher(folder: Path = DATA, cache_dir: Path | None = None) -> Matcher:
     )
 
 
-def load_safeguarding(folder: Path = DATA, cache_dir: Path | None = None) -> SafeguardingModel:
+def load_safeguarding(
+    folder: Path = DATA, cache_dir: Path | None = None, lexicon: Lexicon | None = None
+) -> SafeguardingModel:
     """The safeguarding detector trained on the folder's examples: from the cache when trained
-    on the same files with the same code, else trained (a few seconds) and saved."""
+    on the same files with the same code, else the one shipped with the data when fitted on it
+    as it is now, else trained (seconds, with scikit-learn); saved to the cache. `lexicon`: the
+    folder's, when the caller has it already (loading the knowledge base takes a while)."""
 
     def train() -> SafeguardingModel:
-        return SafeguardingModel.train(KnowledgeBase.load(folder).lexicon, folder)
+        words = lexicon or KnowledgeBase.load(folder).lexicon
+        return shipped.load(words, folder) or SafeguardingModel.train(words, folder)
 
     return _cached("safeguarding", folder, cache_dir, SafeguardingModel, train)
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from intents.errors import KnowledgeError
 from intents.live_policy import DATA as DATA
 from intents.live_policy import Policy as Policy
+from intents.strict_yaml import StrictLoader
 
 _SLUG = r"^[a-z0-9]+(?:[-.][a-z0-9]+)*$"
 _M = TypeVar("_M", bound="BaseModel")
@@ -134,7 +135,7 @@ class Lexicon:
     """Synonym concepts naming people the policy covers who are not employees."""
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 10x faster
+_LOADER = StrictLoader  # a key twice is refused: plain YAML would keep the last one silently
 
 
 def _load_yaml(path: Path) -> Any:

@@ -1,5 +1,10 @@
 """The Slack adapter: DMs, mentions, /policy and button clicks in; Block Kit replies out.
 
+Direct messages, and clicks on the buttons in them, are kept in the inbox before Slack is
+acknowledged and answered from there (inbox.py), in order, exactly once through crashes;
+over HTTP they never reach Bolt. Mentions, /policy and the clicks on their replies go through
+Bolt and are answered in tasks held in memory.
+
 Built on slack-bolt's AsyncApp, served on our own aiohttp route (`POST /slack/events`, with
 Slack's request signatures checked by Bolt) or over Socket Mode when an app-level token is
 configured. People are looked up in the trust directory by Slack id, or by the email Slack
@@ -28,7 +33,15 @@ from adapters.slack.blocks import CHOICE_ACTION, clicked, escape, message, plain
 from adapters.slack.client import describe, error_code, web_client
 from adapters.slack.home import ACCOUNT, HomeCases, HomeTab
 from adapters.slack.inbound import problem, signed
-from adapters.slack.inbox import SlackRespondent, kept_event, kept_message
+from adapters.slack.inbox import (
+    SlackRespondent,
+    click_key,
+    is_direct_click,
+    is_direct_message,
+    kept_click,
+    kept_event,
+    kept_message,
+)
 from adapters.slack.people import SlackPeople
 from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
@@ -49,7 +62,8 @@ class SlackAdapter:
 
     name = "slack"
     refreshes_itself = frozenset({ROUTE})
-    """Direct messages take up the newest directory when answered; the rest before Bolt."""
+    """Direct messages and their clicks take up the newest directory when answered; the rest
+    before Bolt."""
 
     def __init__(
         self,
@@ -201,7 +215,9 @@ class SlackAdapter:
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
     async def _keep(self, event: Event) -> web.Response:
-        """Acknowledge a direct message once it is in the inbox; a 500 makes Slack retry."""
+        """Acknowledge a direct message or DM click once it is in the inbox; a 500 makes Slack
+        retry a message. Slack does not retry a click: the person sees it failed (Slack marks
+        the button with a warning) and the message keeps its buttons, to click again."""
         try:
             await self.intake.keep(event)
         except Exception as exc:
@@ -220,8 +236,14 @@ class SlackAdapter:
     async def _once(
         self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
-        """Acknowledge, and otherwise ignore, anything Slack delivers a second time."""
+        """Acknowledge, and otherwise ignore, anything Slack delivers a second time.
+
+        What goes to the inbox (Socket Mode's DMs and DM clicks) is not counted here: the
+        inbox itself keeps a delivery once, and one counted here but then not kept (the
+        database down) would be dropped as seen when Slack delivers it again."""
         key = _delivery_key(body)
+        if is_direct_message(body) or is_direct_click(body):
+            key = None
         if key is not None and not await self.events.first_time(key):
             log.info("slack: %s seen before; not acting on it again", key)
             return BoltResponse(status=200, body="")
@@ -255,6 +277,10 @@ class SlackAdapter:
         action: dict[str, Any],
         respond: Any,
     ) -> None:
+        if (event := kept_click(body, self._seal)) is not None:  # in a DM, over Socket Mode
+            await self.intake.keep(event)  # not kept: no ack, and Slack shows the click failed
+            await ack()
+            return
         await ack()
         self._spawn(self._click(body, action, respond))
 
@@ -263,6 +289,7 @@ class SlackAdapter:
             self._spawn(self.home.publish(event["user"]))
 
     async def _click(self, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
+        """A click anywhere but a DM (those are answered from the inbox, inbox.py)."""
         label, value = action["text"]["text"], action["value"]
         container = body.get("container", {})
         original = body.get("message") or {}
@@ -346,6 +373,5 @@ def _delivery_key(body: dict[str, Any]) -> str | None:
         return f"slack:command:{body['trigger_id']}"
     container = body.get("container") or {}
     if body.get("type") == "block_actions" and container.get("message_ts"):
-        # One click per message: its buttons are one-shot, even when clicked twice quickly.
-        return f"slack:click:{container.get('channel_id')}:{container['message_ts']}"
+        return click_key(str(container.get("channel_id")), container["message_ts"])
     return None

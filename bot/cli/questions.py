@@ -153,8 +153,10 @@ def _plain(answer: Answer, question: str) -> str:
 def intents_check(_args: argparse.Namespace) -> None:
     """Validate the knowledge base: clauses verbatim, intents point at real clauses, no clashes."""
     from intents.knowledge import DATA, KnowledgeBase
+    from intents.safeguarding import shipped
 
-    kb = KnowledgeBase.load(settings().knowledge_dir or DATA)
+    folder = settings().knowledge_dir or DATA
+    kb = KnowledgeBase.load(folder)
     problems = kb.problems()
     if problems:
         raise CommandError(
@@ -166,6 +168,12 @@ def intents_check(_args: argparse.Namespace) -> None:
         f"ok: {len(kb.clauses)} clauses of policy v{kb.policy.version} ({kb.policy.date}), "
         f"{len(kb.intents)} intents, {examples} example phrasings"
     )
+    if not shipped.is_current(folder):
+        echo(
+            f"note: {shipped.FILE} was not fitted on these files, so the first start trains the "
+            "safeguarding model (seconds); python bench/fit_safeguarding.py --write ships it",
+            file=sys.stderr,
+        )
 
 
 async def gaps(app: App, args: argparse.Namespace) -> None:

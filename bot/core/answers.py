@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from bot.core.credentials import asks_for_credentials
+from bot.core.credentials import about_credentials, asks_for_credentials
 from bot.core.splitting import split_questions
 from bot.core.writing import asks_for_writing
 from intents.cache import load_matcher, load_safeguarding
@@ -159,6 +159,11 @@ class Answerer:
                 quote=self.kb.quote(SAFEGUARDING_CLAUSE),
             )
         outside = decision.out_of_scope.intent if decision.out_of_scope else None
+        if outside is not None and outside.id == CREDENTIALS_INTENT and about_credentials(question):
+            # Declined for being near the requests for passwords, but it asks what the policy
+            # says about them: the best clause answers it.
+            decision = replace(decision, verdict=Verdict.ANSWER, out_of_scope=None)
+            outside = None
         redirect = _redirect(question)
         if redirect is None and outside is not None and outside.id == CREDENTIALS_INTENT:
             redirect = CREDENTIALS  # the matcher's own "credentials" kind of decline
@@ -194,7 +199,8 @@ def build_answerer(folder: Path | None = None) -> Answerer:
     """The knowledge base, validated, and the matcher over it (no database needed); built once
     per change to the data or code and then loaded from the user's cache directory."""
     matcher = load_matcher(folder or DATA)
-    return Answerer(matcher.kb, matcher, load_safeguarding(folder or DATA))
+    detector = load_safeguarding(folder or DATA, lexicon=matcher.kb.lexicon)
+    return Answerer(matcher.kb, matcher, detector)
 
 
 def _redirect(question: str) -> str | None:

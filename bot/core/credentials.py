@@ -51,6 +51,14 @@ _ABOUT_POLICY = re.compile(
 )
 
 
+def about_credentials(text: str) -> bool:
+    """True when the text asks what the policy says about credentials ("what should I do with
+    the passwords when I hand over?"): a question to answer, never a request to decline."""
+    return bool(re.search(rf"\b{_CREDENTIAL}\b", text, re.IGNORECASE)) and bool(
+        _ABOUT_POLICY.search(text)
+    )
+
+
 def asks_for_credentials(text: str) -> bool:
     """True when the text asks to be given an account's credentials, or who runs or can get
     into an account, rather than what the policy says about them."""

@@ -1,12 +1,13 @@
 """Two questions in one message, split where the boundary is clear.
 
-A boundary is a question mark with more text after it, a new sentence that is itself a question
-("... on fb. Can I also ..."), a phrase that starts a new topic ("and also", "also,", "another
-thing", "secondly,"), a numbered question ("q1 ... q2 ...", "1) ... 2) ..."), or "and" (or
-"plus") followed by a new question: a question word ("... and how many people ...") or a verb
-with its subject ("... and can I ...", "..., and is it ok ..."). A comma alone never splits:
-"can I post photos, or only the school can?" is one question. A piece that asks nothing ("if a
-parent comments") is the setting of the question after it, so a wrong split joins up again.
+A boundary is a question mark with more text after it; a new sentence, line or clause after a
+semicolon that is itself a question ("... on fb. Also can I ...", "...; who approves ..."); a
+phrase that starts a new topic ("and also", "also,", "another thing", "secondly,"); a numbered
+question ("q1 ... q2 ...", "1) ... 2) ..."); or "and", "plus" or "also" followed by a new
+question: a question word ("... and how many people ...") or a verb with its subject ("... and
+can I ...", "..., and is it ok ..."). A comma alone never splits: "can I post photos, or only
+the school can?" is one question. A piece that asks nothing ("if a parent comments") is the
+setting of the question after it, so a wrong split joins up again.
 """
 
 from __future__ import annotations
@@ -27,12 +28,14 @@ _SUBJECT = (
     r"someone|anyone|parents?|pupils?|students?|colleagues?|having|being|using|posting)"
 )
 _NUMBERED = r"(?:q\s?[2-4]|\(?[2-4]\)|[2-4]\.|\(?[b-d]\))"
+_JOIN = r"(?:(?:and|but|oh\s+and|also|plus)\s+(?:also\s+)?)"
 _BOUNDARY = re.compile(
     r"(?<=\?)\s+(?=\S)"
-    rf"|(?<=[.!])\s+(?={_QUESTION_WORDS}\b[^.!?]*(?:\?|$))"
+    rf"|(?:(?<=[.!])\s+|\s*[\n;]\s*)(?={_JOIN}?{_QUESTION_WORDS}\b[^.!?]*(?:\?|$))"
     r"|[\s,;]+(?=(?:and\s+also\b|also,|another\s+thing\b|one\s+more\s+thing\b|secondly\b|"
     r"separately,))"
-    rf"|[\s,;\u2013\u2014-]+(?=(?:and|plus)\s+(?:also\s+)?(?:{_ASKED_BY}|{_VERB}\s+{_SUBJECT})\b)"
+    rf"|[\s,;\u2013\u2014-]+(?=(?:and|plus|also)\s+(?:also\s+)?"
+    rf"(?:{_ASKED_BY}|{_VERB}\s+{_SUBJECT})\b)"
     rf"|[\s,;]+(?={_NUMBERED}\s)",
     re.IGNORECASE,
 )

@@ -133,6 +133,13 @@ class Workspace:
 
         `in_channel` forges the click as if the message had been posted there instead.
         """
+        mark = len(self.fake.calls)
+        form = self.click_form(user, shown, label, in_channel)
+        assert await self.post(form, "application/x-www-form-urlencoded") == 200
+        return self.fake.since(mark)
+
+    def click_form(self, user: str, shown: Call, label: str, in_channel: str | None = None) -> str:
+        """The signed-to-be form Slack posts when the user clicks that button."""
         button = next(b for b in shown.buttons if b["text"]["text"].startswith(label))
         ephemeral = shown.method == "response_url"
         container: dict[str, Any] = {
@@ -168,10 +175,7 @@ class Workspace:
                 "blocks": shown.args["blocks"],
                 **({"thread_ts": shown.args["thread_ts"]} if shown.args.get("thread_ts") else {}),
             }
-        mark = len(self.fake.calls)
-        form = urlencode({"payload": json.dumps(payload)})
-        assert await self.post(form, "application/x-www-form-urlencoded") == 200
-        return self.fake.since(mark)
+        return urlencode({"payload": json.dumps(payload)})
 
     async def deliver(self) -> None:
         """One pass over the outbox, as the serve process makes every few seconds."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.credentials import asks_for_credentials
+from bot.core.credentials import about_credentials, asks_for_credentials
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,16 @@ def test_requests_for_credentials_or_who_runs_an_account(text: str) -> None:
 )
 def test_questions_about_the_policy_are_not_requests(text: str) -> None:
     assert not asks_for_credentials(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "about"),
+    [
+        ("what should I do with the passwords when I hand over?", True),
+        ("does the policy say who keeps the login for a department account", True),
+        ("what's the password for the PE twitter", False),
+        ("can I post photos of the match", False),
+    ],
+)
+def test_questions_about_the_policy_on_credentials(text: str, about: bool) -> None:
+    assert about_credentials(text) is about

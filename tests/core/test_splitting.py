@@ -50,6 +50,18 @@ from bot.core.splitting import split_questions
             "if a teacher bullies me online how do I report it - and what if it's a parent?",
             ["if a teacher bullies me online how do I report it", "what if it's a parent?"],
         ),
+        (
+            "can I post photos of the match. Also can I tag the parents in them?",
+            ["can I post photos of the match.", "can I tag the parents in them?"],
+        ),
+        (
+            "can I add parents on fb; who approves a new account",
+            ["can I add parents on fb", "who approves a new account"],
+        ),
+        (
+            "can I add parents on fb\nwho approves a new account",
+            ["can I add parents on fb", "who approves a new account"],
+        ),
     ],
 )
 def test_clear_boundaries_split(text: str, parts: list[str]) -> None:

@@ -32,7 +32,7 @@ def test_a_folder_without_a_fitted_stage_keeps_the_hand_set_rules(tmp_path: Path
 def test_a_request_for_a_password_is_declined_as_a_credentials_request(question: str) -> None:
     answer = answerer().answer(question)
     assert not answer.answered
-    assert answer.out_of_scope is not None and answer.out_of_scope.id == "credentials"
+    assert answer.redirect == "credentials"  # the reply points to the Trust IT Team
 
 
 @pytest.mark.parametrize(

@@ -81,6 +81,18 @@ def test_a_malformed_intent_is_refused_at_load_with_file_and_field(data: Path) -
         KnowledgeBase.load(data)
 
 
+def test_a_key_written_twice_in_the_lexicon_is_refused_not_silently_overwritten(
+    data: Path,
+) -> None:
+    lexicon = data / "lexicon.yaml"
+    text = lexicon.read_text(encoding="utf-8")
+    lexicon.write_text(
+        text.replace("synonyms:\n", "synonyms:\n  parent: [carer]\n", 1), encoding="utf-8"
+    )
+    with pytest.raises(KnowledgeError, match=r"lexicon\.yaml: not valid YAML: duplicate key"):
+        KnowledgeBase.load(data)
+
+
 def test_a_list_introduction_is_quoted_with_its_bullets_one_a_line() -> None:
     kb = KnowledgeBase.load()
     quote = kb.quote("aims.purpose-policy-ensure").split("\n")

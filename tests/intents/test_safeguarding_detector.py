@@ -4,6 +4,7 @@ plain NumPy/Python scorer gives exactly what the scikit-learn pipeline it came f
 from __future__ import annotations
 
 import pickle
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,8 +14,8 @@ import pytest
 
 from intents.cache import load_safeguarding
 from intents.errors import KnowledgeError
-from intents.knowledge import KnowledgeBase
-from intents.safeguarding import CATEGORIES, SafeguardingCues, SafeguardingModel
+from intents.knowledge import DATA, KnowledgeBase
+from intents.safeguarding import CATEGORIES, SafeguardingCues, SafeguardingModel, shipped
 from intents.safeguarding.examples import load_examples, load_vocabulary
 from intents.safeguarding.fitting import Fitted, fit
 from intents.safeguarding.model import is_general_question
@@ -232,6 +233,37 @@ def test_loading_from_the_cache_needs_no_sklearn(model: SafeguardingModel, tmp_p
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_a_first_start_uses_the_shipped_model_without_training(tmp_path: Path) -> None:
+    """An empty cache (a new install, an upgrade): the model shipped with the data is read, so
+    the first answer needs neither scikit-learn nor seconds of training. Fails when the shipped
+    file is out of date: python bench/fit_safeguarding.py --write."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from intents.cache import load_safeguarding\n"
+        f"m = load_safeguarding(cache_dir=Path({str(tmp_path)!r}))\n"
+        f"assert m.is_concern({MISSED_BY_CUES[0]!r})\n"
+        "print('sklearn' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
+
+
+def test_a_shipped_model_fitted_on_other_files_is_passed_over(tmp_path: Path) -> None:
+    """A trust that edits the examples gets a model trained on its own files, not the shipped
+    one: the shipped file's key no longer matches."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    lexicon = KnowledgeBase.load(folder).lexicon
+    assert shipped.load(lexicon, folder) is not None
+    extra = folder / "safeguarding" / "negatives-local.yaml"
+    extra.write_text("negatives:\n  local:\n    - our own harmless example sentence\n")
+    assert shipped.load(lexicon, folder) is None
+    assert not shipped.is_current(folder)
 
 
 def test_a_general_question_needs_more_than_one_naming_a_child() -> None:

@@ -1,11 +1,13 @@
 """Nothing acknowledged is lost, nothing answered twice: `serve` killed at random, many times.
 
-Staff send direct messages (signed Slack events, or Teams activities in their personal chats)
-to a real `policybot serve` process, which keeps each in the inbox before acknowledging it.
-The process is killed with SIGKILL at random moments (some while the platform is keeping a
-reply it has just posted, so the process never learns it went), then restarted. As Slack and
-Teams do, an event that was not acknowledged is sent again until it is. At the end, every event
-has been answered, and no reply appears twice (on Teams, see its test for the one exception).
+Staff send direct messages (signed Slack events), and click buttons in their DMs with the bot
+(signed interactivity payloads), or write in their Teams personal chats with it, to a real
+`policybot serve` process, which keeps each in the inbox before acknowledging it. The process
+is killed with SIGKILL at random moments (some while the platform is keeping a reply it has
+just posted, so the process never learns it went), then restarted. As Slack and Teams do, an
+event that was not acknowledged is sent again until it is (Slack does not retry a click: the
+person, seeing it failed, clicks again). At the end, every event has been answered, and no
+reply appears twice (on Teams, see its test for the one exception).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 import pytest
@@ -41,34 +44,81 @@ EVENTS = 240
 SENDERS = ("U0DEMO001", "U0DEMO003", "U0DEMO006", "U0DEMO009", "U0DEMO010", "U0DEMO012")
 TEXTS = ("hello", "can I accept a friend request from a parent?", "thanks", "who is the DSO?")
 SIGNING_SECRET = "local-test-signing-secret"
+FORM = "application/x-www-form-urlencoded"
+
+
+def is_click(n: int) -> bool:
+    """Every fourth event is a click on a button in the sender's DM; the rest are messages."""
+    return n % 4 == 3
+
+
+def inbox_key(n: int) -> str:
+    """The inbox key of event n: its event id, or the clicked message's channel and ts."""
+    if is_click(n):
+        user = SENDERS[n % len(SENDERS)]
+        return f"slack:click:D{user[1:]}:{1_800_000_000 + n}.000200"
+    return f"slack:event:Ev{n:06d}"
 
 
 def signed_event(n: int) -> tuple[bytes, dict[str, str]]:
-    """Event n: a direct message from one of the senders, signed as Slack signs it."""
-    user = SENDERS[n % len(SENDERS)]
-    body = json.dumps(
-        {
-            "type": "event_callback",
-            "team_id": "T0DEMO",
-            "event_id": f"Ev{n:06d}",
-            "event": {
-                "type": "message",
-                "channel_type": "im",
-                "channel": "D" + user[1:],
-                "user": user,
-                "text": TEXTS[n % len(TEXTS)],
-                "ts": f"{1_800_000_000 + n}.000100",
-            },
-        }
-    )
+    """Event n: a direct message or a click from one of the senders, signed as Slack signs it."""
+    if is_click(n):
+        body, content_type = urlencode({"payload": json.dumps(click(n))}), FORM
+    else:
+        body, content_type = json.dumps(direct_message(n)), "application/json"
     stamp = str(int(time.time()))
     signature = SignatureVerifier(SIGNING_SECRET).generate_signature(timestamp=stamp, body=body)
     headers = {
-        "Content-Type": "application/json",
+        "Content-Type": content_type,
         "X-Slack-Request-Timestamp": stamp,
         "X-Slack-Signature": signature,
     }
     return body.encode(), headers
+
+
+def direct_message(n: int) -> dict[str, Any]:
+    user = SENDERS[n % len(SENDERS)]
+    return {
+        "type": "event_callback",
+        "team_id": "T0DEMO",
+        "event_id": f"Ev{n:06d}",
+        "event": {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D" + user[1:],
+            "user": user,
+            "text": TEXTS[n % len(TEXTS)],
+            "ts": f"{1_800_000_000 + n}.000100",
+        },
+    }
+
+
+def click(n: int) -> dict[str, Any]:
+    """A click on "Help" under an earlier reply in the sender's DM (a message of its own)."""
+    user = SENDERS[n % len(SENDERS)]
+    ts = f"{1_800_000_000 + n}.000200"
+    button = {
+        "type": "button",
+        "action_id": "choice-0",
+        "text": {"type": "plain_text", "text": "Help"},
+        "value": "help",
+    }
+    reply = {"type": "section", "text": {"type": "mrkdwn", "text": "Anything else?"}}
+    return {
+        "type": "block_actions",
+        "team": {"id": "T0DEMO"},
+        "user": {"id": user},
+        "channel": {"id": "D" + user[1:], "name": "directmessage"},
+        "container": {"type": "message", "channel_id": "D" + user[1:], "message_ts": ts},
+        "trigger_id": f"trigger-{n}",
+        "actions": [button | {"block_id": "choices-0", "action_ts": ts}],
+        "message": {
+            "type": "message",
+            "ts": ts,
+            "text": "Anything else?",
+            "blocks": [reply, {"type": "actions", "elements": [button]}],
+        },
+    }
 
 
 class Slack:
@@ -104,8 +154,8 @@ def answered(fake: FakeSlack) -> Counter[str]:
 
 def first_replies(fake: FakeSlack) -> set[int]:
     """The events whose first reply reached Slack."""
-    prefix = "inbox:slack:event:Ev"
-    return {int(k[len(prefix) :].split(":")[0]) for k in fake.posted_keys() if k.endswith(":1")}
+    posted = set(fake.posted_keys())
+    return {n for n in range(EVENTS) if f"inbox:{inbox_key(n)}:1" in posted}
 
 
 async def test_serve_killed_at_random_answers_every_acknowledged_event_exactly_once(
