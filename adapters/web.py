@@ -13,7 +13,7 @@ import logging
 import math
 import sys
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from aiohttp import web
 
@@ -179,9 +179,9 @@ def configured_adapters(core: App) -> list[WebAdapter]:
     slack = SlackSettings.from_env(settings.env)
     teams = TeamsSettings.from_env(settings.env)
     adapters: list[WebAdapter] = []
+    answers_here = not settings.answer_elsewhere
     if slack is not None:
         cases = CaseQueries(core.cases, core.directory)
-        sqlite = settings.database_url.startswith("sqlite")
         adapters.append(
             SlackAdapter(
                 core.handle,
@@ -189,19 +189,9 @@ def configured_adapters(core: App) -> list[WebAdapter]:
                 events=core.events,
                 references=core.references,
                 settings=slack,
-                inbox=InboxParts(
-                    lambda message: core.bot.handle(message),
-                    core.inbox,
-                    core.outbox,
-                    core.clock,
-                    lease=settings.inbox_lease,
-                    hold=settings.outbox_lease,
-                    refresh=core.follow_directory,
-                    at_once=AT_ONCE,
-                    writers=1 if sqlite else WRITERS,
-                ),
+                inbox=inbox_parts(core),
                 cases=cases,
-                answers_here=not settings.answer_elsewhere,
+                answers_here=answers_here,
             )
         )
     if teams is not None:
@@ -216,6 +206,8 @@ def configured_adapters(core: App) -> list[WebAdapter]:
                 references=core.references,
                 events=core.events,
                 settings=teams,
+                inbox=inbox_parts(core),
+                answers_here=answers_here,
             )
         )
     if not adapters:
@@ -228,6 +220,23 @@ def configured_adapters(core: App) -> list[WebAdapter]:
     if settings.comments_api_token:
         adapters.append(CommentsApi(core.comments, settings.comments_api_token))
     return adapters
+
+
+def inbox_parts(core: App) -> InboxParts:
+    """What each platform needs to answer through the inbox, from the App and its settings."""
+    settings = core.settings
+    sqlite = settings.database_url.startswith("sqlite")
+    return InboxParts(
+        lambda message: core.bot.handle(message),
+        core.inbox,
+        core.outbox,
+        core.clock,
+        lease=settings.inbox_lease,
+        hold=settings.outbox_lease,
+        refresh=core.follow_directory,
+        at_once=AT_ONCE,
+        writers=1 if sqlite else WRITERS,
+    )
 
 
 def _warn_unauthenticated() -> None:
@@ -261,18 +270,31 @@ def make_web_app(
     )
 
 
+@runtime_checkable
+class AnswersInbox(Protocol):
+    """An adapter whose events go through the inbox, answered by `policybot answer` too."""
+
+    name: str
+
+    async def answer_forever(self) -> None:
+        """Answer the inbox until cancelled, serving nothing."""
+        ...
+
+
 async def answer(core: App) -> None:
     """Answer the inbox until cancelled, serving no HTTP: `policybot answer` (the Procfile's
     `answer` process, beside `serve` run with ANSWER_ELSEWHERE=1)."""
-    slack = [a for a in configured_adapters(core) if isinstance(a, SlackAdapter)]
-    if not slack:
+    answering = [a for a in configured_adapters(core) if isinstance(a, AnswersInbox)]
+    if not answering:
         raise NoPlatformConfigured(
-            "nothing to answer: only Slack direct messages go through the inbox. Set "
-            "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README 'Connecting Slack')."
+            "nothing to answer: only Slack direct messages and Teams personal chats go through "
+            "the inbox. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or MICROSOFT_APP_ID and "
+            "MICROSOFT_APP_PASSWORD (see README 'Connecting Slack' and 'Connecting Teams')."
         )
     await asyncio.to_thread(lambda: core.bot)
-    print("policybot answering Slack direct messages from the inbox", flush=True)
-    await asyncio.gather(*(adapter.answer_forever() for adapter in slack))
+    names = " and ".join(a.name.capitalize() for a in answering)
+    print(f"policybot answering {names} from the inbox", flush=True)
+    await asyncio.gather(*(adapter.answer_forever() for adapter in answering))
 
 
 async def serve(core: App, host: str, port: int) -> None:

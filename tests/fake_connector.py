@@ -10,6 +10,7 @@ otherwise as Teams does.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +78,8 @@ class FakeConnector:
     """Answer this many of the next posts with a 500, as a Bot Connector having trouble does."""
     failed: int = 0
     """How many posts were answered with a 500."""
+    on_post: Callable[[Posted], None] | None = None
+    """Called with each post once it is kept, before it is answered."""
     server: LocalServer | None = None
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -122,6 +125,8 @@ class FakeConnector:
             reply_to=rest[0] if rest else None,
         )
         self.sent.append(posted)
+        if self.on_post is not None:
+            self.on_post(posted)
         return Response(json={"id": posted.id})
 
     def _update(self, conversation: str, activity_id: str, activity: dict[str, Any]) -> Response:

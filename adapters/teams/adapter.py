@@ -2,8 +2,10 @@
 
 A thin translator over botbuilder (archived upstream), so that moving to Microsoft's successor
 SDK means rewriting this package only: CloudAdapter does authentication and the Bot Connector
-calls, TeamsHandler turns activities into core Messages, TeamsAdapter serves /api/messages and
-messages people unprompted (the Sender port) through stored conversation references.
+calls, TeamsAdapter serves /api/messages: a message or card click in a personal chat is kept in
+the inbox before it is acknowledged and answered from there (inbox.py), anything else is a turn
+of TeamsHandler during its request. Replies from the inbox, and messages to people unprompted
+(the Sender port), go through stored conversation references; dialogue.py asks the core.
 """
 
 from __future__ import annotations
@@ -30,16 +32,19 @@ from botbuilder.schema import (
 )
 
 from adapters.inbound_json import BadBody, parse_json, read_body, refused
-from adapters.replies import Handle, not_in_directory, or_sorry
+from adapters.inbox import PlatformInbox
+from adapters.replies import Handle, or_sorry
+from adapters.sealing import Seal, opened_choices
 from adapters.teams.cards import CONTENT_TYPE, reply_card, submitted_choice
+from adapters.teams.dialogue import TeamsDialogue, chat_reference, without_bot_mention
 from adapters.teams.inbound import activity, auth_problem, for_authentication
-from adapters.teams.people import ACCOUNT, TEAMS_ID, person_of
-from adapters.teams.references import PLATFORM, TeamsReferences, card_key, digest
+from adapters.teams.inbox import TeamsRespondent, kept_activity
+from adapters.teams.people import person_of
+from adapters.teams.references import PLATFORM, TeamsReferences, digest
 from adapters.teams.settings import TeamsSettings
-from bot.core.bot import remembered
-from bot.core.messages import Message, Reply
+from bot.core.messages import Reply
+from bot.jobs.answering import InboxParts, newest_directory
 from bot.model.directory import Directory, Person
-from bot.model.directory_file import check_ids
 from bot.model.ports import EventLog, ReferenceStore
 from bot.model.records import DeliveryError
 
@@ -47,7 +52,6 @@ log = logging.getLogger(__name__)
 
 ROUTE = "/api/messages"
 WHAT = "teams /api/messages"
-ALREADY_USED = "That card has already been used. Ask again if you need it."
 
 Turn = Callable[[TurnContext], Awaitable[None]]
 
@@ -58,25 +62,9 @@ class AnswerNotSent(web.HTTPInternalServerError):
     delivery sends the kept answer."""
 
 
-def _tenant_of(activity: Activity) -> str:
-    tenant = activity.conversation.tenant_id if activity.conversation else None
-    channel_tenant = (activity.channel_data or {}).get("tenant") or {}
-    return str(tenant or channel_tenant.get("id") or "")
-
-
-def without_bot_mention(activity: Activity) -> str:
-    """The message text with the bot's own <at>mention</at> removed (channels), trimmed."""
-    text = activity.text or ""
-    bot_id = activity.recipient.id if activity.recipient else None
-    for entity in activity.entities or []:
-        props = entity.additional_properties or {}
-        if entity.type == "mention" and (props.get("mentioned") or {}).get("id") == bot_id:
-            text = text.replace(str(props.get("text") or ""), " ")
-    return " ".join(text.split())
-
-
 class TeamsHandler(ActivityHandler):  # type: ignore[misc]
-    """One Teams turn: who is speaking, what they said or clicked, and the cards to answer."""
+    """One Teams turn answered during its request: who is speaking, what they said or clicked,
+    and the cards to answer (personal chats are answered from the inbox instead)."""
 
     def __init__(
         self,
@@ -87,12 +75,9 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
         tenant_id: str = "",
     ) -> None:
         super().__init__()
-        check_ids(directory, [TEAMS_ID])
-        self.handle = handle
-        self.directory = directory
-        self.references = TeamsReferences(references)
+        self.dialogue = TeamsDialogue(handle, directory, references, events, tenant_id)
+        self.references = self.dialogue.references
         self.events = events
-        self.tenant_id = tenant_id
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         """Handle the activity; on an unexpected failure, tell the person instead of going quiet."""
@@ -106,36 +91,32 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
         turn = super().on_turn(turn_context)
         await or_sorry(turn, say if is_message else None, what, passing=(AnswerNotSent,))
 
-    async def _remember(self, activity: Activity, person: Person | None) -> None:
-        """Store how to reach this person (their personal chat) and the tenant's service."""
-        reference = TurnContext.get_conversation_reference(activity)
-        tenant = _tenant_of(activity)
-        reference.conversation.tenant_id = tenant or None  # Teams sends it in channelData
-        data = reference.serialize()
-        # Only staff in the directory vouch for the tenant new chats are opened in.
-        if person and tenant and (not self.tenant_id or tenant == self.tenant_id):
-            await self.references.save_service(data)
-        # A channel reference would post reminders and approvals where the team can read them.
-        if person and activity.conversation.conversation_type == "personal":
-            await self.references.save_chat(person.id, data)
+    async def _remember(self, activity: Activity) -> Person | None:
+        """The directory person behind the sender, their chat and tenant remembered."""
+        person = person_of(self.dialogue.directory, activity)
+        await self.dialogue.remember(chat_reference(activity), person)
+        return person
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         """A typed message or a clicked card button."""
         activity = turn_context.activity
-        person = person_of(self.directory, activity)
-        await self._remember(activity, person)
+        person = await self._remember(activity)
         if person is None:
-            log.info("teams message from someone not in the directory")
-            reply = not_in_directory(self.directory, ACCOUNT)
-            await send_replies(turn_context, [reply], self.references)
+            await send_replies(turn_context, [self.dialogue.stranger()], self.references)
             return
         conversation, activity_id = activity.conversation.id, activity.id
         if await self.events.first_time(f"teams:{digest(conversation, activity_id)}"):
             if activity.value is not None:
-                replies = await self._clicked(turn_context, person)
+
+                async def close(card_id: str, card: dict[str, Any]) -> None:
+                    await turn_context.update_activity(_replacing(card_id, card))
+
+                choice = submitted_choice(activity.value)
+                replies = await self.dialogue.clicked(
+                    person, conversation, activity.reply_to_id, choice, close
+                )
             else:
-                text = without_bot_mention(activity)
-                replies = await self.handle(Message(person.id, text=text))
+                replies = await self.dialogue.said(person, without_bot_mention(activity))
             await self.references.save_answer(conversation, activity_id, replies)
         else:
             # Teams delivers an activity again when answering it failed: send what did not go.
@@ -161,37 +142,9 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
                 raise AnswerNotSent() from exc
             await self.references.save_answer(conversation, activity_id, replies[n + 1 :])
 
-    async def _clicked(self, turn_context: TurnContext, person: Person) -> list[Reply]:
-        """A card button: once per card, then the card is closed showing who picked what."""
-        activity = turn_context.activity
-        value = submitted_choice(activity.value)
-        if value is None:
-            return [Reply("Sorry, I couldn't read that button. Please type your answer.")]
-        conversation, card_id = activity.conversation.id, activity.reply_to_id
-        card = await self.references.card(conversation, card_id) if card_id else None
-        kept = remembered(value)  # the card is kept without the question a vote carries
-        label = next((c.label for c in card.choices if c.value == kept), None) if card else None
-        if card is None or label is None:
-            # Not a button of a card we sent: the core still decides what the value may do.
-            return await self.handle(Message(person.id, value=value))
-        if not await self.events.first_time(f"teams-click:{card_key(conversation, card_id)}"):
-            return [Reply(ALREADY_USED)]
-        replies = await self.handle(Message(person.id, value=value))
-        closed = Activity(
-            id=card_id,
-            type=ActivityTypes.message,
-            attachments=[_attachment(reply_card(card, picked=f"{person.name} chose: {label}"))],
-        )
-        try:
-            await turn_context.update_activity(closed)
-        except Exception as exc:  # the choice is made and kept; a stale card only looks open
-            log.warning("teams card not closed: %s", type(exc).__name__)
-        return replies
-
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
         """The app was installed for a person or a team: remember how to reach them."""
-        activity = turn_context.activity
-        await self._remember(activity, person_of(self.directory, activity))
+        await self._remember(turn_context.activity)
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
@@ -199,11 +152,16 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
         """The bot joined a chat or team (Teams sends this beside installationUpdate)."""
         activity = turn_context.activity
         if any(m.id == activity.recipient.id for m in members_added):
-            await self._remember(activity, person_of(self.directory, activity))
+            await self._remember(activity)
 
 
 def _attachment(card: dict[str, Any]) -> Attachment:
     return Attachment(content_type=CONTENT_TYPE, content=card)
+
+
+def _replacing(card_id: str, card: dict[str, Any]) -> Activity:
+    """The activity that replaces a sent card (a clicked card, closed) by this one."""
+    return Activity(id=card_id, type=ActivityTypes.message, attachments=[_attachment(card)])
 
 
 async def send_replies(
@@ -245,10 +203,12 @@ def _connector_error(exc: Exception) -> str:
 
 
 class TeamsAdapter:
-    """The Teams endpoint (POST /api/messages) and the Teams Sender for the outbox."""
+    """The Teams endpoint (POST /api/messages), personal chats answered from the inbox, and the
+    Teams Sender for the outbox."""
 
     name = PLATFORM
-    refreshes_itself: frozenset[str] = frozenset()
+    refreshes_itself = frozenset({ROUTE})
+    """Personal chats take up the newest directory when answered; the rest before their turn."""
 
     def __init__(
         self,
@@ -258,13 +218,22 @@ class TeamsAdapter:
         references: ReferenceStore,
         events: EventLog,
         settings: TeamsSettings,
+        inbox: InboxParts,
+        answers_here: bool = True,
     ) -> None:
         self.app_id = settings.app_id
         self.authenticated = settings.authenticated
         auth = ConfigurationBotFrameworkAuthentication(_bot_framework_config(settings))
         self.cloud = CloudAdapter(auth)
-        self.handler = TeamsHandler(handle, directory, references, events, settings.app_tenant_id)
+        tenant = settings.app_tenant_id
+        self.handler = TeamsHandler(handle, directory, references, events, tenant)
         self.references = self.handler.references
+        self._refresh = inbox.refresh
+        # Every process of the deployment has the app password; a database copy alone does not.
+        self._seal = Seal(settings.app_password)
+        dialogue = TeamsDialogue(inbox.handle, directory, references, events, tenant)
+        respondent = TeamsRespondent(dialogue, self, self._seal)
+        self.inbox = PlatformInbox(inbox, respondent, self, answers_here=answers_here)
 
     @property
     def sender(self) -> TeamsAdapter:
@@ -276,13 +245,23 @@ class TeamsAdapter:
         app.router.add_post(ROUTE, self.messages)
 
     async def start(self) -> None:
-        """Nothing runs beside the HTTP endpoint."""
+        """Start answering the inbox, unless `policybot answer` processes do."""
+        self.inbox.start()
 
     async def stop(self) -> None:
-        """Nothing to release."""
+        """Keep what is arriving and finish the answers being worked on."""
+        await self.inbox.stop()
+
+    async def settle(self) -> None:
+        """Wait until every activity kept so far is answered (when this process answers)."""
+        await self.inbox.settle()
+
+    async def answer_forever(self) -> None:
+        """Answer the inbox until cancelled, serving nothing: a `policybot answer` process."""
+        await self.inbox.answer_forever()
 
     async def messages(self, request: web.Request) -> web.StreamResponse:
-        """One activity from the Bot Connector: authenticate it, then run a turn.
+        """One activity from the Bot Connector: authenticate it, then keep it or run a turn.
 
         Before authentication only what it needs is read (serviceUrl, channelId); anything odd
         gets a 4xx naming the kind of problem, never the activity's content.
@@ -305,6 +284,15 @@ class TeamsAdapter:
         turn = activity(body)
         if isinstance(turn, str):
             return refused(WHAT, turn)
+        try:
+            event = kept_activity(turn, self._seal)
+        except Exception as exc:  # a shape the checks let through but botbuilder can't use
+            log.error("teams activity could not be kept: %s", type(exc).__name__)
+            return _problem(400, "the activity could not be handled")
+        if event is not None:
+            # Answered from the inbox: 201 once kept, as for a turn, or 500 to be sent again.
+            return await self.inbox.acknowledge(event, status=201)
+        await newest_directory(self._refresh)
         return await self._turn(auth, turn)
 
     async def _turn(self, auth: Any, turn: Activity) -> web.StreamResponse:
@@ -333,22 +321,40 @@ class TeamsAdapter:
 
     async def send(self, person: Person, reply: Reply, key: str) -> None:
         """Post the reply in the person's chat with the bot, opening the chat if need be."""
-
-        async def post(turn_context: TurnContext) -> None:
-            turn_context.activity.id = None  # a new message, not a reply to the continuation
-            await send_replies(turn_context, [reply], self.references)
-
         reference = await self.references.chat(person.id)
+        reply = opened_choices(reply, self._seal)  # as the inbox's answers wait in the outbox
         try:
             if reference is None:
-                await self._open_chat(person, post)
+                await self._open_chat(person, self._poster([reply]))
             else:
-                conversation = ConversationReference().deserialize(reference)
-                await self.cloud.continue_conversation(conversation, post, self.app_id)
+                await self.post(reference, [reply])
         except DeliveryError:
             raise
         except Exception as exc:  # any connector or network failure leaves the row pending
             raise DeliveryError(_connector_error(exc)) from exc
+
+    # Chats: the inbox's answers, outside any request
+
+    async def post(self, reference: dict[str, Any], replies: Sequence[Reply]) -> None:
+        """Post the replies in the referenced conversation, as new messages."""
+        conversation = ConversationReference().deserialize(reference)
+        await self.cloud.continue_conversation(conversation, self._poster(replies), self.app_id)
+
+    async def replace(self, reference: dict[str, Any], card_id: str, card: dict[str, Any]) -> None:
+        """Replace a card the bot sent in the referenced conversation."""
+
+        async def update(turn_context: TurnContext) -> None:
+            await turn_context.update_activity(_replacing(card_id, card))
+
+        conversation = ConversationReference().deserialize(reference)
+        await self.cloud.continue_conversation(conversation, update, self.app_id)
+
+    def _poster(self, replies: Sequence[Reply]) -> Turn:
+        async def post(turn_context: TurnContext) -> None:
+            turn_context.activity.id = None  # a new message, not a reply to the continuation
+            await send_replies(turn_context, replies, self.references)
+
+        return post
 
     async def _open_chat(self, person: Person, post: Turn) -> None:
         """Create the personal chat through the tenant's service, then remember and use it."""

@@ -1,9 +1,11 @@
 """What the Teams adapter remembers between turns, kept in the ReferenceStore.
 
 Each person's personal chat (to message them unprompted), the tenant's service (to open a chat
-with someone who never wrote), each sent card that has buttons (to close it once clicked), and
-the part of each answer not yet sent (for Teams' retry of the activity to send it).
-The last three are not people: they are stored under reserved keys that no person id can take.
+with someone who never wrote), each sent card that has buttons (to close it once clicked), the
+click that used a card, and the part of each answer not yet sent (for Teams' retry of an
+activity answered during its request to send it).
+All but the first are not people: they are stored under reserved keys that no person id can
+take.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ def digest(*parts: str) -> str:
 def card_key(conversation_id: str, activity_id: str) -> str:
     """The key a sent card is kept under (and its one click recorded with)."""
     return f"card:{digest(conversation_id, activity_id)}"
+
+
+def click_key(conversation_id: str, activity_id: str) -> str:
+    """The key the click that used a sent card is kept under."""
+    return f"click:{digest(conversation_id, activity_id)}"
 
 
 def answer_key(conversation_id: str, activity_id: str) -> str:
@@ -73,6 +80,16 @@ class TeamsReferences:
         await self.store.save_reference(
             key, PLATFORM, {"reply": reply_to_json(for_storage(reply))}, keep_for=RETENTION
         )
+
+    async def card_used_by(self, conversation_id: str, card_id: str) -> str | None:
+        """The click (an activity digest) that used the card, once one has."""
+        stored = await self.store.load_reference(click_key(conversation_id, card_id), PLATFORM)
+        return str(stored["by"]) if stored else None
+
+    async def save_card_used_by(self, conversation_id: str, card_id: str, click: str) -> None:
+        """Remember which click used the card, for as long as the card is kept."""
+        key = click_key(conversation_id, card_id)
+        await self.store.save_reference(key, PLATFORM, {"by": click}, keep_for=RETENTION)
 
     async def answer(self, conversation_id: str, activity_id: str) -> list[Reply] | None:
         """What is still to be sent of the answer to an activity; None when nothing was kept."""

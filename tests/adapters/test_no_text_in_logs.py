@@ -21,9 +21,9 @@ import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
 from tests.adapters.test_slack import SECRET
-from tests.adapters.test_teams_http import Teams, User
+from tests.adapters.test_teams_http import Teams, User, answered_from
 from tests.apps import open_app, register
-from tests.conftest import FakeClock
+from tests.conftest import FakeClock, sql_stores
 from tests.fake_connector import FakeConnector, Posted
 from tests.fake_slack import BOT_TOKEN, TEAM, FakeSlack
 from tests.features.test_business_case import ANSWERS_AFTER_STEP_4
@@ -81,6 +81,7 @@ async def test_a_whole_dialogue_at_debug_leaves_no_text_in_logs_and_no_secret_st
     await connector.start()
     await slack.start()
     port = free_port()
+    stores = sql_stores(url, clock)
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -102,13 +103,16 @@ async def test_a_whole_dialogue_at_debug_leaves_no_text_in_logs_and_no_secret_st
     try:
         await started(f"http://127.0.0.1:{port}", server)
         async with aiohttp.ClientSession() as http:
-            await converse(Teams(http, f"http://127.0.0.1:{port}", connector, app, clock, []))
+            teams_url = f"http://127.0.0.1:{port}"
+            settle = answered_from(stores)
+            await converse(Teams(http, teams_url, connector, app, clock, [], settle))
             await on_slack(http, f"http://127.0.0.1:{port}/slack/events", slack)
     finally:
         server.terminate()
         await server.wait()
         await connector.close()
         await slack.close()
+        await stores.close()
 
     logged = (await output).decode("utf-8", "replace")
     assert " DEBUG " in logged and "/api/messages" in logged  # it did log, at DEBUG

@@ -3,14 +3,17 @@
 Activities are POSTed to /api/messages as Teams would send them; their serviceUrl points at
 tests/fake_connector.py, so the real botbuilder client sends every reply, card update and new
 chat there. Authentication is off (TEAMS_DEV_NO_AUTH) except where a test turns it on.
+Personal chats are answered from the inbox after the activity is acknowledged: each request
+waits for the answers being worked on (`Teams.settle`) before looking at what was posted.
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -25,8 +28,10 @@ from adapters.web import configured_adapters, make_web_app
 from bot.app import App, build_app
 from bot.core.messages import Choice, Reply
 from bot.jobs.delivery import deliver_due
+from bot.model.records import OutboxItem
 from bot.settings import Settings
 from bot.storage.database import upgrade
+from bot.storage.stores import Stores
 from bot.storage.tables import feedback
 from tests.conftest import FakeClock
 from tests.fake_connector import FakeConnector, Posted
@@ -50,16 +55,39 @@ class Teams:
     core: App
     clock: FakeClock
     senders: list[TeamsAdapter]
+    settle: Callable[[], Awaitable[None]]
+    """Wait until whatever was acknowledged has been answered."""
 
     async def post(self, activity: dict[str, Any], **headers: str) -> aiohttp.ClientResponse:
-        """POST one activity to /api/messages."""
+        """POST one activity to /api/messages, and wait for its answer."""
         async with self.http.post(f"{self.url}/api/messages", json=activity, headers=headers) as r:
             await r.read()
-            return r
+        await self.settle()
+        return r
 
     async def deliver(self) -> None:
         """One pass of outbox delivery, as the serve loop does."""
         await deliver_due(self.core.outbox, demo_directory(), self.senders, self.clock())
+
+    async def outbox_row(self, key: str) -> OutboxItem:
+        """The outbox row with this key (answers from the inbox have rows of their own)."""
+        return next(i for i in await self.core.outbox.outbox_items() if i.key == key)
+
+
+def answered_from(stores: Stores) -> Callable[[], Awaitable[None]]:
+    """`Teams.settle` for a `serve` running as another process on the same database: wait
+    until its inbox is empty and every answer queued from it has been posted."""
+
+    async def settled() -> None:
+        for _ in range(600):  # a guard against waiting for ever, not a measure of speed
+            rows = await stores.outbox.outbox_items()
+            posting = any(r.status == "pending" and r.key.startswith("inbox:") for r in rows)
+            if not posting and not await stores.inbox.waiting():
+                return
+            await asyncio.sleep(0.05)
+        raise AssertionError("serve did not answer what it acknowledged")
+
+    return settled
 
 
 class User:
@@ -108,14 +136,20 @@ class User:
 
 
 @asynccontextmanager
-async def running(db_url: str, clock: FakeClock, **env: str) -> AsyncIterator[Teams]:
+async def running(
+    db_url: str, clock: FakeClock, connector: FakeConnector | None = None, **env: str
+) -> AsyncIterator[Teams]:
     """`serve`'s application (build_app + make_web_app + the Teams adapter) on loopback, on a
-    fresh database, configured by `env`, with a local Bot Connector to answer it."""
-    connector = FakeConnector()
-    await connector.start()
+    fresh database, configured by `env`, with a local Bot Connector to answer it (this one's,
+    when given: another process of the same deployment)."""
+    own = connector is None
+    if connector is None:
+        connector = FakeConnector()
+        await connector.start()
     await upgrade(db_url)
-    core = await build_app(Settings(database_url=db_url, env=env), clock)
+    core = await build_app(Settings.from_env({**env, "DATABASE_URL": db_url}), clock)
     [adapter] = configured_adapters(core)
+    assert isinstance(adapter, TeamsAdapter)
     # No delivery in the background: each test delivers with `Teams.deliver`, so a first pass
     # at start-up cannot race a test for the messages it queues.
     app = make_web_app(core, [adapter], delivery_interval=math.inf)
@@ -124,10 +158,11 @@ async def running(db_url: str, clock: FakeClock, **env: str) -> AsyncIterator[Te
     try:
         async with aiohttp.ClientSession() as http:
             url = str(server.make_url("")).rstrip("/")
-            yield Teams(http, url, connector, core, clock, [adapter])
+            yield Teams(http, url, connector, core, clock, [adapter], adapter.settle)
     finally:
         await server.close()
-        await connector.close()
+        if own:
+            await connector.close()
         await core.close()
 
 
@@ -245,7 +280,7 @@ async def test_a_reminder_reaches_someone_who_installed_the_app(teams: Teams) ->
     [sent] = teams.connector.sent_to(agnes.chat)
     assert sent.text == "Annual reminder: please re-read the Social Media Policy."
     assert sent.reply_to is None  # a new message in the chat, not a reply
-    [row] = await teams.core.outbox.outbox_items()
+    row = await teams.outbox_row("annual-reminder:st-marys:2025:agnes-example")
     assert row.status == "sent"
 
 
@@ -279,7 +314,7 @@ async def test_no_reference_stays_pending_with_the_reason_until_they_message_the
     assert [p.text for p in teams.connector.sent_to(clara.chat)][-1] == (
         "Please complete your training."
     )
-    assert (await teams.core.outbox.outbox_items())[0].status == "sent"
+    assert (await teams.outbox_row("k1")).status == "sent"
 
 
 async def test_a_chat_is_opened_for_someone_the_app_is_installed_for(teams: Teams) -> None:
@@ -292,7 +327,7 @@ async def test_a_chat_is_opened_for_someone_the_app_is_installed_for(teams: Team
     assert created["channelData"]["tenant"]["id"] == TENANT
     [sent] = teams.connector.sent_to(f"a:personal-{CLARA}")
     assert sent.text == "Please complete your training."
-    assert (await teams.core.outbox.outbox_items())[0].status == "sent"
+    assert (await teams.outbox_row("k1")).status == "sent"
     # The new chat is remembered: the next message goes straight to it.
     await teams.core.outbox.enqueue("k2", "clara-testwell", Reply("And the quiz."))
     await teams.deliver()
@@ -304,7 +339,7 @@ async def test_teams_refusing_to_open_a_chat_is_kept_as_the_reason(teams: Teams)
     await User(teams, AGNES, "Agnes Example").says("hello")
     await teams.core.outbox.enqueue("k1", "clara-testwell", Reply("Please complete your training."))
     await teams.deliver()
-    [row] = await teams.core.outbox.outbox_items()
+    row = await teams.outbox_row("k1")
     assert row.status == "pending"
     assert row.last_error == (
         "Teams refused the message (HTTP 403): (Forbidden) The bot is not installed for the user"
@@ -317,7 +352,7 @@ async def test_a_stranger_does_not_decide_where_new_chats_are_opened(teams: Team
     await teams.core.outbox.enqueue("k1", "clara-testwell", Reply("Please complete your training."))
     await teams.deliver()
     assert teams.connector.created == []
-    [row] = await teams.core.outbox.outbox_items()
+    row = await teams.outbox_row("k1")
     assert row.last_error and row.last_error.startswith("no Teams chat with clara-testwell yet")
 
 

@@ -1,8 +1,10 @@
-"""Teams delivering an activity again after answering it failed: the person hears one answer.
+"""The Bot Connector refusing an answer: the person still hears it, once.
 
-The Bot Connector (tests/fake_connector.py) answers the bot's reply with a 500; `serve` then
-answers the activity with a 500 too, so Teams delivers the same activity again, and that
-delivery sends the answer kept for it, without asking the core a second time.
+A message or click in a personal chat is acknowledged once it is in the inbox, so an answer the
+Bot Connector (tests/fake_connector.py) refuses with a 500 stays in the outbox and goes on a
+later delivery pass; Teams delivering the activity again changes nothing. An activity answered
+during its request (a channel mention) is instead answered with a 500 itself, so Teams delivers
+it again and that delivery sends the answer kept for it, without asking the core a second time.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from sqlalchemy import select
 
 from adapters.replies import SORRY
 from bot.storage.tables import feedback
-from tests.adapters.test_teams_http import CLARA, Teams, User, running
+from tests.adapters.test_teams_http import BOT_ID, CLARA, Teams, User, running
 from tests.conftest import FakeClock
 
 QUESTION = "can I accept a friend request from a parent?"
+THREAD = "19:staffroom@thread.tacv2;messageid=1700000000000"
 
 
 @pytest.fixture
@@ -27,11 +30,63 @@ async def teams(db_url: str, clock: FakeClock) -> AsyncIterator[Teams]:
         yield teams
 
 
-async def test_an_answer_teams_refused_is_sent_when_it_delivers_the_question_again(
-    teams: Teams,
+async def test_an_answer_teams_refused_is_delivered_later_and_only_once(
+    teams: Teams, clock: FakeClock
 ) -> None:
     clara = User(teams, CLARA, "Clara Testwell")
     question = clara.activity(text=QUESTION)
+    teams.connector.fail_posts = 1
+    assert await clara.send(question) == []  # acknowledged: it is kept, and answered
+    assert teams.connector.failed == 1
+    assert await clara.send(question) == []  # Teams delivering it again changes nothing
+
+    clock.advance(minutes=5)
+    await teams.deliver()
+    [answer] = teams.connector.sent
+    assert answer.conversation == clara.chat
+    assert "clause good-practice.consider-carefully-whether" in answer.text
+    assert SORRY not in answer.text
+    await teams.deliver()
+    assert len(teams.connector.sent) == 1
+
+
+async def test_a_click_whose_answer_failed_counts_once_and_is_answered_once(
+    teams: Teams, clock: FakeClock
+) -> None:
+    clara = User(teams, CLARA, "Clara Testwell")
+    [answer] = await clara.says(QUESTION)
+    data = next(d for t, d in answer.buttons if t == "Helpful")
+    click = clara.activity(value=data, replyToId=answer.id)
+    teams.connector.fail_posts = 1
+    assert await clara.send(click) == []
+    assert await clara.send(click) == []
+
+    clock.advance(minutes=5)
+    await teams.deliver()
+    [thanks] = teams.connector.sent[1:]
+    assert thanks.text == "Thanks, glad it helped."
+    async with teams.core.database.engine.connect() as connection:
+        votes = (await connection.execute(select(feedback.c.person_id, feedback.c.helpful))).all()
+    assert [tuple(v) for v in votes] == [("clara-testwell", True)]
+    [closed] = teams.connector.updated
+    assert closed.id == answer.id and closed.buttons == []
+
+
+def mention(clara: User) -> dict[str, object]:
+    """Clara asks in a channel thread, mentioning the bot: answered during the request."""
+    at = {"type": "mention", "text": "<at>policybot</at>", "mentioned": {"id": BOT_ID}}
+    return clara.activity(
+        conversation={"id": THREAD, "conversationType": "channel", "isGroup": True},
+        text=f"<at>policybot</at> {QUESTION}",
+        entities=[at],
+    )
+
+
+async def test_a_channel_answer_teams_refused_is_sent_when_it_delivers_the_question_again(
+    teams: Teams,
+) -> None:
+    clara = User(teams, CLARA, "Clara Testwell")
+    question = mention(clara)
     teams.connector.fail_posts = 1
     assert (await teams.post(question)).status == 500  # so Teams delivers it again
     assert teams.connector.sent == []
@@ -43,27 +98,9 @@ async def test_an_answer_teams_refused_is_sent_when_it_delivers_the_question_aga
     assert SORRY not in answer.text
 
 
-async def test_a_click_whose_answer_failed_counts_once_and_is_answered_once(
-    teams: Teams,
-) -> None:
-    clara = User(teams, CLARA, "Clara Testwell")
-    [answer] = await clara.says(QUESTION)
-    data = next(d for t, d in answer.buttons if t == "Helpful")
-    click = clara.activity(value=data, replyToId=answer.id)
-    teams.connector.fail_posts = 1
-    assert (await teams.post(click)).status == 500
-
-    [thanks] = await clara.send(click)
-    assert thanks.text == "Thanks, glad it helped."
-    assert await clara.send(click) == []
-    async with teams.core.database.engine.connect() as connection:
-        votes = (await connection.execute(select(feedback.c.person_id, feedback.c.helpful))).all()
-    assert [tuple(v) for v in votes] == [("clara-testwell", True)]
-
-
 async def test_when_the_retry_fails_too_the_next_one_still_answers(teams: Teams) -> None:
     clara = User(teams, CLARA, "Clara Testwell")
-    question = clara.activity(text=QUESTION)
+    question = mention(clara)
     teams.connector.fail_posts = 2
     assert (await teams.post(question)).status == 500
     assert (await teams.post(question)).status == 500
