@@ -197,7 +197,9 @@ class Answering:
         """Answer every event that is due now (after any answering under way); how many."""
         claimed = 0
         async with self._draining:
-            while items := await self._inbox.claim(self._clock(), self._lease, self._at_once):
+            while items := await self._inbox.claim(
+                self._clock(), self._lease, self._at_once, self._respondent.name
+            ):
                 claimed += len(items)
                 await newest_directory(self._refresh)
                 await self._answer(items)

@@ -286,9 +286,12 @@ class Inbox(Protocol):
         Returns how many were new."""
         ...
 
-    async def claim(self, now: datetime, lease: timedelta, limit: int = 32) -> list[InboxItem]:
+    async def claim(
+        self, now: datetime, lease: timedelta, limit: int = 32, platform: str | None = None
+    ) -> list[InboxItem]:
         """Events due for an answer, each leased to this caller until now + lease, oldest first;
-        at most one per conversation, and none while an earlier one of its conversation waits."""
+        at most one per conversation, and none while an earlier one of its conversation waits.
+        `platform`: only that platform's events (each platform answers its own)."""
         ...
 
     async def finish(

@@ -62,7 +62,9 @@ class SqlInbox:
         async with writing(self._engine) as connection:
             return len((await connection.execute(statement, rows)).all())
 
-    async def claim(self, now: datetime, lease: timedelta, limit: int = 32) -> list[InboxItem]:
+    async def claim(
+        self, now: datetime, lease: timedelta, limit: int = 32, platform: str | None = None
+    ) -> list[InboxItem]:
         """Due events, each leased until now + lease; at most one per conversation."""
         candidate, earlier = inbox.alias("candidate"), inbox.alias("earlier")
         waits_behind = exists().where(
@@ -77,6 +79,8 @@ class SqlInbox:
             .order_by(candidate.c.id)
             .limit(limit)
         )
+        if platform is not None:
+            due = due.where(candidate.c.platform == platform)
         if self._engine.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True, of=candidate)
         token = uuid.uuid4().hex

@@ -49,11 +49,18 @@ class MemoryInbox:
             new += 1
         return new
 
-    async def claim(self, now: datetime, lease: timedelta, limit: int = 32) -> list[InboxItem]:
+    async def claim(
+        self, now: datetime, lease: timedelta, limit: int = 32, platform: str | None = None
+    ) -> list[InboxItem]:
         """Due events, each leased until now + lease; at most one per conversation."""
         now, token = utc(now), uuid.uuid4().hex
         waiting = sorted(
-            (e for e in self._events.values() if e.status == "pending"), key=lambda e: e.item.id
+            (
+                e
+                for e in self._events.values()
+                if e.status == "pending" and platform in (None, e.item.platform)
+            ),
+            key=lambda e: e.item.id,
         )
         first_of: dict[str, _Event] = {}
         for event in waiting:

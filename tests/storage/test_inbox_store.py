@@ -38,6 +38,17 @@ async def test_a_conversation_is_answered_one_event_at_a_time_in_order(
     assert await inbox.waiting() == 3
 
 
+async def test_each_platform_claims_only_its_own_events(backend: Backend, clock: FakeClock) -> None:
+    inbox = backend.stores.inbox
+    teams = ("teams:activity:A1", "teams", "teams:clara", {"user": "clara", "n": 9})
+    await inbox.add_many([event(1), teams, event(2, "agnes")])
+    assert [i.key for i in await inbox.claim(clock(), LEASE, platform="teams")] == [
+        "teams:activity:A1"
+    ]
+    slack = await inbox.claim(clock(), LEASE, platform="slack")
+    assert [i.platform for i in slack] == ["slack", "slack"]
+
+
 async def test_finishing_queues_the_replies_held_from_delivery_passes(
     backend: Backend, clock: FakeClock
 ) -> None:
