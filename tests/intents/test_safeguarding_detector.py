@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from intents.cache import load_safeguarding
 from intents.errors import KnowledgeError
 from intents.knowledge import DATA, KnowledgeBase
 from intents.safeguarding import CATEGORIES, SafeguardingCues, SafeguardingModel, shipped
@@ -216,15 +215,14 @@ def test_numpy_scorer_equals_the_sklearn_pipeline(model: SafeguardingModel, fitt
         )
 
 
-def test_loading_from_the_cache_needs_no_sklearn(model: SafeguardingModel, tmp_path: Path) -> None:
-    """What the bot does at start: read the trained model from the cache, without importing
-    scikit-learn, and score."""
-    load_safeguarding(cache_dir=tmp_path)  # trains once and fills the cache
+def _start_imports_sklearn(cache: Path) -> bool:
+    """Start as the bot does (a new process loading the detector with this cache folder),
+    check it scores, and say whether scikit-learn was imported on the way."""
     code = (
         "import sys\n"
         "from pathlib import Path\n"
         "from intents.cache import load_safeguarding\n"
-        f"m = load_safeguarding(cache_dir=Path({str(tmp_path)!r}))\n"
+        f"m = load_safeguarding(cache_dir=Path({str(cache)!r}))\n"
         f"assert m.is_concern({MISSED_BY_CUES[0]!r})\n"
         "assert not m.is_concern('can I post the sports day photos on the school facebook')\n"
         "print('sklearn' in sys.modules)\n"
@@ -232,25 +230,16 @@ def test_loading_from_the_cache_needs_no_sklearn(model: SafeguardingModel, tmp_p
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert out.stdout.strip() == "False"
+    return out.stdout.strip() == "True"
 
 
-def test_a_first_start_uses_the_shipped_model_without_training(tmp_path: Path) -> None:
+def test_starting_needs_no_training_first_time_or_after(tmp_path: Path) -> None:
     """An empty cache (a new install, an upgrade): the model shipped with the data is read, so
-    the first answer needs neither scikit-learn nor seconds of training. Fails when the shipped
-    file is out of date: python bench/fit_safeguarding.py --write."""
-    code = (
-        "import sys\n"
-        "from pathlib import Path\n"
-        "from intents.cache import load_safeguarding\n"
-        f"m = load_safeguarding(cache_dir=Path({str(tmp_path)!r}))\n"
-        f"assert m.is_concern({MISSED_BY_CUES[0]!r})\n"
-        "print('sklearn' in sys.modules)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert out.stdout.strip() == "False"
+    the first answer needs neither scikit-learn nor seconds of training; later starts read it
+    from the cache. Fails when the shipped file is out of date: bench/fit_safeguarding.py."""
+    assert not _start_imports_sklearn(tmp_path)
+    assert list(tmp_path.rglob("safeguarding-*.pickle"))  # kept for the next start
+    assert not _start_imports_sklearn(tmp_path)
 
 
 def test_a_shipped_model_fitted_on_other_files_is_passed_over(tmp_path: Path) -> None:
