@@ -86,8 +86,10 @@ class SlackAdapter:
         self.client = web_client(settings.bot_token, settings.api_url)
         self.people = SlackPeople(directory, self.client, references)
         self.home = HomeTab(self.client, self.people, directory, cases)
-        self._sender = SlackSender(self.client, self.people, settings.history_lookback)
         self._seal = Seal(settings.bot_token)
+        self._sender = SlackSender(
+            self.client, self.people, settings.history_lookback, seal=self._seal
+        )
         respondent = SlackRespondent(inbox.handle, self.people, directory, self.client, self._seal)
         self.answering = inbox.answering(respondent, self._sender)
         self.intake = inbox.intake(self.answering)

@@ -31,7 +31,7 @@ from slack_sdk.errors import SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.replies import SORRY, Handle, not_in_directory
-from adapters.sealing import Seal
+from adapters.sealing import Seal, sealed_choices
 from adapters.slack.blocks import CHOICE_ACTION, clicked, escape, message, plain_text
 from adapters.slack.client import describe
 from adapters.slack.home import ACCOUNT
@@ -163,7 +163,7 @@ class SlackRespondent:
         replies = await self.handle(Message(person.id, text, value))
         what = "message" if value is None else "click"
         log.info("slack: %s from %s answered (%d replies)", what, person.id, len(replies))
-        return Answered(person, replies)
+        return Answered(person, [sealed_choices(reply, self.seal) for reply in replies])
 
     async def apologise(self, payload: dict[str, Any]) -> None:
         """SORRY, in the person's DM."""

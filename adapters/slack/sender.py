@@ -16,6 +16,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.sealing import Seal, opened_choices
 from adapters.slack.blocks import message
 from adapters.slack.client import describe, error_code
 from adapters.slack.people import SlackPeople
@@ -56,11 +57,17 @@ class SlackSender:
     name = "slack"
 
     def __init__(
-        self, client: AsyncWebClient, people: SlackPeople, lookback: int = HISTORY_LOOKBACK
+        self,
+        client: AsyncWebClient,
+        people: SlackPeople,
+        lookback: int = HISTORY_LOOKBACK,
+        seal: Seal | None = None,
     ) -> None:
         self.client = client
         self.people = people
         self.lookback = lookback
+        self.seal = seal
+        """Opens the choices of replies that waited in the outbox sealed (inbox answers)."""
         self._dms: dict[str, str] = {}
         """Slack user id -> their DM with the bot (a DM's id never changes)."""
 
@@ -70,6 +77,8 @@ class SlackSender:
 
     async def send(self, person: Person, reply: Reply, key: str) -> None:
         """Deliver the reply as a DM tagged with its outbox key; a failure raises DeliveryError."""
+        if self.seal is not None:
+            reply = opened_choices(reply, self.seal)  # as the inbox's answers wait in the outbox
         try:
             channel = await self._dm(person)
             await self.client.chat_postMessage(

@@ -358,6 +358,19 @@ async def test_helpful_is_recorded_and_the_clicked_message_loses_its_buttons(
     assert again == []
 
 
+async def test_not_helpful_records_the_question_its_vote_carried_sealed_in_the_outbox(
+    slack: Workspace,
+) -> None:
+    [answer] = await slack.dm(CLARA, FRIEND_REQUEST)
+    [kept] = [r for r in await slack.core.outbox.outbox_items() if r.key.startswith("inbox:")]
+    assert FRIEND_REQUEST not in json.dumps([c.value for c in kept.reply.choices])
+    assert FRIEND_REQUEST in json.dumps([b["value"] for b in answer.buttons])  # opened to post
+    await slack.click(CLARA, answer, "Not helpful")
+    async with slack.core.database.engine.connect() as db:
+        [vote] = (await db.execute(select(feedback.c.helpful, feedback.c.question))).all()
+    assert (vote.helpful, vote.question) == (False, FRIEND_REQUEST)
+
+
 async def test_a_click_still_counts_when_slack_will_not_update_the_message(
     slack: Workspace,
 ) -> None:
