@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.replies import not_in_directory
 from adapters.slack.blocks import Block, context, escape, sections
 from adapters.slack.people import SlackPeople
-from bot.core.bot import HELP
+from bot.core.wording import HELP
 from bot.features.cases.wording import one_line
 from bot.model.directory import Directory, Person
 from bot.model.records import Case

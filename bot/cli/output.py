@@ -95,6 +95,8 @@ def answer_json(
     }
     if answer.parts:
         out["parts"] = [answer_json(p, decline, None, redirects) for p in answer.parts]
+    if answer.beside is not None:
+        out["beside"] = answer_json(answer.beside, decline, None, redirects)
     return out
 
 

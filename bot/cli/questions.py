@@ -80,7 +80,7 @@ def ask(args: argparse.Namespace) -> None:
     batch line is reported on its line and the rest are still answered (exit 2 at the end)."""
     from bot.cli.output import answer_json
     from bot.core.answers import build_answerer
-    from bot.core.bot import DECLINE
+    from bot.core.wording import DECLINE
 
     if args.batch:
         items: Iterator[tuple[int, Item]] = _batch(args.batch)
@@ -113,7 +113,7 @@ class _Redirects(Mapping[str, str]):
 
     def __getitem__(self, key: str) -> str:
         from bot.core.answers import CREDENTIALS, POLICY_LINK, WRITING
-        from bot.core.bot import CREDENTIALS_REFUSED, POLICY_LINK_TEXT, WRITING_REFUSED
+        from bot.core.wording import CREDENTIALS_REFUSED, POLICY_LINK_TEXT, WRITING_REFUSED
 
         if key == CREDENTIALS:
             return CREDENTIALS_REFUSED.format(it="")
@@ -143,10 +143,11 @@ def _plain(answer: Answer, question: str) -> str:
     if answer.answered and answer.clause:
         note = "  [safeguarding: speak to your DSO first]" if answer.safeguarding else ""
         quote = indent(answer.quote or answer.clause.text, "  ")
-        return (
+        shown = (
             f"{answer.clause.heading}{note}\n{quote}\n"
             f"  (clause {answer.clause.id}, score {answer.score:.2f})"
         )
+        return shown + (f"\n{_plain(answer.beside, question)}" if answer.beside else "")
     return f"(declined, best score {answer.score:.2f}) {question}"
 
 

@@ -11,7 +11,7 @@ from bot.core.splitting import split_questions
 from bot.core.writing import asks_for_writing
 from intents.cache import load_matcher, load_safeguarding
 from intents.knowledge import DATA, Clause, Intent, KnowledgeBase
-from intents.matcher import Match, Matcher, Verdict
+from intents.matcher import Decision, Match, Matcher, Verdict
 from intents.safeguarding import SafeguardingModel
 
 SAFEGUARDING_CLAUSE = "safeguarding-concerns.seek-dso-advice"
@@ -80,6 +80,9 @@ class Answer:
     out_of_scope: Intent | None = None
     """On a decline, the out-of-scope intent the question matched ("credentials" for a request
     for a password or a login), so the reply can say where to go instead."""
+    beside: Answer | None = None
+    """With the DSO clause for a possible risk to a child: the clause the question itself is
+    answered with, quoted after it (None when the policy answers it with nothing else)."""
 
     @property
     def answered(self) -> bool:
@@ -89,10 +92,13 @@ class Answer:
     @property
     def text(self) -> str:
         """The section heading and the clause, verbatim (with its list when it has one); for
-        two questions in one message, each answered one's, a blank line between."""
+        two questions in one message, each answered one's, a blank line between; for a possible
+        risk to a child, the DSO clause and then the one the question itself is answered with."""
         if self.clause is None:
             return ""
         answered = [p for p in self.parts if p.answered] or [self]
+        if self.beside is not None:
+            answered = [self, self.beside]
         quotes = (f"{a.clause.heading}: {a.quote or a.clause.text}" for a in answered if a.clause)
         return "\n\n".join(quotes)[:MAX_TEXT]
 
@@ -118,7 +124,7 @@ class Answerer:
     def answer(self, text: str) -> Answer:
         """The answer to a message; when it asks two or more questions the policy answers
         differently, each one's answer is in `parts` and the first answered one is on top. A
-        possible risk to a child anywhere in it leads with the DSO clause, and nothing else."""
+        possible risk to a child anywhere in it leads with the DSO clause."""
         whole = self.answer_one(text)
         questions = split_questions(text) if not whole.safeguarding else []
         if len(questions) < 2:
@@ -136,28 +142,43 @@ class Answerer:
         return replace(answered[0], question=text, parts=parts)
 
     def answer_one(self, question: str) -> Answer:
-        """Match one question; a possible risk to a child always leads with the DSO clause."""
+        """Match one question; a possible risk to a child always leads with the DSO clause, and
+        the clause the question is answered with follows it."""
         decision = self.matcher.decide(question)
         alternatives = tuple(
             Alternative(self.kb.clauses[m.intent.clauses[0]], m.score, m.intent.title)
             for m in decision.matches
         )
+        plain = self._matched(question, decision, alternatives)
+        if not self.is_concern(question):
+            return plain
+        # A message that only may suggest a risk (most often one that just mentions pupils)
+        # gets the clause it asked about too; a clear one, the DSO and nothing to distract.
+        # The clauses the question matched are offered beside the DSO, unless one is quoted.
+        beside = None
+        if plain.clause and plain.clause.id != SAFEGUARDING_CLAUSE:
+            beside = None if self.is_concern(question, confident=True) else plain
+        related = tuple(
+            a.clause for a in alternatives[:3] if a.clause.id != SAFEGUARDING_CLAUSE and not beside
+        )
+        return Answer(
+            question,
+            Verdict.ANSWER,
+            self.kb.clauses[SAFEGUARDING_CLAUSE],
+            None,
+            1.0,
+            True,
+            alternatives,
+            related,
+            quote=self.kb.quote(SAFEGUARDING_CLAUSE),
+            beside=beside,
+        )
+
+    def _matched(
+        self, question: str, decision: Decision, alternatives: tuple[Alternative, ...]
+    ) -> Answer:
+        """The matcher's answer, or the reason to send the question elsewhere."""
         best = decision.best
-        if self.is_concern(question):
-            related = tuple(
-                a.clause for a in alternatives[:3] if a.clause.id != SAFEGUARDING_CLAUSE
-            )
-            return Answer(
-                question,
-                Verdict.ANSWER,
-                self.kb.clauses[SAFEGUARDING_CLAUSE],
-                None,
-                1.0,
-                True,
-                alternatives,
-                related,
-                quote=self.kb.quote(SAFEGUARDING_CLAUSE),
-            )
         outside = decision.out_of_scope.intent if decision.out_of_scope else None
         if outside is not None and outside.id == CREDENTIALS_INTENT and about_credentials(question):
             # Declined for being near the requests for passwords, but it asks what the policy

@@ -19,6 +19,23 @@ from bot.core.safeguarding import Safeguarding
 from bot.core.sanitise import clean
 from bot.core.secrets import find_secret
 from bot.core.smalltalk import SmallTalk
+from bot.core.wording import (
+    BESIDE_SAFEGUARDING,
+    CREDENTIALS_REFUSED,
+    DECLINE,
+    DID_YOU_MEAN,
+    FEEDBACK_THANKS,
+    GREETING,
+    HELP,
+    NOT_FOLLOWED,
+    PART,
+    PART_DECLINED,
+    POLICY_LINK_TEXT,
+    SECRET_REFUSED,
+    THANKS,
+    UNSURE,
+    WRITING_REFUSED,
+)
 from bot.model.directory import Directory
 from bot.model.ports import ConversationStore, QuestionLog
 from intents.knowledge import Clause
@@ -26,26 +43,6 @@ from intents.matcher import Verdict
 
 log = logging.getLogger(__name__)
 
-HELP = (
-    "I answer questions about the Trust's Social Media Policy, quoting the policy itself. "
-    "Ask in your own words, for example:\n"
-    "• can I accept a friend request from a parent?\n"
-    "• someone left a nasty comment on our PE twitter, what now?\n"
-    "• can I post photos from sports day on my own Instagram?\n"
-    "To propose a new official academy account, say 'new account'; 'my cases' shows yours "
-    "and anything waiting for you. Every button can be typed: 'confirm SMA-0001', "
-    "'approve SMA-0001', 'reject SMA-0001 because …', 'request changes to SMA-0001: …', "
-    "'remind SMA-0001', 'withdraw SMA-0001', 'continue Draft 3'.\n"
-    "Running an academy account? 'log a comment on @handle: …' starts the reply clock, "
-    "'my comments' shows the comments waiting for you, 'responded to comment #3' (the "
-    "Responded button) marks one answered, and 'handover' hands it over when you leave "
-    "('handover help' lists the handover commands).\n"
-    "The annual policy reminder: 'I have read the policy'; headteachers and managers can say "
-    "'send it to all staff' or 'I have reminded staff'.\n"
-    "When I ask a yes/no question, type 'yes' or 'no' instead of tapping.\n"
-    "If something suggests a child may be at risk, I will point you to your Designated "
-    "Safeguarding Officer first."
-)
 NEW_ACCOUNT_SECTION = "new-accounts."
 """Clauses of 'Process for creating new accounts': answers offer to start a business case."""
 HELP_CHOICES = (
@@ -56,44 +53,6 @@ HELP_CHOICES = (
 YES = frozenset({"yes", "y", "yeah", "yep", "yup", "yes please", "ok", "okay", "sure", "go ahead"})
 NO = frozenset({"no", "n", "nope", "no thanks", "not now"})
 """Typed answers to a yes/no question: they pick the one shown choice labelled Yes… or No…."""
-GREETING = "Hello{name}! I'm policybot. Ask me anything about the Social Media Policy."
-THANKS = "You're welcome. Ask again any time."
-DECLINE = (
-    "Sorry, I can't find anything in the Social Media Policy that answers that, so I won't guess. "
-    "The policy covers staff use of social media: personal accounts, academy accounts, contact "
-    "with pupils and parents, images, and what happens when things go wrong. For anything else, "
-    "ask your line manager or HR. I've noted the question so HR can see what staff need."
-)
-SECRET_REFUSED = (
-    "That looks like {secret}, so I have not saved it anywhere. Never share credentials in "
-    "chat: give them to the Trust IT Team directly{it}. Please send it again without it."
-)
-CREDENTIALS_REFUSED = (
-    "I can't give out passwords, login details or codes, or say who has access to an account. "
-    "Never share credentials in chat: the Trust IT Team looks after access, so ask them "
-    "directly{it}."
-)
-POLICY_LINK_TEXT = "You can read the full Social Media Policy here: {url}"
-WRITING_REFUSED = (
-    "I can't write posts, captions or jokes: I answer questions about the Social Media Policy "
-    "by quoting it. Ask me, for example, whether a post may show pupils' photos, or how soon "
-    "comments on an academy account must be answered."
-)
-UNSURE = "I'm not sure which part of the policy you mean. Did you mean one of these?"
-NOT_FOLLOWED = (
-    "Sorry, I didn't follow that. Ask me about the Social Media Policy in your own words, or "
-    "type 'help' to see what I can do."
-)
-PART = "You asked: “{question}”"
-PART_DECLINED = (
-    "Sorry, I can't find anything in the Social Media Policy that answers that part, so I won't "
-    "guess. I've noted it so HR can see what staff need."
-)
-DID_YOU_MEAN = "Or did you mean: {title}?"
-FEEDBACK_THANKS = {
-    True: "Thanks, glad it helped.",
-    False: "Thanks for telling me. HR reviews answers marked not helpful to improve them.",
-}
 
 
 class Feature(Protocol):
@@ -197,7 +156,8 @@ class Bot:
         return f" ({it.name}, {it.email})" if it else ""
 
     async def _route(self, sender: str, answer: Answer) -> list[Reply]:
-        """The safeguarding reply, with the clauses the question also matched offered beside."""
+        """The safeguarding reply first, then the clause the question itself is answered with,
+        and the other clauses it matched offered beside."""
         log.info("question routed to safeguarding")
         assert answer.clause is not None
         quoted = {c.id for c in self.kb.passage(answer.clause.id)}
@@ -206,7 +166,10 @@ class Bot:
             for c in answer.related[:3]
             if c.id not in quoted
         ]
-        return [await self.safeguarding.disclosed(sender, self._quote(answer.clause), also)]
+        replies = [await self.safeguarding.disclosed(sender, self._quote(answer.clause), also)]
+        if answer.beside is not None:
+            replies.append(self._answered(answer.beside, BESIDE_SAFEGUARDING))
+        return replies
 
     async def resume(self, sender: str) -> list[Reply]:
         """What to say when a person comes back (e.g. a new console session): an open form."""
@@ -303,18 +266,8 @@ class Bot:
         """The reply to one question (`asked` names it when the message asked several): its
         clause, with a close runner-up offered; where to go instead (the Trust IT Team, the
         policy's address); a choice of clauses; or a decline, noted for HR."""
-        if answer.answered and answer.clause is not None:
-            close = answer.did_you_mean
-            return [
-                self._clause_reply(
-                    answer.clause,
-                    f"{asked}\nHere's what the policy says:".lstrip(),
-                    list(answer.related),
-                    answer.intent.id if answer.intent else None,
-                    close.id if close else None,
-                    answer.question,
-                )
-            ]
+        if answer.answered:
+            return [self._answered(answer, f"{asked}\nHere's what the policy says:".lstrip())]
         lead = f"{asked}\n" if asked else ""
         if answer.redirect == CREDENTIALS:
             return [Reply(lead + CREDENTIALS_REFUSED.format(it=self._it_team(sender)))]
@@ -334,6 +287,19 @@ class Bot:
         if asked:
             return [Reply(lead + PART_DECLINED)]
         return [Reply(DECLINE, choices=what_can_you_do)]
+
+    def _answered(self, answer: Answer, intro: str) -> Reply:
+        """An answer's clause quoted after `intro`, with its choices."""
+        assert answer.clause is not None
+        close = answer.did_you_mean
+        return self._clause_reply(
+            answer.clause,
+            intro,
+            list(answer.related),
+            answer.intent.id if answer.intent else None,
+            close.id if close else None,
+            answer.question,
+        )
 
     def _quote(self, clause: Clause) -> Quote:
         p = self.kb.policy

@@ -9,6 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.cli.output import answer_json
+from bot.core.answers import build_answerer
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -222,3 +227,18 @@ def test_gaps_print_no_control_characters_even_for_rows_stored_before_cleaning(
     assert done.returncode == 0, done.stderr
     assert "inset" in done.stdout
     assert not any(ch in done.stdout for ch in "\x1b\x07\u202e")
+
+
+def test_ask_json_quotes_the_clause_asked_about_after_the_dso(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    answerer = build_answerer()  # unsure about everything: a possible risk, not a clear one
+    monkeypatch.setattr(answerer.detector, "is_concern", lambda text: True)
+    monkeypatch.setattr(answerer.detector, "score", lambda text: 0.2)
+    answer = answer_json(answerer.answer("can I friend a parent on facebook?"), "declined")
+    assert answer["safeguarding"] is True
+    assert answer["clause_id"] == "safeguarding-concerns.seek-dso-advice"
+    beside = answer["beside"]
+    assert beside["clause_id"] == "good-practice.consider-carefully-whether"
+    assert answer["text"].startswith("Concerns about Safeguarding: ")
+    assert answer["text"].endswith(f"\n\n{beside['text']}")

@@ -3,6 +3,8 @@ lists quoted whole, requests for credentials and for the policy itself (real mat
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.bot import Bot
 from tests.helpers import Person, memory_bot
 
@@ -65,9 +67,29 @@ async def test_safeguarding_wins_over_a_second_question() -> None:
     said = await dana.says(
         "can I friend a parent on fb? also a year 9 girl told me her stepdad hits her"
     )
-    assert len(dana.replies) == 1
+    assert len(dana.replies) == 1  # a clear risk: the DSO, and nothing to distract from it
     assert "safeguarding" in said.splitlines()[0].lower() and "Helen" in said
     assert "You asked" not in said
+
+
+async def test_a_possible_risk_gets_the_dso_first_then_the_clause_it_asked_about(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bot = memory_bot()
+    detector = bot.answerer.detector  # unsure about everything: a possible risk, not a clear one
+    monkeypatch.setattr(detector, "is_concern", lambda text: True)
+    monkeypatch.setattr(detector, "score", lambda text: 0.2)
+    dana = Person(bot, "demo-teacher")
+    said = await dana.says("can I accept a friend request from a parent on facebook?")
+    assert quoted(dana) == [
+        "safeguarding-concerns.seek-dso-advice",
+        "good-practice.consider-carefully-whether",
+    ]
+    assert "safeguarding" in said.splitlines()[0].lower() and "Helen" in said
+    assert dana.replies[1].text == "On what you asked, the policy says:"
+    # The DSO's reply offers only the contact; the clause's reply its own choices.
+    assert [c.label for c in dana.replies[0].choices] == ["Ask Helen to contact me now"]
+    assert "Helpful" in [c.label for c in dana.replies[1].choices]
 
 
 async def test_a_close_runner_up_is_offered_as_or_did_you_mean() -> None:
