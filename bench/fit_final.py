@@ -181,7 +181,8 @@ def real_questions() -> set[str]:
     """The questions of the read sets: written as staff ask, unlike many phrasings."""
     names = (
         *("questions", "training", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"),
-        *("holdout6", "qa_blind_a", "qa_blind_b"),
+        *("holdout6", "qa_blind_a", "qa_blind_b", "qa_blind_c", "qa_blind_d", "qa_blind_e"),
+        "qa_blind_f",
     )
     return {r["q"] for n in names for r in load(ROOT / "bench" / f"{n}.jsonl")}
 

@@ -55,16 +55,21 @@ SETS = {
     "blind C": ROOT / "bench" / "qa_blind_c.jsonl",
     "blind D": ROOT / "bench" / "qa_blind_d.jsonl",
     # Two more, written blind later in session 12 the same way, measured once at its end.
+    # C to F were read and folded into the intents in session 13.
     "blind E": ROOT / "bench" / "qa_blind_e.jsonl",
     "blind F": ROOT / "bench" / "qa_blind_f.jsonl",
+    # Written blind at the start of session 13 the same way (one writer with terse phone
+    # messages in mind, one longer worried ones); measured once, at its end.
+    "blind G": ROOT / "bench" / "qa_blind_g.jsonl",
+    "blind H": ROOT / "bench" / "qa_blind_h.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
     *("held-out", "held-out 2", "held-out 3", "held-out 4", "held-out 5", "held-out 6"),
-    *("blind A", "blind B"),
+    *("blind A", "blind B", "blind C", "blind D", "blind E", "blind F"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND = {"blind C", "blind D", "blind E", "blind F"}
+BLIND = {"blind G", "blind H"}
 """Sets whose misses `--failures` does not list, so that they stay blind."""
 
 

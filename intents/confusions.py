@@ -1,4 +1,5 @@
-"""Real words typed for other real words ("loose my job", "there kids", "weather I can"),
+"""Real words typed for other real words ("loose my job", "there kids", "weather I can",
+"brake the rules", "effect my job"),
 put right where the neighbouring words say which was meant. A dictionary cannot catch these:
 every word is spelled right, so the spelling corrector leaves them alone.
 
@@ -104,6 +105,76 @@ RULES: tuple[Confusion, ...] = (
         ),
         unless=_set("everyone everybody all everything anyone anything nobody none nothing"),
     ),
+    Confusion(
+        "brake",
+        "break",
+        before=_PRONOUNS | _MODALS | _set("if ever accidentally"),
+        after=_set("the a any this our my rules rule policy law contract confidentiality code"),
+        unless=_set("hand car foot emergency the a"),
+    ),
+    Confusion(
+        "effect",
+        "affect",
+        before=_PRONOUNS | _MODALS,
+        after=_set(
+            "my me us our your his her their them him anything whether staff pupils children "
+            "job career"
+        ),
+        unless=_set(
+            "the an any no side into of in cause causes have has had positive negative real "
+            "big little what knock"
+        ),
+    ),
+    Confusion(
+        "complement",
+        "compliment",
+        before=_set("a lovely nice kind great huge big any such"),
+        after=_set("on about from"),
+    ),
+    Confusion(
+        "pubic",
+        "public",
+        before=_set("in the a to my your their our go went made make set be is are was"),
+        after=_set(
+            "profile profiles account accounts page pages post posts domain figure view comment "
+            "comments forum forums group groups place places setting settings event events"
+        ),
+    ),
+    Confusion(
+        "sight",
+        "site",
+        before=_set("networking web social media news dating gossip review booking forum school"),
+    ),
+    Confusion(
+        "stuff",
+        "staff",
+        before=_set("fellow support teaching admin office agency supply senior"),
+        after=_set(
+            "member members room meeting meetings only group groups chat training handbook "
+            "party night photo photos account accounts page list briefing area"
+        ),
+    ),
+    Confusion(
+        "breech",
+        "breach",
+        before=_set("a the any in of serious data minor major this another potential gdpr"),
+        after=_set("of the this policy gdpr data confidentiality"),
+    ),
+    Confusion(
+        "ad",
+        "add",
+        before=_PRONOUNS | _MODALS | _set("just"),
+        after=_set("me him her them parents pupils students colleagues friends people staff"),
+        unless=_set("an the a facebook instagram paid google this that sponsored"),
+    ),
+    Confusion(
+        "loosing",
+        "losing",
+        before=_set("am im be are is was were keep stop about risk risking"),
+        after=_set("my your his her their our followers job it access"),
+    ),
+    Confusion("bare", "bear", after=_set("in")),
+    Confusion("personal", "personnel", before=_set("authorised authorized")),
 )
 _BY_WORD = {r.typed: r for r in RULES}
 

@@ -167,8 +167,8 @@ class Bot:
             if c.id not in quoted
         ]
         replies = [await self.safeguarding.disclosed(sender, self._quote(answer.clause), also)]
-        if answer.beside is not None:
-            replies.append(self._answered(answer.beside, BESIDE_SAFEGUARDING))
+        if answer.beside is not None:  # its "Not helpful" carries no question: nothing is kept
+            replies.append(self._answered(replace(answer.beside, question=""), BESIDE_SAFEGUARDING))
         return replies
 
     async def resume(self, sender: str) -> list[Reply]:

@@ -1,13 +1,15 @@
 """Two questions in one message, split where the boundary is clear.
 
 A boundary is a question mark with more text after it; a new sentence, line or clause after a
-semicolon that is itself a question ("... on fb. Also can I ...", "...; who approves ..."); a
-phrase that starts a new topic ("and also", "also,", "another thing", "secondly,"); a numbered
-question ("q1 ... q2 ...", "1) ... 2) ..."); or "and", "plus" or "also" followed by a new
+semicolon that is itself a question ("... on fb. Also can I ...", "...; who approves ...",
+"...; if not, where ..."); a phrase that starts a new topic ("and also", "also,", "another
+thing", "secondly,", "and separately", "- and while I'm asking,", "btw"); a numbered question
+("q1 ... q2 ...", "1) ... 2) ..."); or "and", "plus", "also", "+" or "&" followed by a new
 question: a question word ("... and how many people ...") or a verb with its subject ("... and
-can I ...", "..., and is it ok ..."). A comma alone never splits: "can I post photos, or only
-the school can?" is one question. A piece that asks nothing ("if a parent comments") is the
-setting of the question after it, so a wrong split joins up again.
+can I ...", "..., and is it ok ...", "... + do i have to ..."). A comma alone never splits:
+"can I post photos, or only the school can?" is one question. A piece that asks nothing ("if a
+parent comments") is the setting of the question after it, so a wrong split joins up again;
+"rules on ...", "what about ..." ask.
 """
 
 from __future__ import annotations
@@ -29,27 +31,34 @@ _SUBJECT = (
 )
 _NUMBERED = r"(?:q\s?[2-4]|\(?[2-4]\)|[2-4]\.|\(?[b-d]\))"
 _JOIN = r"(?:(?:and|but|oh\s+and|also|plus)\s+(?:also\s+)?)"
+_ASIDE = (
+    r"(?:and\s+)?(?:while\s+i'?m\s+(?:at\s+it|asking|here|on)|by\s+the\s+way|btw|"
+    r"on\s+(?:an)?other\s+(?:note|matter|thing)|unrelated(?:ly)?|different\s+question)\b"
+)
+"""A phrase that turns to a new question: "- and while I'm asking, can I ...", "btw ..."."""
 _BOUNDARY = re.compile(
     r"(?<=\?)\s+(?=\S)"
-    rf"|(?:(?<=[.!])\s+|\s*[\n;]\s*)(?={_JOIN}?{_QUESTION_WORDS}\b[^.!?]*(?:\?|$))"
-    r"|[\s,;]+(?=(?:and\s+also\b|also,|another\s+thing\b|one\s+more\s+thing\b|secondly\b|"
-    r"separately,))"
-    rf"|[\s,;\u2013\u2014-]+(?=(?:and|plus|also)\s+(?:also\s+)?"
+    rf"|(?:(?<=[.!])\s+|\s*[\n;]\s*)"
+    rf"(?={_JOIN}?(?:if\s+(?:not|so)\b,?\s*)?{_QUESTION_WORDS}\b[^.!?]*(?:\?|$))"
+    r"|[\s,;\u2013\u2014-]+(?=(?:and\s+also\b|also,|another\s+thing\b|one\s+more\s+thing\b|secondly\b|"
+    rf"(?:and\s+)?separately\b|{_ASIDE}))"
+    rf"|[\s,;\u2013\u2014-]+(?=(?:and|plus|also|\+|&)\s+(?:also\s+)?"
     rf"(?:{_ASKED_BY}|{_VERB}\s+{_SUBJECT})\b)"
     rf"|[\s,;]+(?={_NUMBERED}\s)",
     re.IGNORECASE,
 )
 _LEAD = re.compile(
-    r"^(?:[\s,;:.!-]|and\b|also\b|plus\b|oh\b|so\b|but\b|another\s+thing\b|"
+    r"^(?:[\s,;:.!+&-]|and\b|also\b|plus\b|oh\b|so\b|but\b|another\s+thing\b|"
     r"one\s+more\s+thing\b|secondly\b|separately\b|(?:two|2)\s+(?:things|questions|qs)\b|"
-    r"q\s?[1-4]\b|\(?[1-4]\)|[1-4]\.(?=\s)|\(?[a-d]\)(?=\s))+",
+    rf"{_ASIDE}|q\s?[1-4]\b|\(?[1-4]\)|[1-4]\.(?=\s)|\(?[a-d]\)(?=\s))+",
     re.IGNORECASE,
 )
 
 
 _ASKING = re.compile(
     rf"^(?:{_QUESTION_WORDS}|is\s+it|tell\s+me|i\s+(?:want|would\s+like|'d\s+like)\s+to\s+know|"
-    r"wondering|quick\s+question)\b|\?\s*$"
+    r"wondering|quick\s+question|what\s+about|(?:the\s+)?(?:rules?|policy|guidance)\s+"
+    r"(?:on|for|about))\b|\?\s*$"
     # a question after its setting: "if a colleague bullies me online, how do I report it"
     rf"|\b(?:{_ASKED_BY}\s+(?:do|does|should|can|could|would|will|am|is|are)\s+(?:i|we)"
     r"|(?:can|could|should|may|must|do|am)\s+(?:i|we))\b",

@@ -89,7 +89,9 @@ async def test_a_possible_risk_gets_the_dso_first_then_the_clause_it_asked_about
     assert dana.replies[1].text == "On what you asked, the policy says:"
     # The DSO's reply offers only the contact; the clause's reply its own choices.
     assert [c.label for c in dana.replies[0].choices] == ["Ask Helen to contact me now"]
-    assert "Helpful" in [c.label for c in dana.replies[1].choices]
+    votes = {c.label: c.value for c in dana.replies[1].choices}
+    assert "Helpful" in votes
+    assert "friend request" not in votes["Not helpful"]  # nothing of the message is kept
 
 
 async def test_a_close_runner_up_is_offered_as_or_did_you_mean() -> None:

@@ -62,6 +62,26 @@ from bot.core.splitting import split_questions
             "can I add parents on fb\nwho approves a new account",
             ["can I add parents on fb", "who approves a new account"],
         ),
+        (
+            "can I put the match video on my insta; if not, where does it go?",
+            ["can I put the match video on my insta", "if not, where does it go?"],
+        ),
+        (
+            "a parent emailed me, what should I do - and while I'm asking, can I dm pupils?",
+            ["a parent emailed me, what should I do", "can I dm pupils?"],
+        ),
+        (
+            "who checks the school page + do we have to reply to every comment",
+            ["who checks the school page", "do we have to reply to every comment"],
+        ),
+        (
+            "rules on logos for the PE account; also do we need a disclaimer",
+            ["rules on logos for the PE account", "do we need a disclaimer"],
+        ),
+        (
+            "can I tweet about strikes and separately is it ok to like union posts",
+            ["can I tweet about strikes", "is it ok to like union posts"],
+        ),
     ],
 )
 def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
@@ -80,6 +100,8 @@ def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
         "if a parent comments and does not get a reply, what happens?",
         "when and how should I reply to a parent's comment?",
         "a parent sent me a request and I accepted it, was that ok?",
+        "can I share a post by the PTA & tag the school?",
+        "what are the rules on tagging colleagues in photos?",
     ],
 )
 def test_one_question_stays_whole(text: str) -> None:

@@ -121,10 +121,19 @@ def test_disclosures_buried_in_ordinary_questions_are_flagged(
 
 
 def test_a_buried_disclosure_scores_on_its_own_window(model: SafeguardingModel) -> None:
-    """The whole message scores lower than the sentence that carries the disclosure."""
-    text = BURIED[0]
-    whole = 1 / (1 + np.exp(-model.decision(text)))
-    assert model.score(text) > whole
+    """The sentence that carries the disclosure scores higher than the whole message (in
+    log-odds: both probabilities may round to 1)."""
+    text = (
+        "Quick ones about the department accounts. Who approves a new twitter account for the "
+        "science department? How quickly do we reply to comments on the school facebook page? Can "
+        "I use the academy logo on the PE instagram? Do I reset the password when I hand the "
+        "account over? Oh and a girl in my form said a man she met online wants to meet her on "
+        "saturday. Also is there a deadline for the photo consent forms?"
+    )
+    best, where = model._best(text)
+    assert "met online" in where and len(where) < len(text) / 3
+    assert best > model.decision(text)
+    assert model.is_concern(text)
 
 
 def test_the_cue_floor_stands_for_every_concern(
