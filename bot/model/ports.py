@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 from bot.model.records import (
     Account,
+    Address,
     AuditEvent,
     Case,
     Comment,
@@ -21,6 +22,7 @@ from bot.model.records import (
     InboxItem,
     NewComment,
     OutboxItem,
+    Outgoing,
     RouteCount,
     UnhelpfulAnswer,
 )
@@ -295,15 +297,15 @@ class Inbox(Protocol):
         ...
 
     async def finish(
-        self, item: InboxItem, replies: Sequence[tuple[str, str, Reply]], hold: timedelta
+        self, item: InboxItem, replies: Sequence[Outgoing], hold: timedelta
     ) -> list[OutboxItem] | None:
-        """In one transaction: mark the event answered, drop its payload, and queue its
-        (key, recipient, reply) replies in the outbox, held from delivery passes for `hold` (the
-        caller sends them now). None, and nothing queued, when the claim is no longer this one's."""
+        """In one transaction: mark the event answered, drop its payload, and queue its replies
+        in the outbox, held from delivery passes for `hold` (the caller sends them now). None,
+        and nothing queued, when the claim is no longer this one's."""
         ...
 
     async def finish_many(
-        self, answers: Sequence[tuple[InboxItem, Sequence[tuple[str, str, Reply]]]], hold: timedelta
+        self, answers: Sequence[tuple[InboxItem, Sequence[Outgoing]]], hold: timedelta
     ) -> dict[int, list[OutboxItem]]:
         """`finish` for many (event, replies) at once, in one transaction: the queued rows of
         each event finished, by event id. An event whose claim is no longer this one's is left
@@ -329,15 +331,20 @@ class Sender(Protocol):
         """True when this platform knows how to address the person (e.g. they have an id)."""
         ...
 
-    async def send(self, person: Person, reply: Reply, key: str) -> None:
-        """Deliver the reply to the person, tagged with its outbox key where the platform keeps
-        such a tag; raise DeliveryError with a reason on failure."""
+    async def send(
+        self, person: Person, reply: Reply, key: str, address: Address | None = None
+    ) -> None:
+        """Deliver the reply to the person (at `address`, one of this platform's, when given),
+        tagged with its outbox key where the platform keeps such a tag; raise DeliveryError
+        with a reason on failure."""
         ...
 
-    async def already_delivered(self, person: Person, key: str, since: datetime) -> bool:
+    async def already_delivered(
+        self, person: Person, key: str, since: datetime, address: Address | None = None
+    ) -> bool:
         """True when the platform shows the message with this outbox key reached the person
-        (sent since `since` by a process that died before recording it); False when it did
-        not or the platform can't tell. Raise DeliveryError when it can't be checked now."""
+        (or `address`), sent since `since` by a process that died before recording it; False
+        when it did not or the platform can't tell. DeliveryError when it can't be checked now."""
         ...
 
 
