@@ -38,6 +38,7 @@ from adapters.inbox import PlatformInbox
 from adapters.replies import Handle, or_sorry
 from adapters.sealing import Seal, opened_choices
 from adapters.teams.cards import CONTENT_TYPE, reply_card, submitted_choice
+from adapters.teams.connector import connector_error, refused_for_good
 from adapters.teams.dialogue import TeamsDialogue, chat_reference, without_bot_mention
 from adapters.teams.inbound import activity, auth_problem, for_authentication
 from adapters.teams.inbox import TeamsRespondent, kept_activity
@@ -138,10 +139,10 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
             try:
                 await send_replies(turn_context, [reply], self.references)
             except Exception as exc:
-                if _refused_for_good(exc):  # e.g. a conversation Teams does not know: 400
-                    log.warning("teams answer refused: %s", _connector_error(exc))
+                if refused_for_good(exc):  # e.g. a conversation Teams does not know: 400
+                    log.warning("teams answer refused: %s", connector_error(exc))
                     raise
-                log.warning("teams answer kept for Teams' retry: %s", _connector_error(exc))
+                log.warning("teams answer kept for Teams' retry: %s", connector_error(exc))
                 raise AnswerNotSent() from exc
             await self.references.save_answer(conversation, activity_id, replies[n + 1 :])
 
@@ -187,22 +188,6 @@ def _bot_framework_config(settings: TeamsSettings) -> SimpleNamespace:
         APP_TYPE=settings.app_type,
         APP_TENANTID=settings.app_tenant_id,
     )
-
-
-def _refused_for_good(exc: Exception) -> bool:
-    """Whether the Bot Connector refused the reply in a way a retry cannot change (a 4xx but
-    408 and 429): the activity itself was wrong, so Teams is not asked to deliver it again."""
-    status = getattr(getattr(exc, "response", None), "status_code", None)
-    return isinstance(status, int) and 400 <= status < 500 and status not in (408, 429)
-
-
-def _connector_error(exc: Exception) -> str:
-    """A short reason for the outbox row: the Bot Connector's status and error, no content."""
-    status = getattr(getattr(exc, "response", None), "status_code", None)
-    # msrest's HttpOperationError carries "(code) message" from the connector's error body.
-    detail = str(getattr(exc, "message", "") or exc) or type(exc).__name__
-    detail = detail.splitlines()[0][:200]
-    return f"Teams refused the message (HTTP {status}): {detail}" if status else f"Teams: {detail}"
 
 
 class TeamsAdapter:
@@ -341,7 +326,7 @@ class TeamsAdapter:
         except DeliveryError:
             raise
         except Exception as exc:  # any connector or network failure leaves the row pending
-            raise DeliveryError(_connector_error(exc)) from exc
+            raise DeliveryError(connector_error(exc)) from exc
 
     # Chats: the inbox's answers, outside any request
 

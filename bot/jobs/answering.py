@@ -23,7 +23,8 @@ from typing import Any, Protocol
 from bot.core.messages import Message, Reply
 from bot.errors import failure
 from bot.model.directory import Person
-from bot.model.ports import DeliveryQueue, Inbox, Sender
+from bot.model.inbox_ports import Inbox
+from bot.model.ports import DeliveryQueue, Sender
 from bot.model.records import Address, Clock, DeliveryError, InboxItem, OutboxItem, Outgoing
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, delete, exists, func, select, update
 
-from bot.model.ports import Inbox
+from bot.model.inbox_ports import Inbox
 from bot.model.records import Clock, InboxItem, OutboxItem, Outgoing
 from bot.storage.connecting import Target, reading, writing
 from bot.storage.outbox import SqlOutbox

@@ -15,7 +15,7 @@ from bot.storage.inbox import KEY_LENGTH
 from bot.storage.memory import MemoryOutbox, utc
 
 if TYPE_CHECKING:
-    from bot.model.ports import Inbox
+    from bot.model.inbox_ports import Inbox
 
 
 @dataclass(slots=True)
