@@ -89,7 +89,9 @@ def kept_click(data: dict[str, Any], seal: Seal, now: datetime) -> Event | None:
         "text": original.get("text") or escape(label),
         "blocks": clicked(original.get("blocks", []), label),
     }
-    channel, ts = container["channel_id"], container["message_ts"]
+    # Slack names the clicked message; the fallback is for a private one it might not name.
+    channel = container.get("channel_id") or "private"
+    ts = container.get("message_ts") or str(data.get("trigger_id") or action.get("action_ts"))
     payload: dict[str, Any] = {"user": user}
     if container.get("is_ephemeral"):  # only its response_url can change it, or answer it
         click["response_url"] = data["response_url"]
@@ -139,8 +141,8 @@ def is_command(form: dict[str, Any]) -> bool:
 
 
 def is_our_click(data: dict[str, Any]) -> bool:
-    """True for a click on one of our buttons on a message Slack names (channel and ts); a
-    private (ephemeral) message's click must bring its response_url."""
+    """True for a click on one of our buttons on a message Slack names (channel and ts), or on
+    a private (ephemeral) message, whose click must bring its response_url."""
     user = data.get("user")
     if data.get("type") != "block_actions" or not isinstance(user, dict):
         return False
@@ -152,8 +154,8 @@ def is_our_click(data: dict[str, Any]) -> bool:
     action_id = actions[0].get("action_id") if isinstance(actions[0], dict) else None
     if not (isinstance(action_id, str) and CHOICE_ACTION.match(action_id)):
         return False
-    if container.get("is_ephemeral") and not isinstance(data.get("response_url"), str):
-        return False
+    if container.get("is_ephemeral"):  # answered, and changed, through its response_url
+        return isinstance(data.get("response_url"), str)
     return all(isinstance(container.get(k), str) for k in ("channel_id", "message_ts"))
 
 

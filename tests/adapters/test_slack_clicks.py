@@ -242,6 +242,7 @@ def _click(container: dict[str, Any], action_id: str = "choice-1") -> dict[str, 
         ({"channel_id": "C0STAFF01"}, "choice-1", "channel"),
         ({"channel_id": "D0DEMO003"}, "someone-elses-button", "not kept"),
         ({"channel_id": None}, "choice-1", "not kept"),
+        ({"channel_id": None, "is_ephemeral": True}, "choice-1", "response_url"),
     ],
     ids=[
         "in the DM",
@@ -249,6 +250,7 @@ def _click(container: dict[str, Any], action_id: str = "choice-1") -> dict[str, 
         "in a channel",
         "not one of our buttons",
         "on no message",
+        "private answer in no channel",
     ],
 )
 def test_clicks_on_our_buttons_are_kept_with_where_they_are_answered(
@@ -259,7 +261,7 @@ def test_clicks_on_our_buttons_are_kept_with_where_they_are_answered(
     assert (event is None) == (answered_in == "not kept")
     if event is not None:
         key, platform, conversation, payload = event
-        channel = container["channel_id"]
+        channel = container["channel_id"] or "private"
         assert (key, platform) == (f"slack:click:{channel}:1700000000.000100", "slack")
         assert conversation == f"slack:{CLARA}"  # all of Clara's events: kept in order
         assert set(payload) == {"click", "user"} | ({"to"} if answered_in else set())
