@@ -184,7 +184,6 @@ def configured_adapters(core: App) -> list[WebAdapter]:
         cases = CaseQueries(core.cases, core.directory)
         adapters.append(
             SlackAdapter(
-                core.handle,
                 core.directory,
                 events=core.events,
                 references=core.references,
@@ -287,8 +286,8 @@ async def answer(core: App) -> None:
     answering = [a for a in configured_adapters(core) if isinstance(a, AnswersInbox)]
     if not answering:
         raise NoPlatformConfigured(
-            "nothing to answer: only Slack direct messages and Teams personal chats go through "
-            "the inbox. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or MICROSOFT_APP_ID and "
+            "nothing to answer: only Slack and Teams messages go through the inbox (the comments "
+            "API does not). Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, or MICROSOFT_APP_ID and "
             "MICROSOFT_APP_PASSWORD (see README 'Connecting Slack' and 'Connecting Teams')."
         )
     await asyncio.to_thread(lambda: core.bot)

@@ -9,6 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from bot.model.admin_ports import DirectoryStore, MonthlyFigures
+from bot.model.inbox_ports import Inbox
 from bot.model.ports import (
     AccountRegister,
     AuditTrail,
@@ -19,7 +20,6 @@ from bot.model.ports import (
     ConversationStore,
     Database,
     EventLog,
-    Inbox,
     OutboxStore,
     QuestionLog,
     ReferenceStore,

@@ -3,8 +3,11 @@
 It records every call, answers the methods policybot uses the way Slack does (checking the
 bearer token), and fails a method on request (a 429 with Retry-After, a server error or a
 Slack error code), so the real slack_sdk client is tested against real HTTP on loopback.
-Messages posted with chat.postMessage are kept per channel, metadata included, and
-conversations.history answers from them, newest first, a page at a time.
+Messages posted with chat.postMessage are kept per channel, metadata and thread included;
+conversations.history answers from them, newest first, and conversations.replies from a
+thread's, oldest first, a page at a time. Posts to a response_url are recorded by the URL's
+name (a private answer can't be read back); a name in `expired` is refused as Slack refuses a
+response_url used up or older than 30 minutes.
 """
 
 from __future__ import annotations
@@ -69,7 +72,10 @@ class FakeSlack:
         self.history: dict[str, list[dict[str, Any]]] = {}
         """Each channel's posted messages, oldest first, as conversations.history shows them."""
         self.on_post: Callable[[Call], None] | None = None
-        """Called with each chat.postMessage once it is kept, before it is answered."""
+        """Called with each chat.postMessage or response_url post once it is kept, before it
+        is answered."""
+        self.expired: set[str] = set()
+        """Names of response_urls Slack no longer takes posts through."""
         self._ts = itertools.count(1)
         self._last_ts = 0.0
         self._changed = asyncio.Event()
@@ -127,7 +133,15 @@ class FakeSlack:
         """Answer one HTTP request as Slack would."""
         kind, _, name = request.path.strip("/").partition("/")
         if kind == "respond":
-            self._record("response_url", {"url": name, **request.body})
+            call = self._record("response_url", {"url": name, **request.body})
+            if name in self.expired:
+                return Response(404, text="expired_url")
+            queued = self.failures.get("response_url")
+            if queued:
+                return Response(queued.pop(0).status, text="failed")
+            call.result = {"ts": self._next_ts()}  # Slack says only "ok"; for clicks on it
+            if self.on_post is not None:
+                self.on_post(call)
             return Response(text="ok")
         if kind != "api":
             return Response(404, {"ok": False, "error": "unknown_url"})
@@ -161,6 +175,8 @@ class FakeSlack:
             return ok | {"channel": args["channel"], "ts": args["ts"]}
         if method == "conversations.history":
             return ok | self._history(args)
+        if method == "conversations.replies":
+            return ok | self._replies(args)
         if method == "views.publish":
             return ok | {"view": {"id": "V1", **args["view"]}}
         if method == "users.info":
@@ -174,13 +190,19 @@ class FakeSlack:
             return ok | {"url": self.server.url("/socket").replace("http", "ws", 1)}
         return {"ok": False, "error": "unknown_method"}
 
-    def _post(self, args: dict[str, Any]) -> str:
-        """Keep a posted message in its channel's history; its ts, later than any before."""
+    def _next_ts(self) -> str:
+        """A message ts later than any before."""
         self._last_ts = max(time.time(), self._last_ts + 0.000001)
-        ts = f"{self._last_ts:.6f}"
+        return f"{self._last_ts:.6f}"
+
+    def _post(self, args: dict[str, Any]) -> str:
+        """Keep a posted message in its channel's history; its ts."""
+        ts = self._next_ts()
         kept = {"type": "message", "ts": ts, "text": args.get("text", ""), "bot_id": "BPOLICY"}
         if isinstance(args.get("metadata"), dict):
             kept["metadata"] = args["metadata"]
+        if args.get("thread_ts"):
+            kept["thread_ts"] = str(args["thread_ts"])
         self.history.setdefault(str(args["channel"]), []).append(kept)
         if self.on_post is not None:
             self.on_post(self.calls[-1])
@@ -194,14 +216,21 @@ class FakeSlack:
             for m in reversed(self.history.get(str(args["channel"]), []))
             if float(m["ts"]) > oldest
         ]
-        start = int(args.get("cursor") or 0)
-        limit = int(args.get("limit") or 100)
-        page = newest_first[start : start + limit]
-        if args.get("include_all_metadata") not in ("1", "true", True):
-            page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
-        more = start + limit < len(newest_first)
-        cursor = str(start + limit) if more else ""
-        return {"messages": page, "has_more": more, "response_metadata": {"next_cursor": cursor}}
+        return _page(newest_first, args)
+
+    def _replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A page of a thread's messages (replies to `ts`) newer than `oldest`, oldest first."""
+        oldest, ts = float(args.get("oldest") or 0), str(args["ts"])
+        thread = [
+            m
+            for m in self.history.get(str(args["channel"]), [])
+            if ts in (m.get("thread_ts"), m["ts"]) and float(m["ts"]) > oldest
+        ]
+        return _page(thread, args)
+
+    def posted_to(self, name: str) -> list[Call]:
+        """What was posted through the response_url of this name (as `response_url` made it)."""
+        return [c for c in self.to("response_url") if c.args["url"] == name]
 
     def posted_keys(self) -> list[str]:
         """The outbox key in the metadata of every posted message, in the order posted."""
@@ -242,6 +271,18 @@ class FakeSlack:
             }
         )
         return envelope_id
+
+
+def _page(messages: list[dict[str, Any]], args: dict[str, Any]) -> dict[str, Any]:
+    """The page of messages a history call's cursor and limit ask for."""
+    start = int(args.get("cursor") or 0)
+    limit = int(args.get("limit") or 100)
+    page = messages[start : start + limit]
+    if args.get("include_all_metadata") not in ("1", "true", True):
+        page = [{k: v for k, v in m.items() if k != "metadata"} for m in page]
+    more = start + limit < len(messages)
+    cursor = str(start + limit) if more else ""
+    return {"messages": page, "has_more": more, "response_metadata": {"next_cursor": cursor}}
 
 
 def texts(value: Any) -> list[str]:

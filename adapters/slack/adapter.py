@@ -1,12 +1,13 @@
 """The Slack adapter: DMs, mentions, /policy and button clicks in; Block Kit replies out.
 
-Direct messages, and clicks on the buttons in them, are kept in the inbox before Slack is
-acknowledged and answered from there (inbox.py), in order, exactly once through crashes;
-over HTTP they never reach Bolt. Mentions, /policy and the clicks on their replies go through
-Bolt and are answered in tasks held in memory.
+Everything a person says or clicks to the bot (a direct message, a mention in a channel, the
+/policy command, a click on one of its buttons) is kept in the inbox before Slack is
+acknowledged and answered from there (inbox.py, respondent.py), in order, exactly once through
+crashes; over HTTP none of it reaches Bolt. Bolt serves the rest: the App Home, and Slack's
+URL verification and SSL checks.
 
 Built on slack-bolt's AsyncApp, served on our own aiohttp route (`POST /slack/events`, with
-Slack's request signatures checked by Bolt) or over Socket Mode when an app-level token is
+Slack's request signatures checked first) or over Socket Mode when an app-level token is
 configured. People are looked up in the trust directory by Slack id, or by the email Slack
 holds for them (people.py); the core is only ever called with a directory person id.
 """
@@ -14,9 +15,8 @@ holds for them (people.py); the core is only ever called with a directory person
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import aiohttp
@@ -27,26 +27,25 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from adapters.replies import Handle, Say, not_in_directory, or_sorry
+from adapters.inbox import PlatformInbox
 from adapters.sealing import Seal
-from adapters.slack.blocks import CHOICE_ACTION, clicked, escape, message, plain_text
+from adapters.slack.blocks import CHOICE_ACTION
 from adapters.slack.client import describe, error_code, web_client
-from adapters.slack.home import ACCOUNT, HomeCases, HomeTab
+from adapters.slack.home import HomeCases, HomeTab
 from adapters.slack.inbound import problem, signed
 from adapters.slack.inbox import (
-    SlackRespondent,
-    click_key,
-    is_direct_click,
-    is_direct_message,
+    COMMAND,
+    goes_to_inbox,
     kept_click,
+    kept_command,
     kept_event,
     kept_message,
 )
 from adapters.slack.people import SlackPeople
+from adapters.slack.respondent import SlackRespondent
 from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
-from bot.core.messages import Message, Reply
-from bot.errors import UserError, failure
+from bot.errors import UserError
 from bot.jobs.answering import Event, InboxParts, newest_directory
 from bot.model.directory import Directory
 from bot.model.ports import EventLog, ReferenceStore
@@ -62,12 +61,11 @@ class SlackAdapter:
 
     name = "slack"
     refreshes_itself = frozenset({ROUTE})
-    """Direct messages and their clicks take up the newest directory when answered; the rest
+    """What goes through the inbox takes up the newest directory when answered; the rest
     before Bolt."""
 
     def __init__(
         self,
-        handle: Handle,
         directory: Directory,
         *,
         events: EventLog,
@@ -78,9 +76,8 @@ class SlackAdapter:
         answers_here: bool = True,
     ) -> None:
         self._refresh = inbox.refresh
-        self._answers_here = answers_here
+        self._clock = inbox.clock
         _keep_message_text_out_of_logs()
-        self.handle = handle
         self.directory = directory
         self.events = events
         self.client = web_client(settings.bot_token, settings.api_url)
@@ -88,21 +85,17 @@ class SlackAdapter:
         self.home = HomeTab(self.client, self.people, directory, cases)
         self._seal = Seal(settings.bot_token)
         self._sender = SlackSender(
-            self.client, self.people, settings.history_lookback, seal=self._seal
+            self.client, self.people, settings.history_lookback, self._seal, inbox.clock
         )
-        respondent = SlackRespondent(inbox.handle, self.people, directory, self.client, self._seal)
-        self.answering = inbox.answering(respondent, self._sender)
-        self.intake = inbox.intake(self.answering)
-        self._poll = inbox.poll
-        self._answering: asyncio.Task[None] | None = None
+        respondent = SlackRespondent(inbox.handle, self.people, directory, self._sender, self._seal)
+        self.inbox = PlatformInbox(inbox, respondent, self._sender, answers_here=answers_here)
         self._bot_user_id: str | None = None
         self._app_token = settings.app_token
         self._signing_secret = None if settings.socket_mode else settings.signing_secret
         self._socket: AsyncSocketModeHandler | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        # Listeners run before the response is sent (Bolt otherwise spawns tasks of its own);
-        # they ack at once and hand the work to tasks this adapter owns, so stop() and tests
-        # can wait for answers in flight.
+        # Listeners run before the response is sent (Bolt otherwise spawns tasks of its own):
+        # in Socket Mode they keep what goes to the inbox before acknowledging it.
         self.bolt = AsyncApp(
             client=self.client,
             signing_secret=settings.signing_secret or "",
@@ -113,7 +106,7 @@ class SlackAdapter:
 
     @property
     def sender(self) -> SlackSender:
-        """Proactive DMs for the outbox."""
+        """Slack messages for the outbox."""
         return self._sender
 
     @property
@@ -130,8 +123,7 @@ class SlackAdapter:
         """Check the bot token, start answering the inbox (unless `policybot answer` processes
         do), and open the Socket Mode connection when configured."""
         self._open_session()
-        if self._answers_here:
-            self._answering = asyncio.create_task(self.answering.run(self._poll))
+        self.inbox.start()
         await self._check_token()
         if self._app_token is not None:
             self._socket = AsyncSocketModeHandler(self.bolt, self._app_token)
@@ -146,7 +138,7 @@ class SlackAdapter:
         self._open_session()
         await self._check_token()
         try:
-            await self.answering.run(self._poll)
+            await self.inbox.answer_forever()
         finally:
             await self._close_session()
 
@@ -174,20 +166,17 @@ class SlackAdapter:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             self._socket = None
-        await self.intake.settle()
-        if self._answering is not None:
-            self._answering.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._answering
-        await self.settle()
+        await self.inbox.stop()
+        await self._settle_tasks()
         await self._close_session()
 
     async def settle(self) -> None:
-        """Wait until every answer being worked on now has been posted, and (when this process
-        answers) the inbox is empty of what is due."""
-        await self.intake.settle()
-        if self._answers_here:
-            await self.answering.answer_due()
+        """Wait until everything kept so far is answered and posted (when this process
+        answers), and the App Home views being published are."""
+        await self.inbox.settle()
+        await self._settle_tasks()
+
+    async def _settle_tasks(self) -> None:
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
@@ -204,10 +193,11 @@ class SlackAdapter:
         if why is not None or body is None:
             log.warning("slack: signed request is %s; refused", why)
             return web.Response(status=400, text="not a Slack payload")
-        if (
-            event := kept_event(body, request.content_type, self._bot_user_id, self._seal)
-        ) is not None:
-            return await self._keep(event)
+        event = kept_event(body, request.content_type, self._bot_user_id, self._seal, self._clock())
+        if event is not None:
+            # A 500 when it can't be kept: Slack retries an event. It does not retry a command
+            # or a click: the person sees it failed, and the message keeps its buttons.
+            return await self.inbox.acknowledge(event)
         await newest_directory(self._refresh)
         try:
             bolt_request = await to_bolt_request(request)
@@ -216,128 +206,51 @@ class SlackAdapter:
             return web.Response(status=400, text="not a Slack payload")
         return await to_aiohttp_response(await self.bolt.async_dispatch(bolt_request))
 
-    async def _keep(self, event: Event) -> web.Response:
-        """Acknowledge a direct message or DM click once it is in the inbox; a 500 makes Slack
-        retry a message. Slack does not retry a click: the person sees it failed (Slack marks
-        the button with a warning) and the message keeps its buttons, to click again."""
-        try:
-            await self.intake.keep(event)
-        except Exception as exc:
-            log.error("slack: event not kept, so not acknowledged: %s", failure(exc))
-            return web.Response(status=500, text="not kept; please retry")
-        return web.Response(status=200)
-
     def _listen(self) -> None:
         self.bolt.use(self._once)
         self.bolt.event("message")(self._on_message)
-        self.bolt.event("app_mention")(self._on_mention)
+        self.bolt.event("app_mention")(self._on_message)
         self.bolt.event("app_home_opened")(self._on_home_opened)
-        self.bolt.command("/policy")(self._on_command)
+        self.bolt.command(COMMAND)(self._on_command)
         self.bolt.action(CHOICE_ACTION)(self._on_click)
 
     async def _once(
         self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
-        """Acknowledge, and otherwise ignore, anything Slack delivers a second time.
+        """Acknowledge, and otherwise ignore, an event Slack delivers a second time.
 
-        What goes to the inbox (Socket Mode's DMs and DM clicks) is not counted here: the
-        inbox itself keeps a delivery once, and one counted here but then not kept (the
-        database down) would be dropped as seen when Slack delivers it again."""
-        key = _delivery_key(body)
-        if is_direct_message(body) or is_direct_click(body):
-            key = None
+        What goes to the inbox (in Socket Mode) is not counted here: the inbox itself keeps a
+        delivery once, and one counted here but then not kept (the database down) would be
+        dropped as seen when Slack delivers it again."""
+        key = None if goes_to_inbox(body) else _delivery_key(body)
         if key is not None and not await self.events.first_time(key):
             log.info("slack: %s seen before; not acting on it again", key)
             return BoltResponse(status=200, body="")
         await next()
         return None
 
+    # Socket Mode: what goes to the inbox arrives through Bolt, and is kept before the ack.
+    # (Over HTTP it never reaches Bolt; what does is not the inbox's: nothing to answer.)
+
+    async def _keep(self, event: Event | None) -> None:
+        if event is not None:
+            await self.inbox.intake.keep(event)  # not kept: no ack, so Slack sees it failed
+
     async def _on_message(self, body: dict[str, Any], context: dict[str, Any]) -> None:
-        """A direct message over Socket Mode (over HTTP they never reach Bolt): to the inbox."""
-        if (event := kept_message(body, context.get("bot_user_id"), self._seal)) is not None:
-            await self.intake.keep(event)
+        """A direct message or a mention (a message event in a channel is no one's question)."""
+        await self._keep(kept_message(body, context.get("bot_user_id"), self._seal))
 
-    async def _on_mention(self, event: dict[str, Any], context: dict[str, Any]) -> None:
-        channel = event["channel"]
-        if channel.startswith("D") or event.get("bot_id") or "user" not in event:
-            return  # a mention inside a DM also arrives as a message event
-        text = plain_text(event.get("text", ""), context.get("bot_user_id"))
-        post = self._poster(channel, event.get("thread_ts") or event["ts"])
-        self._spawn(self._converse(event["user"], post, "mention", text=text))
-
-    async def _on_command(
-        self, ack: Callable[[], Awaitable[None]], command: dict[str, Any], respond: Any
-    ) -> None:
+    async def _on_command(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
+        await self._keep(kept_command(body, self._seal, self._clock()))
         await ack()
-        text = plain_text(command.get("text", "")) or "help"
-        self._spawn(self._converse(command["user_id"], _responder(respond), "command", text=text))
 
-    async def _on_click(
-        self,
-        ack: Callable[[], Awaitable[None]],
-        body: dict[str, Any],
-        action: dict[str, Any],
-        respond: Any,
-    ) -> None:
-        if (event := kept_click(body, self._seal)) is not None:  # in a DM, over Socket Mode
-            await self.intake.keep(event)  # not kept: no ack, and Slack shows the click failed
-            await ack()
-            return
+    async def _on_click(self, ack: Callable[[], Awaitable[None]], body: dict[str, Any]) -> None:
+        await self._keep(kept_click(body, self._seal, self._clock()))
         await ack()
-        self._spawn(self._click(body, action, respond))
 
     async def _on_home_opened(self, event: dict[str, Any]) -> None:
         if event.get("tab") == "home":
             self._spawn(self.home.publish(event["user"]))
-
-    async def _click(self, body: dict[str, Any], action: dict[str, Any], respond: Any) -> None:
-        """A click anywhere but a DM (those are answered from the inbox, inbox.py)."""
-        label, value = action["text"]["text"], action["value"]
-        container = body.get("container", {})
-        original = body.get("message") or {}
-        shown = clicked(original.get("blocks", []), label)
-        fallback = original.get("text") or escape(label)
-        update: Awaitable[object]
-        if container.get("is_ephemeral"):  # only its response_url can change it
-            update = respond(replace_original=True, text=fallback, blocks=shown)
-            say = _responder(respond)
-        else:
-            channel = container["channel_id"]
-            update = self.client.chat_update(
-                channel=channel, ts=container["message_ts"], text=fallback, blocks=shown
-            )
-            say = self._poster(channel, original.get("thread_ts"))
-        try:
-            await update
-        except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
-            log.warning("slack: clicked message not updated: %s", describe(exc))  # click stands
-        await self._converse(body["user"]["id"], say, "click", value=value)
-
-    def _poster(self, channel: str, thread_ts: str | None) -> Say:
-        async def say(replies: Sequence[Reply]) -> None:
-            for reply in replies:
-                await self.client.chat_postMessage(
-                    channel=channel, thread_ts=thread_ts, **message(reply)
-                )
-
-        return say
-
-    async def _converse(
-        self, user_id: str, say: Say, what: str, text: str = "", value: str | None = None
-    ) -> None:
-        """Ask the core as the directory person behind the Slack user, then show its replies."""
-
-        async def answer() -> None:
-            person = await self.people.person(user_id)
-            if person is None:
-                log.info("slack: %s from %s, who is not in the trust directory", what, user_id)
-                await say([not_in_directory(self.directory, ACCOUNT)])
-                return
-            replies = await self.handle(Message(person.id, text, value))
-            log.info("slack: %s from %s answered (%d replies)", what, person.id, len(replies))
-            await say(replies)
-
-        await or_sorry(answer(), say, f"slack: {what} from {user_id}", describe)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
         task = asyncio.create_task(work)
@@ -350,16 +263,6 @@ class SlackAdapter:
             log.error("slack: could not post to Slack: %s", describe(exc))
 
 
-def _responder(respond: Any) -> Say:
-    """Shows replies only the person sees, through a command's or click's response_url."""
-
-    async def say(replies: Sequence[Reply]) -> None:
-        for reply in replies:
-            await respond(response_type="ephemeral", replace_original=False, **message(reply))
-
-    return say
-
-
 def _keep_message_text_out_of_logs() -> None:
     """slack_sdk and Bolt log whole requests, message text included, at DEBUG: never let them."""
     for name in ("slack_sdk", "slack_bolt"):
@@ -368,12 +271,7 @@ def _keep_message_text_out_of_logs() -> None:
 
 
 def _delivery_key(body: dict[str, Any]) -> str | None:
-    """What makes a delivery the same one again: Slack's retries reuse it."""
+    """What makes an event's delivery the same one again: Slack's retries reuse its id."""
     if body.get("type") == "event_callback" and body.get("event_id"):
         return f"slack:event:{body['event_id']}"
-    if body.get("command") and body.get("trigger_id"):
-        return f"slack:command:{body['trigger_id']}"
-    container = body.get("container") or {}
-    if body.get("type") == "block_actions" and container.get("message_ts"):
-        return click_key(str(container.get("channel_id")), container["message_ts"])
     return None

@@ -2,10 +2,12 @@
 
 A thin translator over botbuilder (archived upstream), so that moving to Microsoft's successor
 SDK means rewriting this package only: CloudAdapter does authentication and the Bot Connector
-calls, TeamsAdapter serves /api/messages: a message or card click in a personal chat is kept in
-the inbox before it is acknowledged and answered from there (inbox.py), anything else is a turn
-of TeamsHandler during its request. Replies from the inbox, and messages to people unprompted
-(the Sender port), go through stored conversation references; dialogue.py asks the core.
+calls, TeamsAdapter serves /api/messages: a message or card click in a personal chat, or in a
+channel or group chat (where the bot hears only what mentions it), is kept in the inbox before it
+is acknowledged and answered from there (inbox.py); anything else (an install, a message from a
+conversation of no known type) is a turn of TeamsHandler during its request. Replies from the
+inbox, and messages to people unprompted (the Sender port), go through conversation references;
+dialogue.py asks the core.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from adapters.inbox import PlatformInbox
 from adapters.replies import Handle, or_sorry
 from adapters.sealing import Seal, opened_choices
 from adapters.teams.cards import CONTENT_TYPE, reply_card, submitted_choice
+from adapters.teams.connector import connector_error, refused_for_good
 from adapters.teams.dialogue import TeamsDialogue, chat_reference, without_bot_mention
 from adapters.teams.inbound import activity, auth_problem, for_authentication
 from adapters.teams.inbox import TeamsRespondent, kept_activity
@@ -46,7 +49,7 @@ from bot.core.messages import Reply
 from bot.jobs.answering import InboxParts, newest_directory
 from bot.model.directory import Directory, Person
 from bot.model.ports import EventLog, ReferenceStore
-from bot.model.records import DeliveryError
+from bot.model.records import Address, DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,8 @@ class AnswerNotSent(web.HTTPInternalServerError):
 
 class TeamsHandler(ActivityHandler):  # type: ignore[misc]
     """One Teams turn answered during its request: who is speaking, what they said or clicked,
-    and the cards to answer (personal chats are answered from the inbox instead)."""
+    and the cards to answer (messages in chats, channels and group chats are answered from the
+    inbox instead)."""
 
     def __init__(
         self,
@@ -135,10 +139,10 @@ class TeamsHandler(ActivityHandler):  # type: ignore[misc]
             try:
                 await send_replies(turn_context, [reply], self.references)
             except Exception as exc:
-                if _refused_for_good(exc):  # e.g. a conversation Teams does not know: 400
-                    log.warning("teams answer refused: %s", _connector_error(exc))
+                if refused_for_good(exc):  # e.g. a conversation Teams does not know: 400
+                    log.warning("teams answer refused: %s", connector_error(exc))
                     raise
-                log.warning("teams answer kept for Teams' retry: %s", _connector_error(exc))
+                log.warning("teams answer kept for Teams' retry: %s", connector_error(exc))
                 raise AnswerNotSent() from exc
             await self.references.save_answer(conversation, activity_id, replies[n + 1 :])
 
@@ -186,29 +190,13 @@ def _bot_framework_config(settings: TeamsSettings) -> SimpleNamespace:
     )
 
 
-def _refused_for_good(exc: Exception) -> bool:
-    """Whether the Bot Connector refused the reply in a way a retry cannot change (a 4xx but
-    408 and 429): the activity itself was wrong, so Teams is not asked to deliver it again."""
-    status = getattr(getattr(exc, "response", None), "status_code", None)
-    return isinstance(status, int) and 400 <= status < 500 and status not in (408, 429)
-
-
-def _connector_error(exc: Exception) -> str:
-    """A short reason for the outbox row: the Bot Connector's status and error, no content."""
-    status = getattr(getattr(exc, "response", None), "status_code", None)
-    # msrest's HttpOperationError carries "(code) message" from the connector's error body.
-    detail = str(getattr(exc, "message", "") or exc) or type(exc).__name__
-    detail = detail.splitlines()[0][:200]
-    return f"Teams refused the message (HTTP {status}): {detail}" if status else f"Teams: {detail}"
-
-
 class TeamsAdapter:
-    """The Teams endpoint (POST /api/messages), personal chats answered from the inbox, and the
-    Teams Sender for the outbox."""
+    """The Teams endpoint (POST /api/messages), messages answered from the inbox, and the Teams
+    Sender for the outbox."""
 
     name = PLATFORM
     refreshes_itself = frozenset({ROUTE})
-    """Personal chats take up the newest directory when answered; the rest before their turn."""
+    """Kept messages take up the newest directory when answered; the rest before their turn."""
 
     def __init__(
         self,
@@ -315,30 +303,41 @@ class TeamsAdapter:
         """Anyone with a Teams id in the directory."""
         return person.teams_id is not None
 
-    async def already_delivered(self, person: Person, key: str, since: datetime) -> bool:
+    async def already_delivered(
+        self, person: Person, key: str, since: datetime, address: Address | None = None
+    ) -> bool:
         """Teams can't list a chat's messages to the bot, so it can never tell: False."""
         return False
 
-    async def send(self, person: Person, reply: Reply, key: str) -> None:
-        """Post the reply in the person's chat with the bot, opening the chat if need be."""
-        reference = await self.references.chat(person.id)
+    async def send(
+        self, person: Person, reply: Reply, key: str, address: Address | None = None
+    ) -> None:
+        """Post the reply in the person's chat with the bot, opening the chat if need be, or
+        in the conversation of its address (a reply in a channel thread or group chat)."""
+        reference = await self.references.chat(person.id) if address is None else None
         reply = opened_choices(reply, self._seal)  # as the inbox's answers wait in the outbox
         try:
-            if reference is None:
+            if address is not None:
+                await self.post(address["reference"], [reply])
+            elif reference is None:
                 await self._open_chat(person, self._poster([reply]))
             else:
                 await self.post(reference, [reply])
         except DeliveryError:
             raise
         except Exception as exc:  # any connector or network failure leaves the row pending
-            raise DeliveryError(_connector_error(exc)) from exc
+            raise DeliveryError(connector_error(exc)) from exc
 
     # Chats: the inbox's answers, outside any request
 
     async def post(self, reference: dict[str, Any], replies: Sequence[Reply]) -> None:
-        """Post the replies in the referenced conversation, as new messages."""
+        """Post the replies in the referenced conversation: as new messages in a personal chat,
+        elsewhere as replies to the activity the reference names (the mention they answer)."""
         conversation = ConversationReference().deserialize(reference)
-        await self.cloud.continue_conversation(conversation, self._poster(replies), self.app_id)
+        kind = conversation.conversation.conversation_type if conversation.conversation else None
+        reply_to = None if kind == "personal" else conversation.activity_id
+        poster = self._poster(replies, reply_to)
+        await self.cloud.continue_conversation(conversation, poster, self.app_id)
 
     async def replace(self, reference: dict[str, Any], card_id: str, card: dict[str, Any]) -> None:
         """Replace a card the bot sent in the referenced conversation."""
@@ -349,9 +348,10 @@ class TeamsAdapter:
         conversation = ConversationReference().deserialize(reference)
         await self.cloud.continue_conversation(conversation, update, self.app_id)
 
-    def _poster(self, replies: Sequence[Reply]) -> Turn:
+    def _poster(self, replies: Sequence[Reply], reply_to: str | None = None) -> Turn:
         async def post(turn_context: TurnContext) -> None:
-            turn_context.activity.id = None  # a new message, not a reply to the continuation
+            # A new message (or a reply to `reply_to`), not a reply to the continuation.
+            turn_context.activity.id = reply_to
             await send_replies(turn_context, replies, self.references)
 
         return post

@@ -1,12 +1,14 @@
-"""Teams personal chats through the inbox: kept before the Bot Connector hears 201, answered
-from there.
+"""Teams messages through the inbox: kept before the Bot Connector hears 201, answered from there.
 
 `kept_activity` picks the activities that go through the inbox (a message or a card click in
-a person's chat with the bot) and returns what is kept of them: the sender's ids, the
-conversation to answer in, and the text, credentials masked (`keepable`, so a pasted password
-is never written anywhere), or the clicked choice, each sealed (so the database never holds
-what people wrote in readable form). `TeamsRespondent` answers a kept activity as the directory
-person behind the sender, posting through the Bot Connector outside any request (`Chats`).
+a person's chat with the bot, or in a channel or group chat, where the bot hears only what
+mentions it) and returns what is kept of them: the sender's ids, the conversation to answer in,
+and the text, credentials masked (`keepable`, so a pasted password is never written anywhere),
+or the clicked choice, each sealed (so the database never holds what people wrote in readable
+form). Everything from one person is kept in one conversation, answered in order.
+`TeamsRespondent` answers a kept activity as the directory person behind the sender: in their
+personal chat, or as a reply in the channel thread or group chat it came from, posting through
+the Bot Connector outside any request (`Chats`).
 """
 
 from __future__ import annotations
@@ -25,13 +27,26 @@ from bot.core.messages import Reply
 from bot.core.secrets import keepable
 from bot.jobs.answering import Answered, Event
 from bot.model.directory import Person
+from bot.model.records import Address
+
+CONVERSATIONS = ("personal", "channel", "groupChat")
+"""Where the messages kept in the inbox come from (a message whose conversation has no type,
+as from a local emulator, is answered during its request)."""
+
+
+def address_of(reference: dict[str, Any]) -> Address | None:
+    """Where the answers to an activity in this conversation go: None for a personal chat (the
+    person's chat, as for anything sent to them), else the conversation itself."""
+    kind = (reference.get("conversation") or {}).get("conversationType")
+    return None if kind == "personal" else {"platform": PLATFORM, "reference": reference}
 
 
 class Chats(Protocol):
     """A Teams conversation reached through the Bot Connector, outside any request."""
 
     async def post(self, reference: dict[str, Any], replies: Sequence[Reply]) -> None:
-        """Post the replies in the conversation, as new messages."""
+        """Post the replies in the conversation: new messages in a personal chat, replies to
+        the activity the reference names elsewhere (a channel thread, a group chat)."""
         ...
 
     async def replace(self, reference: dict[str, Any], card_id: str, card: dict[str, Any]) -> None:
@@ -40,11 +55,12 @@ class Chats(Protocol):
 
 
 def kept_activity(activity: Activity, seal: Seal) -> Event | None:
-    """The inbox entry for a message or click in a personal chat, or None for anything else."""
+    """The inbox entry for a message or click in a chat, channel or group chat, or None for
+    anything else."""
     conversation, sender = activity.conversation, activity.from_property
     if activity.type != ActivityTypes.message or not activity.id or conversation is None:
         return None
-    if conversation.conversation_type != "personal" or not conversation.id or sender is None:
+    if conversation.conversation_type not in CONVERSATIONS or not conversation.id or sender is None:
         return None
     who = sender.aad_object_id or sender.id
     if not who:
@@ -86,7 +102,7 @@ class TeamsRespondent:
             return None
         if "choice" not in payload:
             text = self.seal.open(payload["text"])
-            return self._answered(person, await self.dialogue.said(person, text))
+            return self._answered(person, await self.dialogue.said(person, text), reference)
         sealed = payload["choice"]
 
         async def close(card_id: str, card: dict[str, Any]) -> None:
@@ -100,13 +116,16 @@ class TeamsRespondent:
             close,
             click=payload["activity"],
         )
-        return self._answered(person, replies)
+        return self._answered(person, replies, reference)
 
-    def _answered(self, person: Person, replies: Sequence[Reply]) -> Answered:
+    def _answered(
+        self, person: Person, replies: Sequence[Reply], reference: dict[str, Any]
+    ) -> Answered:
         # The replies wait in the outbox until posted: a vote's question goes there sealed
         # (TeamsAdapter.send opens it).
-        return Answered(person, [sealed_choices(reply, self.seal) for reply in replies])
+        sealed = [sealed_choices(reply, self.seal) for reply in replies]
+        return Answered(person, sealed, address_of(reference))
 
     async def apologise(self, payload: dict[str, Any]) -> None:
-        """SORRY, in the chat the message came from."""
+        """SORRY, in the chat, channel thread or group chat the message came from."""
         await self.chats.post(payload["reference"], [Reply(SORRY)])

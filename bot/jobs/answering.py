@@ -23,8 +23,9 @@ from typing import Any, Protocol
 from bot.core.messages import Message, Reply
 from bot.errors import failure
 from bot.model.directory import Person
-from bot.model.ports import DeliveryQueue, Inbox, Sender
-from bot.model.records import Clock, DeliveryError, InboxItem, OutboxItem
+from bot.model.inbox_ports import Inbox
+from bot.model.ports import DeliveryQueue, Sender
+from bot.model.records import Address, Clock, DeliveryError, InboxItem, OutboxItem, Outgoing
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,12 @@ Event = tuple[str, str, str, dict[str, Any]]
 
 @dataclass(frozen=True, slots=True)
 class Answered:
-    """The person an event came from (in the trust directory) and the core's replies."""
+    """The person an event came from (in the trust directory), the core's replies, and where
+    they go when not to the person's own chat (a channel thread, a command's response_url)."""
 
     person: Person
     replies: Sequence[Reply]
+    address: Address | None = None
 
 
 class Respondent(Protocol):
@@ -280,7 +283,7 @@ class Answering:
         sent = []
         for row in rows:
             try:
-                await self._sender.send(person, row.reply, row.key)
+                await self._sender.send(person, row.reply, row.key, row.address)
             except DeliveryError as exc:
                 log.warning("outbox %s (%s) not delivered: %s", row.id, row.key, exc.reason)
                 await self._outbox.mark_failed(row.id, exc.reason)
@@ -289,10 +292,12 @@ class Answering:
         return sent
 
 
-def _replies(item: InboxItem, answered: Answered | None) -> list[tuple[str, str, Reply]]:
-    """The event's replies as (outbox key, recipient, reply), keyed by the event's key."""
+def _replies(item: InboxItem, answered: Answered | None) -> list[Outgoing]:
+    """The event's replies for the outbox, keyed by the event's key."""
     if answered is None:
         return []
+    person, address = answered.person.id, answered.address
     return [
-        (f"inbox:{item.key}:{n}", answered.person.id, r) for n, r in enumerate(answered.replies, 1)
+        Outgoing(f"inbox:{item.key}:{n}", person, r, address)
+        for n, r in enumerate(answered.replies, 1)
     ]

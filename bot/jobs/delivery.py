@@ -1,4 +1,5 @@
-"""Delivering the outbox: each due message goes to the first platform that reaches its person."""
+"""Delivering the outbox: each due message goes to the first platform that reaches its person,
+or, when it has an address (an answer in a channel thread), to the platform of the address."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime, timedelta
 
 from bot.model.directory import Directory, Person
 from bot.model.ports import DeliveryQueue, Sender
-from bot.model.records import DeliveryError
+from bot.model.records import Address, DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +44,15 @@ async def deliver_due(
     sent = failed = found = 0
     for item in await queue.claim_due(now, lease, limit):
         person = directory.person(item.recipient)
-        sender = await _first_reaching(senders, person) if person else None
         try:
             if person is None:
                 raise DeliveryError(f"{item.recipient!r} is not in the trust directory")
-            if sender is None:
-                names = ", ".join(s.name for s in senders) or "none configured"
-                raise DeliveryError(
-                    f"no platform reaches {person.id} (platforms: {names}); add their "
-                    "slack_id or teams_id to the trust directory"
-                )
+            sender = await _sender_for(senders, person, item.address)
             delivered = item.maybe_sent and await sender.already_delivered(
-                person, item.key, item.created_at
+                person, item.key, item.created_at, item.address
             )
             if not delivered:
-                await sender.send(person, item.reply, item.key)
+                await sender.send(person, item.reply, item.key, item.address)
         except DeliveryError as exc:
             failed += 1
             log.warning("outbox %s (%s) not delivered: %s", item.id, item.key, exc.reason)
@@ -73,9 +68,20 @@ async def deliver_due(
     return DeliveryReport(sent, failed, found)
 
 
-async def _first_reaching(senders: Sequence[Sender], person: Person) -> Sender | None:
-    """The first platform that knows how to address the person, in the configured order."""
+async def _sender_for(senders: Sequence[Sender], person: Person, address: Address | None) -> Sender:
+    """The platform of the address, or the first that knows how to reach the person (in the
+    configured order); DeliveryError when there is none."""
+    if address is not None:
+        platform = address.get("platform")
+        for sender in senders:
+            if sender.name == platform:
+                return sender
+        raise DeliveryError(f"{platform} is not configured, and this message is for {platform}")
     for sender in senders:
         if await sender.reaches(person):
             return sender
-    return None
+    names = ", ".join(s.name for s in senders) or "none configured"
+    raise DeliveryError(
+        f"no platform reaches {person.id} (platforms: {names}); add their "
+        "slack_id or teams_id to the trust directory"
+    )

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
 
 from bot.model.records import (
     Account,
+    Address,
     AuditEvent,
     Case,
     Comment,
     DeclinedQuestion,
-    InboxItem,
     NewComment,
     OutboxItem,
     RouteCount,
@@ -277,48 +277,6 @@ class DeliveryQueue(Protocol):
         ...
 
 
-class Inbox(Protocol):
-    """Inbound events kept from their acknowledgement until answered: nothing acknowledged is
-    lost when a process dies, and nothing is answered twice."""
-
-    async def add_many(self, events: Sequence[tuple[str, str, str, dict[str, Any]]]) -> int:
-        """Keep (key, platform, conversation, payload) events; a key already there is skipped.
-        Returns how many were new."""
-        ...
-
-    async def claim(
-        self, now: datetime, lease: timedelta, limit: int = 32, platform: str | None = None
-    ) -> list[InboxItem]:
-        """Events due for an answer, each leased to this caller until now + lease, oldest first;
-        at most one per conversation, and none while an earlier one of its conversation waits.
-        `platform`: only that platform's events (each platform answers its own)."""
-        ...
-
-    async def finish(
-        self, item: InboxItem, replies: Sequence[tuple[str, str, Reply]], hold: timedelta
-    ) -> list[OutboxItem] | None:
-        """In one transaction: mark the event answered, drop its payload, and queue its
-        (key, recipient, reply) replies in the outbox, held from delivery passes for `hold` (the
-        caller sends them now). None, and nothing queued, when the claim is no longer this one's."""
-        ...
-
-    async def finish_many(
-        self, answers: Sequence[tuple[InboxItem, Sequence[tuple[str, str, Reply]]]], hold: timedelta
-    ) -> dict[int, list[OutboxItem]]:
-        """`finish` for many (event, replies) at once, in one transaction: the queued rows of
-        each event finished, by event id. An event whose claim is no longer this one's is left
-        out, and nothing of it queued."""
-        ...
-
-    async def waiting(self) -> int:
-        """How many events are not answered yet."""
-        ...
-
-    async def forget_answered(self, before: datetime) -> int:
-        """Delete events answered before then (their keys guard against late redelivery)."""
-        ...
-
-
 class Sender(Protocol):
     """A chat platform that can message a person unprompted (approvals, reminders, alerts)."""
 
@@ -329,15 +287,20 @@ class Sender(Protocol):
         """True when this platform knows how to address the person (e.g. they have an id)."""
         ...
 
-    async def send(self, person: Person, reply: Reply, key: str) -> None:
-        """Deliver the reply to the person, tagged with its outbox key where the platform keeps
-        such a tag; raise DeliveryError with a reason on failure."""
+    async def send(
+        self, person: Person, reply: Reply, key: str, address: Address | None = None
+    ) -> None:
+        """Deliver the reply to the person (at `address`, one of this platform's, when given),
+        tagged with its outbox key where the platform keeps such a tag; raise DeliveryError
+        with a reason on failure."""
         ...
 
-    async def already_delivered(self, person: Person, key: str, since: datetime) -> bool:
+    async def already_delivered(
+        self, person: Person, key: str, since: datetime, address: Address | None = None
+    ) -> bool:
         """True when the platform shows the message with this outbox key reached the person
-        (sent since `since` by a process that died before recording it); False when it did
-        not or the platform can't tell. Raise DeliveryError when it can't be checked now."""
+        (or `address`), sent since `since` by a process that died before recording it; False
+        when it did not or the platform can't tell. DeliveryError when it can't be checked now."""
         ...
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from bot.core.messages import Reply
 
@@ -19,6 +19,20 @@ redelivery) and the Teams cards sent with buttons (to close a card when one is c
 
 Clock = Callable[[], datetime]
 """Returns the current instant as an aware UTC datetime; injected so tests fix the time."""
+Address = dict[str, Any]
+"""Where on its platform a reply goes when not to its recipient's own chat (a channel thread, a
+slash command's response_url), in the platform's own terms: JSON, with `platform` naming the
+platform. Opaque to the core; made and read by the adapter of that platform."""
+
+
+class Outgoing(NamedTuple):
+    """A reply to queue in the outbox: its unique key, its recipient (a directory person id),
+    and where it goes when not to the recipient's own chat."""
+
+    key: str
+    recipient: str
+    reply: Reply
+    address: Address | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +52,8 @@ class OutboxItem:
     maybe_sent: bool = False
     """Set by a claim when an earlier attempt ended with no recorded success (a lease that ran
     out, or a failure): that attempt may still have reached the person."""
+    address: Address | None = None
+    """Where it goes when not to the recipient's own chat (an answer in a channel thread)."""
 
 
 @dataclass(frozen=True, slots=True)

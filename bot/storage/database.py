@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
-HEAD_REVISION = "0012"
+HEAD_REVISION = "0013"
 POOL_SIZE = 20
 """PostgreSQL connections a process keeps open (and as many more at a peak)."""
 """The newest migration in migrations/versions (a test holds it to Alembic's own head), so a

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Row, delete, exists, func, select, update
 
-from bot.core.messages import Reply
-from bot.model.ports import Inbox
-from bot.model.records import Clock, InboxItem, OutboxItem
+from bot.model.inbox_ports import Inbox
+from bot.model.records import Clock, InboxItem, OutboxItem, Outgoing
 from bot.storage.connecting import Target, reading, writing
 from bot.storage.outbox import SqlOutbox
 from bot.storage.tables import inbox
@@ -95,13 +94,13 @@ class SqlInbox:
         return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
     async def finish(
-        self, item: InboxItem, replies: Sequence[tuple[str, str, Reply]], hold: timedelta
+        self, item: InboxItem, replies: Sequence[Outgoing], hold: timedelta
     ) -> list[OutboxItem] | None:
         """Mark the event answered and queue its replies, held for `hold`, in one transaction."""
         return (await self.finish_many([(item, replies)], hold)).get(item.id)
 
     async def finish_many(
-        self, answers: Sequence[tuple[InboxItem, Sequence[tuple[str, str, Reply]]]], hold: timedelta
+        self, answers: Sequence[tuple[InboxItem, Sequence[Outgoing]]], hold: timedelta
     ) -> dict[int, list[OutboxItem]]:
         """Mark the events answered and queue their replies, held for `hold`, in one
         transaction of two statements (one when nothing is to be queued), whatever their number.
@@ -145,12 +144,10 @@ class SqlInbox:
 
 
 def _by_event(
-    finished: set[int],
-    replies: Sequence[tuple[int, tuple[str, str, Reply]]],
-    queued: list[OutboxItem],
+    finished: set[int], replies: Sequence[tuple[int, Outgoing]], queued: list[OutboxItem]
 ) -> dict[int, list[OutboxItem]]:
     """The queued outbox rows (in id order) of each finished event, found by their keys."""
-    event_of = {key: event for event, (key, _, _) in replies}
+    event_of = {reply.key: event for event, reply in replies}
     rows: dict[int, list[OutboxItem]] = {event: [] for event in sorted(finished)}
     for row in queued:
         rows[event_of[row.key]].append(row)

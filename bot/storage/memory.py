@@ -24,7 +24,15 @@ from bot.model.ports import (
     QuestionLog,
     ReferenceStore,
 )
-from bot.model.records import AuditEvent, Clock, DeclinedQuestion, OutboxItem, UnhelpfulAnswer
+from bot.model.records import (
+    Address,
+    AuditEvent,
+    Clock,
+    DeclinedQuestion,
+    OutboxItem,
+    Outgoing,
+    UnhelpfulAnswer,
+)
 from bot.storage.events import KEY_LENGTH
 from bot.storage.outbox import MAX_ERROR_LENGTH, retry_delay
 from bot.storage.questions import question_key
@@ -142,6 +150,7 @@ class _Message:
     next_attempt_at: datetime
     created_at: datetime
     sent_at: datetime | None
+    address: Address | None = None
 
     def item(self) -> OutboxItem:
         """The row as the port returns it."""
@@ -155,6 +164,7 @@ class _Message:
             self.last_error,
             self.created_at,
             self.sent_at,
+            address=None if self.address is None else json.loads(json.dumps(self.address)),
         )
 
 
@@ -168,25 +178,30 @@ class MemoryOutbox:
 
     async def enqueue(self, key: str, recipient: str, reply: Reply) -> bool:
         """Queue a message; False (and nothing queued) when the key is already there."""
-        return self._add(key, recipient, reply, utc(self._clock())) > 0
+        return self._add(key, recipient, reply, now=utc(self._clock())) > 0
 
     async def enqueue_many(self, messages: Sequence[tuple[str, str, Reply]]) -> int:
         """Queue (key, recipient, reply) messages in bulk; returns how many keys were new."""
         if not messages:
             return 0
         now = utc(self._clock())
-        return sum(self._add(key, to, reply, now) > 0 for key, to, reply in messages)
+        return sum(self._add(key, to, reply, now=now) > 0 for key, to, reply in messages)
 
-    async def enqueue_held(
-        self, messages: Sequence[tuple[str, str, Reply]], until: datetime
-    ) -> list[OutboxItem]:
+    async def enqueue_held(self, messages: Sequence[Outgoing], until: datetime) -> list[OutboxItem]:
         """Queue messages no delivery pass takes before `until`; returns the new rows."""
         now, until = utc(self._clock()), utc(until)
-        new = [n for key, to, reply in messages if (n := self._add(key, to, reply, now, until))]
+        new = [n for m in messages if (n := self._add(*m, now=now, due=until))]
         return [self._messages[number].item() for number in new]
 
     def _add(
-        self, key: str, recipient: str, reply: Reply, now: datetime, due: datetime | None = None
+        self,
+        key: str,
+        recipient: str,
+        reply: Reply,
+        address: Address | None = None,
+        *,
+        now: datetime,
+        due: datetime | None = None,
     ) -> int:
         """The new row's id, or 0 when the key is already there."""
         if key in self._keys:
@@ -194,8 +209,9 @@ class MemoryOutbox:
         self._keys.add(key)
         number = len(self._messages) + 1
         payload = reply_to_json(reply)
+        where = None if address is None else json.loads(json.dumps(address))
         self._messages[number] = _Message(
-            number, key, recipient, payload, "pending", 0, None, due or now, now, None
+            number, key, recipient, payload, "pending", 0, None, due or now, now, None, where
         )
         return number
 

@@ -10,13 +10,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from bot.core.messages import Reply
-from bot.model.records import Clock, InboxItem, OutboxItem
+from bot.model.records import Clock, InboxItem, OutboxItem, Outgoing
 from bot.storage.inbox import KEY_LENGTH
 from bot.storage.memory import MemoryOutbox, utc
 
 if TYPE_CHECKING:
-    from bot.model.ports import Inbox
+    from bot.model.inbox_ports import Inbox
 
 
 @dataclass(slots=True)
@@ -75,13 +74,13 @@ class MemoryInbox:
         return claimed
 
     async def finish(
-        self, item: InboxItem, replies: Sequence[tuple[str, str, Reply]], hold: timedelta
+        self, item: InboxItem, replies: Sequence[Outgoing], hold: timedelta
     ) -> list[OutboxItem] | None:
         """Mark the event answered and queue its replies, held for `hold`."""
         return (await self.finish_many([(item, replies)], hold)).get(item.id)
 
     async def finish_many(
-        self, answers: Sequence[tuple[InboxItem, Sequence[tuple[str, str, Reply]]]], hold: timedelta
+        self, answers: Sequence[tuple[InboxItem, Sequence[Outgoing]]], hold: timedelta
     ) -> dict[int, list[OutboxItem]]:
         """`finish` for each (event, replies): the queued rows of each event finished."""
         now = utc(self._clock())

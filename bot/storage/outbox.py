@@ -10,7 +10,7 @@ from sqlalchemy import Row, Select, Text, literal, or_, select, true, update
 
 from bot.core.messages import Reply, reply_from_json, reply_to_json
 from bot.model.ports import OutboxStore
-from bot.model.records import Clock, OutboxItem
+from bot.model.records import Clock, OutboxItem, Outgoing
 from bot.storage.bulk import json_rows
 from bot.storage.connecting import Target, reading, writing
 from bot.storage.tables import JSONDocument, UTCDateTime, outbox
@@ -87,11 +87,9 @@ class SqlOutbox:
         async with writing(self._engine) as connection:
             return len((await connection.execute(statement)).all())
 
-    async def enqueue_held(
-        self, messages: Sequence[tuple[str, str, Reply]], until: datetime
-    ) -> list[OutboxItem]:
-        """Queue (key, recipient, reply) messages that no delivery pass takes before `until`
-        (their sender is sending them now); returns the new rows. For the inbox's `finish`."""
+    async def enqueue_held(self, messages: Sequence[Outgoing], until: datetime) -> list[OutboxItem]:
+        """Queue messages that no delivery pass takes before `until` (their sender is sending
+        them now); returns the new rows. For the inbox's `finish`."""
         if not messages:
             return []
         now = self._clock()
@@ -104,8 +102,9 @@ class SqlOutbox:
                 "attempts": 0,
                 "next_attempt_at": until,
                 "created_at": now,
+                "address": address,
             }
-            for key, recipient, reply in messages
+            for key, recipient, reply, address in messages
         ]
         statement = (
             insert(self._engine, outbox)
@@ -258,6 +257,7 @@ def _outbox_item(row: Row[Any], maybe_sent: bool = False) -> OutboxItem:
         created_at=row.created_at,
         sent_at=row.sent_at,
         maybe_sent=maybe_sent,
+        address=row.address,
     )
 
 

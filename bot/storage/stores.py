@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.model.admin_ports import DirectoryStore, MonthlyFigures
+from bot.model.inbox_ports import Inbox
 from bot.model.ports import (
     AccountRegister,
     AuditTrail,
@@ -15,7 +16,6 @@ from bot.model.ports import (
     ConversationStore,
     Database,
     EventLog,
-    Inbox,
     OutboxStore,
     QuestionLog,
     ReferenceStore,

@@ -128,6 +128,8 @@ outbox = Table(
     Column("next_attempt_at", UTCDateTime(), nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("sent_at", UTCDateTime(), nullable=True),
+    # Where on its platform the message goes, when not to the recipient's own chat.
+    Column("address", JSONDocument, nullable=True),
     CheckConstraint("status IN ('pending', 'sent', 'failed', 'cancelled')", name="status"),
     CheckConstraint("attempts >= 0", name="attempts"),
     Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),

@@ -16,6 +16,7 @@ import socket
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
@@ -125,23 +126,48 @@ async def test_a_whole_dialogue_at_debug_leaves_no_text_in_logs_and_no_secret_st
 
 
 async def on_slack(http: aiohttp.ClientSession, url: str, slack: FakeSlack) -> None:
-    """Clara tells Slack her worry in a DM; a message is pinned, which policybot ignores."""
+    """Clara tells Slack her worry in a DM; a message is pinned, which policybot ignores; Dana
+    asks her question with /policy, and mentions the bot in a channel about her password."""
     worry = {"type": "message", "channel_type": "im", "channel": "D0DEMO003", "text": WORRY}
     pinned = {"type": "pin_added", "item": {"type": "message", "message": {"text": PINNED}}}
-    for n, event in enumerate([worry, pinned]):
+    said = f"<@UBOTPOLICY> is it ok that my password is {SECRETS[0]}"
+    mention = {"type": "app_mention", "channel": "C0STAFF01", "text": said}
+    for n, event in enumerate([worry, pinned, mention]):
         callback = {"type": "event_callback", "event_id": f"Ev{n}", "team_id": TEAM}
         body = json.dumps(callback | {"event": {"user": "U0DEMO003", "ts": f"1.{n}", **event}})
-        stamp = str(int(time.time()))
-        signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
-        headers = {
-            "Content-Type": "application/json",
-            "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": signature,
-        }
-        async with http.post(url, data=body.encode(), headers=headers) as response:
+        async with http.post(url, data=body.encode(), headers=signed(body, "json")) as response:
             assert response.status in (200, 404)  # Bolt's answer to an event nobody handles
-    await slack.wait_for(lambda: bool(slack.to("chat.postMessage")))
+    command = {
+        "command": "/policy",
+        "text": QUESTION,
+        "user_id": "U0DEMO009",
+        "response_url": slack.response_url("command-dana"),
+        "trigger_id": "trigger-dana",
+    }
+    body = urlencode(command)
+    headers = signed(body, "x-www-form-urlencoded")
+    async with http.post(url, data=body.encode(), headers=headers) as response:
+        assert response.status == 200
+
+    def in_channel() -> list[str]:
+        return [c.text for c in slack.to("chat.postMessage") if c.args["channel"] == "C0STAFF01"]
+
+    await slack.wait_for(lambda: bool(in_channel()))
     assert "safeguarding" in slack.to("chat.postMessage")[0].text.lower()
+    assert SECRETS[0] not in in_channel()[0]
+    await slack.wait_for(lambda: bool(slack.to("response_url")))
+    assert "Here's what the policy says" in slack.to("response_url")[0].text
+
+
+def signed(body: str, kind: str) -> dict[str, str]:
+    """The headers of a request Slack signs now, of content type application/`kind`."""
+    stamp = str(int(time.time()))
+    signature = SignatureVerifier(SECRET).generate_signature(timestamp=stamp, body=body)
+    return {
+        "Content-Type": f"application/{kind}",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature,
+    }
 
 
 def database_bytes(folder: Path) -> bytes:

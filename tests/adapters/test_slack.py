@@ -144,7 +144,7 @@ class Workspace:
         ephemeral = shown.method == "response_url"
         container: dict[str, Any] = {
             "type": "message",
-            "message_ts": "1700000000.999999" if ephemeral else shown.result["ts"],
+            "message_ts": shown.result["ts"],
             "channel_id": in_channel or shown.args.get("channel", "C0STAFF01"),
             "is_ephemeral": ephemeral,
         }

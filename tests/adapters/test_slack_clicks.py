@@ -1,14 +1,15 @@
-"""Clicks on the buttons in a person's DM go through the inbox, like their direct messages.
+"""Clicks on the bot's buttons go through the inbox, like the messages they answer.
 
-A click is kept before Slack hears 200, then answered in the DM (chat.postMessage, carrying its
-outbox key) after whatever the person wrote before it, once however often it is delivered.
-Clicks anywhere else (a thread after a mention, a private /policy answer) are answered where
-they were clicked, as before.
+A click is kept before Slack hears 200, then answered where it was clicked (in the DM, in the
+thread of a mention, or privately through the click's response_url), carrying its outbox key
+where Slack keeps one, after whatever the person wrote before it, once however often it is
+delivered. Mentions and /policy themselves: test_slack_channels.py.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -39,6 +40,7 @@ from tests.adapters.test_slack import (
 __all__ = ["fake", "slack"]  # the fixtures this module borrows from test_slack
 
 FORM = "application/x-www-form-urlencoded"
+NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 RETRIED = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
 
 
@@ -150,7 +152,7 @@ async def test_a_stranger_clicking_in_their_dm_is_told_whom_to_ask(slack: Worksp
     assert again.args["channel"] == "D0GUEST99"
 
 
-async def test_clicks_outside_a_dm_are_answered_where_they_were_clicked(
+async def test_clicks_outside_a_dm_are_answered_where_they_were_clicked_from_the_inbox(
     slack: Workspace,
 ) -> None:
     # A private /policy answer in the DM: only its response_url can replace it.
@@ -171,10 +173,10 @@ async def test_clicks_outside_a_dm_are_answered_where_they_were_clicked(
     [answer] = [c for c in slack.fake.to("chat.postMessage") if c.args["channel"] == "C0STAFF01"]
     [shown] = _posted(await slack.click(CLARA, answer, "Also:"))
     assert (shown.args["channel"], shown.args["thread_ts"]) == ("C0STAFF01", ts)
-    assert _key(shown) is None  # not from the inbox
+    assert _key(shown) == f"inbox:slack:click:C0STAFF01:{answer.result['ts']}:1"
     async with slack.core.database.engine.connect() as db:
-        keys = [r.key for r in await db.execute(select(inbox.c.key))]
-    assert all(k.startswith("slack:event:") for k in keys)  # only the DM went through it
+        keys = [r.key.split(":")[1] for r in await db.execute(select(inbox.c.key))]
+    assert sorted(keys) == ["click", "click", "command", "event"]
 
 
 async def test_a_dm_click_over_socket_mode_goes_through_the_inbox_too(
@@ -226,32 +228,48 @@ def _click(container: dict[str, Any], action_id: str = "choice-1") -> dict[str, 
         "user": {"id": CLARA},
         "channel": {"id": container.get("channel_id"), "name": "directmessage"},
         "container": {"type": "message", "message_ts": "1700000000.000100"} | container,
+        "response_url": "https://hooks.slack.com/actions/T0DEMO/1/abc",
         "actions": [button],
         "message": {"text": "An answer", "blocks": [{"type": "actions", "elements": [button]}]},
     }
 
 
 @pytest.mark.parametrize(
-    ("container", "action_id", "kept"),
+    ("container", "action_id", "answered_in"),
     [
-        ({"channel_id": "D0DEMO003"}, "choice-1", True),
-        ({"channel_id": "D0DEMO003", "is_ephemeral": True}, "choice-1", False),
-        ({"channel_id": "C0STAFF01"}, "choice-1", False),
-        ({"channel_id": "D0DEMO003"}, "someone-elses-button", False),
+        ({"channel_id": "D0DEMO003"}, "choice-1", None),
+        ({"channel_id": "D0DEMO003", "is_ephemeral": True}, "choice-1", "response_url"),
+        ({"channel_id": "C0STAFF01"}, "choice-1", "channel"),
+        ({"channel_id": "D0DEMO003"}, "someone-elses-button", "not kept"),
+        ({"channel_id": None}, "choice-1", "not kept"),
+        ({"channel_id": None, "is_ephemeral": True}, "choice-1", "response_url"),
     ],
-    ids=["in the DM", "private answer in the DM", "in a channel", "not one of our buttons"],
+    ids=[
+        "in the DM",
+        "private answer",
+        "in a channel",
+        "not one of our buttons",
+        "on no message",
+        "private answer in no channel",
+    ],
 )
-def test_only_clicks_on_our_buttons_on_messages_in_the_dm_are_kept(
-    container: dict[str, Any], action_id: str, kept: bool
+def test_clicks_on_our_buttons_are_kept_with_where_they_are_answered(
+    container: dict[str, Any], action_id: str, answered_in: str | None
 ) -> None:
     seal = Seal("xoxb-a-token")
-    event = kept_click(_click(container, action_id), seal)
-    assert (event is not None) == kept
+    event = kept_click(_click(container, action_id), seal, NOW)
+    assert (event is None) == (answered_in == "not kept")
     if event is not None:
         key, platform, conversation, payload = event
-        assert (key, platform) == ("slack:click:D0DEMO003:1700000000.000100", "slack")
-        assert conversation == f"slack:{CLARA}"  # the conversation of Clara's DMs: kept in order
-        assert sorted(payload) == ["click", "user"]
+        channel = container["channel_id"] or "private"
+        assert (key, platform) == (f"slack:click:{channel}:1700000000.000100", "slack")
+        assert conversation == f"slack:{CLARA}"  # all of Clara's events: kept in order
+        assert set(payload) == {"click", "user"} | ({"to"} if answered_in else set())
+        if answered_in == "response_url":  # sealed: whoever holds it may post to Clara
+            assert "hooks.slack.com" not in json.dumps(payload)
+            assert seal.open(payload["to"]["response_url"]).startswith("https://hooks.slack")
+        if answered_in == "channel":
+            assert payload["to"] == {"platform": "slack", "channel": channel, "thread_ts": None}
         click = json.loads(seal.open(payload["click"]))
         assert click["value"] == "feedback:up:clause-1:intent-1:can I friend a parent"
         assert click["blocks"][-1]["elements"][0]["text"] == "✓ Helpful"

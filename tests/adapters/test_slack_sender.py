@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 import yaml
 
+from adapters.sealing import Seal
+from adapters.slack.addresses import in_thread, through_response_url
 from adapters.slack.client import web_client
 from adapters.slack.people import SlackPeople
 from adapters.slack.sender import SlackSender
 from adapters.slack.settings import SlackSettings
 from bot.core.messages import Reply
 from bot.model.directory import Person
-from bot.model.records import DeliveryError
+from bot.model.records import Clock, DeliveryError
 from bot.settings import SettingsError
 from bot.storage.memory import MemoryReferences
 from tests.fake_slack import BOT_TOKEN, Failure, FakeSlack
@@ -29,6 +31,12 @@ DEPLOY = Path(__file__).parents[2] / "deploy" / "slack"
 AGNES_DM = "D0DEMO001"
 QUEUED = datetime.now(UTC) - timedelta(minutes=1)
 """When the messages in these tests were queued."""
+SEAL = Seal(BOT_TOKEN)
+
+
+def now() -> datetime:
+    """The real clock."""
+    return datetime.now(UTC)
 
 
 @pytest.fixture
@@ -42,11 +50,12 @@ async def fake() -> AsyncIterator[FakeSlack]:
         await slack.close()
 
 
-def sender(fake: FakeSlack, lookback: int = 1000) -> SlackSender:
+def sender(fake: FakeSlack, lookback: int = 1000, clock: Clock = now) -> SlackSender:
     """The sender `serve` uses, with the real client pointed at the local Slack."""
     client = web_client(BOT_TOKEN, fake.api_url)
     references = MemoryReferences(lambda: datetime.now(UTC))
-    return SlackSender(client, SlackPeople(demo_directory(), client, references), lookback)
+    people = SlackPeople(demo_directory(), client, references)
+    return SlackSender(client, people, lookback, SEAL, clock)
 
 
 def person(person_id: str) -> Person:
@@ -118,6 +127,49 @@ async def test_without_permission_to_read_the_dm_the_message_is_still_sent(
     assert not await sender(fake).already_delivered(person("agnes-example"), "case:1", QUEUED)
 
 
+async def test_a_thread_answer_carries_its_key_and_is_found_in_its_thread(
+    fake: FakeSlack,
+) -> None:
+    slack, clara = sender(fake), person("clara-testwell")
+    thread = in_thread("C0STAFF01", "1700000000.000100")
+    await slack.send(clara, Reply("Here's what the policy says"), "inbox:Ev1:1", thread)
+    for n in range(30):  # the thread goes on
+        await slack.send(clara, Reply(f"More {n}"), f"inbox:Ev{n + 2}:1", thread)
+    [post, *_] = fake.to("chat.postMessage")
+    assert (post.args["channel"], post.args["thread_ts"]) == ("C0STAFF01", "1700000000.000100")
+    assert fake.to("conversations.open") == []  # not the DM
+
+    assert await slack.already_delivered(clara, "inbox:Ev1:1", QUEUED, thread)
+    other_thread = in_thread("C0STAFF01", "1700000000.000200")
+    assert not await slack.already_delivered(clara, "inbox:Ev1:1", QUEUED, other_thread)
+    assert not await slack.already_delivered(clara, "inbox:Ev1:1", QUEUED)  # nor in her DM
+    replies = fake.to("conversations.replies")
+    assert {(c.args["channel"], c.args["ts"]) for c in replies} == {
+        ("C0STAFF01", "1700000000.000100"),
+        ("C0STAFF01", "1700000000.000200"),
+    }
+
+
+async def test_a_private_answer_goes_through_its_response_url_until_that_runs_out(
+    fake: FakeSlack,
+) -> None:
+    clara, asked = person("clara-testwell"), datetime.now(UTC)
+    private = through_response_url(fake.response_url("command-1"), asked, SEAL)
+    await sender(fake).send(clara, Reply("Here's what the policy says"), "inbox:c1:1", private)
+    [answer] = fake.to("response_url")
+    assert (answer.args["url"], answer.args["response_type"]) == ("command-1", "ephemeral")
+    assert not await sender(fake).already_delivered(clara, "inbox:c1:1", QUEUED, private)
+
+    def later() -> datetime:
+        return asked + timedelta(minutes=29, seconds=30)
+
+    await sender(fake, clock=later).send(clara, Reply("Too late for it"), "inbox:c1:2", private)
+    assert len(fake.to("response_url")) == 1
+    [in_dm] = fake.to("chat.postMessage")
+    assert in_dm.args["channel"] == "D0DEMO003" and in_dm.args["text"] == "Too late for it"
+    assert await sender(fake, clock=later).already_delivered(clara, "inbox:c1:2", QUEUED, private)
+
+
 def test_the_look_back_is_a_setting_with_a_clear_complaint() -> None:
     env = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": "s" * 32}
     default = SlackSettings.from_env(env)
@@ -129,6 +181,7 @@ def test_the_look_back_is_a_setting_with_a_clear_complaint() -> None:
 
 
 @pytest.mark.parametrize("variant", ["manifest-http.yaml", "manifest-socket-mode.yaml"])
-def test_the_app_manifests_let_the_bot_read_its_dms(variant: str) -> None:
+def test_the_app_manifests_let_the_bot_read_its_dms_and_threads(variant: str) -> None:
     manifest = yaml.safe_load((DEPLOY / variant).read_text())
-    assert "im:history" in manifest["oauth_config"]["scopes"]["bot"]
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
+    assert {"im:history", "channels:history", "groups:history"} <= set(scopes)

@@ -3,8 +3,8 @@
 Activities are POSTed to /api/messages as Teams would send them; their serviceUrl points at
 tests/fake_connector.py, so the real botbuilder client sends every reply, card update and new
 chat there. Authentication is off (TEAMS_DEV_NO_AUTH) except where a test turns it on.
-Personal chats are answered from the inbox after the activity is acknowledged: each request
-waits for the answers being worked on (`Teams.settle`) before looking at what was posted.
+Messages are answered from the inbox after the activity is acknowledged: each request waits for
+the answers being worked on (`Teams.settle`) before looking at what was posted.
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
-"""Teams personal chats through the inbox: kept before Teams hears 201, then answered from there.
+"""Teams messages through the inbox: kept before Teams hears 201, then answered from there.
 
 The real `serve` application on loopback with the local Bot Connector (tests/fake_connector.py):
-a message or card click in a personal chat is acknowledged once it is in the inbox, answered
-from the inbox, and the answer posted as a new message in the chat (the connector's
-conversation endpoint, not a reply to the activity). The database never holds what people
-wrote in readable form, nor a password they pasted.
+a message or card click in a personal chat or a channel is acknowledged once it is in the inbox,
+answered from the inbox, and the answer posted as a new message in the chat (the connector's
+conversation endpoint, not a reply to the activity), or as a reply to the mention in the
+channel's thread. The database never holds what people wrote in readable form, nor a password
+they pasted.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from adapters.web import answer
 from bot.app import build_app
 from bot.settings import Settings
 from bot.storage.tables import feedback, inbox
-from tests.adapters.test_teams_http import CLARA, STRANGER, Teams, User, running, teams
+from tests.adapters.test_teams_http import BOT_ID, CLARA, STRANGER, Teams, User, running, teams
 from tests.conftest import FakeClock
 from tests.fake_connector import FakeConnector
 
@@ -216,3 +217,56 @@ async def test_a_click_answered_again_after_a_crash_keeps_its_card_others_find_i
         answered = await respondent.respond(second)
         assert answered is not None
         assert [r.text for r in answered.replies] == [ALREADY_USED]
+
+
+THREAD = "19:staffroom@thread.tacv2;messageid=1700000000000"
+
+
+def in_channel(user: User, **fields: Any) -> dict[str, Any]:
+    """An activity from the person in the staff channel's thread, mentioning the bot."""
+    at = {"type": "mention", "text": "<at>policybot</at>", "mentioned": {"id": BOT_ID}}
+    conversation = {"id": THREAD, "conversationType": "channel", "isGroup": True}
+    return user.activity(conversation=conversation, entities=[at], **fields)
+
+
+async def test_a_channel_mention_is_kept_then_answered_in_its_thread_once(
+    db_url: str, clock: FakeClock
+) -> None:
+    connector = FakeConnector()
+    await connector.start()
+    try:
+        async with running(db_url, clock, connector, ANSWER_ELSEWHERE="1", **DEV) as keeping:
+            clara = User(keeping, CLARA, "Clara Testwell")
+            question = in_channel(clara, text=f"<at>policybot</at> {QUESTION}")
+            assert [(await keeping.post(question)).status for _ in range(2)] == [201, 201]
+            [kept] = await kept_payloads(keeping)
+            assert QUESTION not in json.dumps(kept)
+        assert connector.sent == []  # the process that kept it is gone, never having answered
+        async with running(db_url, clock, connector, **DEV) as answering:
+            await answering.settle()
+            assert (await answering.post(question)).status == 201  # Teams delivers it again
+            [answer] = connector.sent
+            [row] = await answering.core.outbox.outbox_items()
+    finally:
+        await connector.close()
+    assert (answer.conversation, answer.reply_to) == (THREAD, question["id"])
+    assert "clause good-practice.consider-carefully-whether" in answer.text
+    assert "<at>" not in json.dumps(answer.activity)
+    assert row.status == "sent" and row.address is not None
+    assert row.address["reference"]["conversation"]["id"] == THREAD
+
+
+async def test_a_click_on_a_card_in_a_channel_is_answered_in_its_thread_once(
+    teams: Teams,
+) -> None:
+    clara = User(teams, CLARA, "Clara Testwell")
+    [answer] = await clara.send(in_channel(clara, text=f"<at>policybot</at> {QUESTION}"))
+    data = next(d for t, d in answer.buttons if t == "Helpful")
+    click = in_channel(clara, value=data, replyToId=answer.id)
+    [thanks] = await clara.send(click)
+    assert await clara.send(click) == []  # delivered again: answered once
+    assert (thanks.conversation, thanks.text) == (THREAD, "Thanks, glad it helped.")
+    [closed] = teams.connector.updated
+    assert (closed.conversation, closed.id, closed.buttons) == (THREAD, answer.id, [])
+    # A channel is no place for reminders: Clara still has no personal chat reference.
+    assert await teams.core.references.load_reference("clara-testwell", "teams") is None

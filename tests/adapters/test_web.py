@@ -14,6 +14,7 @@ from adapters.web import pinging, web_app
 from bot.core.messages import Reply
 from bot.model.directory import Person
 from bot.model.ports import Sender
+from bot.model.records import Address
 from bot.storage.memory import MemoryDatabase
 
 
@@ -39,10 +40,14 @@ class Pager:
     async def reaches(self, person: Person) -> bool:
         return True
 
-    async def send(self, person: Person, reply: Reply, key: str) -> None:
+    async def send(
+        self, person: Person, reply: Reply, key: str, address: Address | None = None
+    ) -> None:
         """Sent."""
 
-    async def already_delivered(self, person: Person, key: str, since: datetime) -> bool:
+    async def already_delivered(
+        self, person: Person, key: str, since: datetime, address: Address | None = None
+    ) -> bool:
         return False
 
 

@@ -10,7 +10,7 @@ import pytest
 from bot.core.messages import Reply
 from bot.jobs.delivery import LEASE, deliver_due
 from bot.model.directory import Person
-from bot.model.records import DeliveryError
+from bot.model.records import Address, DeliveryError
 from bot.settings import Settings, SettingsError
 from tests.conftest import Backend, FakeClock
 from tests.helpers import demo_directory
@@ -35,14 +35,18 @@ class Recorder:
     async def reaches(self, person: Person) -> bool:
         return person.id in self.known
 
-    async def send(self, person: Person, reply: Reply, key: str) -> None:
+    async def send(
+        self, person: Person, reply: Reply, key: str, address: Address | None = None
+    ) -> None:
         await asyncio.sleep(0)
         if self.down:
             raise DeliveryError(self.down)
         self.sent.append((person.id, reply.text))
         self.shown.add(key)
 
-    async def already_delivered(self, person: Person, key: str, since: datetime) -> bool:
+    async def already_delivered(
+        self, person: Person, key: str, since: datetime, address: Address | None = None
+    ) -> bool:
         self.asked.append(key)
         return key in self.shown
 

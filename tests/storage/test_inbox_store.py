@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 from bot.core.messages import Reply
+from bot.model.records import Outgoing
 from tests.conftest import Backend, FakeClock
 
 LEASE = timedelta(seconds=30)
@@ -56,8 +57,8 @@ async def test_finishing_queues_the_replies_held_from_delivery_passes(
     await inbox.add_many([event(1)])
     [item] = await inbox.claim(clock(), LEASE)
     replies = [
-        ("inbox:Ev1:1", "clara-testwell", Reply("quoted")),
-        ("inbox:Ev1:2", "clara-testwell", Reply("more")),
+        Outgoing("inbox:Ev1:1", "clara-testwell", Reply("quoted")),
+        Outgoing("inbox:Ev1:2", "clara-testwell", Reply("more")),
     ]
     queued = await inbox.finish(item, replies, HOLD)
     assert queued is not None
@@ -80,10 +81,12 @@ async def test_an_event_whose_process_died_is_claimed_again_and_only_the_new_cla
     assert await inbox.claim(clock() + LEASE - timedelta(seconds=1), LEASE) == []
     [again] = await inbox.claim(clock() + LEASE, LEASE)
     assert (again.key, again.attempts, dead.attempts) == ("slack:event:Ev1", 2, 1)
-    late = [("inbox:Ev1:1", "clara-testwell", Reply("from the old claim"))]
+    late = [Outgoing("inbox:Ev1:1", "clara-testwell", Reply("from the old claim"))]
     assert await inbox.finish(dead, late, HOLD) is None
     assert await outbox.outbox_items() == []  # nothing of the old claim was queued
-    assert await inbox.finish(again, [("inbox:Ev1:1", "clara-testwell", Reply("new"))], HOLD)
+    assert await inbox.finish(
+        again, [Outgoing("inbox:Ev1:1", "clara-testwell", Reply("new"))], HOLD
+    )
     assert [i.reply.text for i in await outbox.outbox_items()] == ["new"]
     assert await inbox.finish(again, [], HOLD) is None  # answered once
 
@@ -123,12 +126,12 @@ async def test_a_claimed_batch_is_finished_together_except_an_event_claimed_agai
     [again, agnes, bernard] = await inbox.claim(clock() + LEASE, LEASE)
     assert again.key == dead.key
     answers = [
-        (dead, [("inbox:Ev1:1", "clara-testwell", Reply("from the old claim"))]),
+        (dead, [Outgoing("inbox:Ev1:1", "clara-testwell", Reply("from the old claim"))]),
         (
             agnes,
             [
-                ("inbox:Ev2:1", "agnes-example", Reply("a")),
-                ("inbox:Ev2:2", "agnes-example", Reply("b")),
+                Outgoing("inbox:Ev2:1", "agnes-example", Reply("a")),
+                Outgoing("inbox:Ev2:2", "agnes-example", Reply("b")),
             ],
         ),
         (bernard, []),
