@@ -10,9 +10,9 @@ A real `serve` killed between keeping and answering loses none of them and answe
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -42,6 +42,7 @@ from tests.adapters.test_slack import (
 )
 from tests.conftest import sql_stores
 from tests.fake_slack import Failure
+from tests.jobs.crashing import healthy
 from tests.jobs.test_delivery_crash import Serve
 from tests.slack_staff import Slack, answered, kind, posted_twice, private_answers
 
@@ -223,16 +224,9 @@ async def test_events_kept_by_a_killed_serve_are_each_answered_once(
     stores = sql_stores(db_url, lambda: datetime.now(UTC))
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
-
-            async def healthy() -> bool:
-                with contextlib.suppress(aiohttp.ClientError):
-                    async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                        return response.status == 200
-                return False
-
             serve.env["ANSWER_ELSEWHERE"] = "1"  # keeps and acknowledges, answers nothing
             await serve.start()
-            await serve.until(healthy)
+            await serve.until(partial(healthy, http, serve))
             await slack.deliver(http, numbers)
             assert slack.acked == set(numbers)
             serve.kill()
@@ -244,7 +238,7 @@ async def test_events_kept_by_a_killed_serve_are_each_answered_once(
 
             del serve.env["ANSWER_ELSEWHERE"]
             await serve.start()
-            await serve.until(healthy)
+            await serve.until(partial(healthy, http, serve))
             await slack.deliver(http, numbers)  # Slack's retries of what it thinks was lost
 
             async def all_answered() -> bool:

@@ -15,11 +15,11 @@ it, posted again by the outbox. Teams' side: test_inbox_crash_teams.py.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import random
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import aiohttp
@@ -30,6 +30,7 @@ from bot.storage.database import upgrade
 from tests.adapters.test_no_text_in_logs import free_port
 from tests.conftest import _empty_database, sql_stores
 from tests.fake_slack import FakeSlack
+from tests.jobs.crashing import deliver_through_kills, healthy
 from tests.jobs.test_delivery_crash import LEASE_SECONDS, Serve, killing
 from tests.slack_staff import (
     PRIVATE,
@@ -67,43 +68,28 @@ async def test_serve_killed_at_random_answers_every_acknowledged_event_exactly_o
     slack = Slack(f"http://127.0.0.1:{port}/slack/events", fake)
     seed = random.randrange(1 << 32)
     rng = random.Random(seed)
-    sent = 0
-
-    async def healthy() -> bool:
-        with contextlib.suppress(aiohttp.ClientError):
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                return response.status == 200
-        return False
 
     async def all_answered() -> bool:
         items = await stores.outbox.outbox_items(limit=10 * EVENTS)
         done = not any(i.status == "pending" for i in items)
         return done and answered(fake, range(EVENTS)) >= set(range(EVENTS))
 
+    def kill_on_post() -> Callable[[], None]:
+        fake.on_post = killing(serve, fake, len(fake.to("chat.postMessage")) + rng.randrange(1, 4))
+        return lambda: setattr(fake, "on_post", None)
+
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
-            for n in range(KILLS):
-                await serve.start()
-                await serve.until(healthy)
-                if n % 3 == 0:  # as Slack keeps a reply, before the process hears back
-                    at = len(fake.to("chat.postMessage")) + rng.randrange(1, 4)
-                    fake.on_post = killing(serve, fake, at)
-                new = list(range(sent, min(EVENTS, sent + EVENTS // KILLS)))
-                batch = [*slack.waiting(sent), *new]
-                sent += len(new)
-                delivering = asyncio.create_task(slack.deliver(http, batch))
-                await asyncio.sleep(rng.uniform(0.01, 0.6))  # anywhere: keeping, answering, posting
-                serve.kill()
-                await serve.stop()
-                fake.on_post = None
-                await delivering
-            await serve.start()
-            await serve.until(healthy)
-            while waiting := slack.waiting(EVENTS):
-                await slack.deliver(http, [*waiting, *range(sent, EVENTS)])
-                sent = EVENTS
-            await serve.until(all_answered)
-            await serve.stop()
+            await deliver_through_kills(
+                serve,
+                slack,
+                http,
+                total=EVENTS,
+                kills=KILLS,
+                rng=rng,
+                kill_on_post=kill_on_post,
+                done=all_answered,
+            )
         rows = await stores.outbox.outbox_items(limit=10 * EVENTS)
     finally:
         fake.on_post = None
@@ -158,16 +144,9 @@ async def test_processes_sharing_one_postgresql_answer_every_event_once(
                 await serve.start()
             slacks = [Slack(f"http://127.0.0.1:{port}/slack/events", fake) for port in ports]
 
-            async def healthy() -> bool:
-                with contextlib.suppress(aiohttp.ClientError):
-                    for port in set(ports):  # both serve processes, when there are two
-                        async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                            if response.status != 200:
-                                return False
-                    return True
-                return False
-
-            await serves[0].until(healthy)
+            for serve in serves:  # both serve processes, when there are two
+                if serve.command == "serve":
+                    await serve.until(partial(healthy, http, serve))
             numbers = list(range(EVENTS))
             await asyncio.gather(
                 slacks[0].deliver(http, numbers[0::2] + numbers[1::6]),

@@ -29,6 +29,7 @@ from tests.conftest import sql_stores
 from tests.fake_connector import FakeConnector, Posted
 from tests.fake_slack import FakeSlack
 from tests.helpers import demo_directory
+from tests.jobs.crashing import deliver_through_kills
 from tests.jobs.test_delivery_crash import LEASE_SECONDS, Serve
 from tests.slack_staff import TEXTS
 
@@ -132,21 +133,17 @@ async def test_serve_killed_at_random_answers_every_acknowledged_teams_activity_
     teams = Teams(f"http://127.0.0.1:{port}/api/messages", connector)
     seed = random.randrange(1 << 32)
     rng = random.Random(seed)
-    sent = 0
 
-    def killing_at(at: int) -> Callable[[Posted], None]:
+    def kill_on_post() -> Callable[[], None]:
+        at = len(connector.sent) + rng.randrange(1, 4)
+
         def kill(_posted: Posted) -> None:
             if len(connector.sent) >= at:
                 connector.on_post = None
                 serve.kill()
 
-        return kill
-
-    async def healthy() -> bool:
-        with contextlib.suppress(aiohttp.ClientError):
-            async with http.get(f"http://127.0.0.1:{port}/healthz") as response:
-                return response.status == 200
-        return False
+        connector.on_post = kill
+        return lambda: setattr(connector, "on_post", None)
 
     async def all_answered() -> bool:
         answered = {r.key.split(":")[3] for r in await stores.outbox.outbox_items(limit=5000)}
@@ -156,27 +153,16 @@ async def test_serve_killed_at_random_answers_every_acknowledged_teams_activity_
 
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
-            for n in range(TEAMS_KILLS):
-                await serve.start()
-                await serve.until(healthy)
-                if n % 3 == 0:  # as Teams keeps a reply, before the process hears back
-                    connector.on_post = killing_at(len(connector.sent) + rng.randrange(1, 4))
-                new = list(range(sent, min(ACTIVITIES, sent + ACTIVITIES // TEAMS_KILLS)))
-                batch = [*teams.waiting(sent), *new]
-                sent += len(new)
-                delivering = asyncio.create_task(teams.deliver(http, batch))
-                await asyncio.sleep(rng.uniform(0.01, 0.6))  # anywhere: keeping, answering, posting
-                serve.kill()
-                await serve.stop()
-                connector.on_post = None
-                await delivering
-            await serve.start()
-            await serve.until(healthy)
-            while waiting := teams.waiting(ACTIVITIES):
-                await teams.deliver(http, [*waiting, *range(sent, ACTIVITIES)])
-                sent = ACTIVITIES
-            await serve.until(all_answered)
-            await serve.stop()
+            await deliver_through_kills(
+                serve,
+                teams,
+                http,
+                total=ACTIVITIES,
+                kills=TEAMS_KILLS,
+                rng=rng,
+                kill_on_post=kill_on_post,
+                done=all_answered,
+            )
         rows = await stores.outbox.outbox_items(limit=5000)
     finally:
         connector.on_post = None
