@@ -181,19 +181,13 @@ class SlackSender:
         self, channel: str, thread_ts: str | None, oldest: str, limit: int, cursor: str | None
     ) -> Any:
         """One page of a conversation's history, or of a thread's replies."""
+        page: dict[str, Any] = {
+            "channel": channel,
+            "oldest": oldest,
+            "limit": limit,
+            "include_all_metadata": True,
+            "cursor": cursor,
+        }
         if thread_ts is None:
-            return await self.client.conversations_history(
-                channel=channel,
-                oldest=oldest,
-                limit=limit,
-                include_all_metadata=True,
-                cursor=cursor,
-            )
-        return await self.client.conversations_replies(
-            channel=channel,
-            ts=thread_ts,
-            oldest=oldest,
-            limit=limit,
-            include_all_metadata=True,
-            cursor=cursor,
-        )
+            return await self.client.conversations_history(**page)
+        return await self.client.conversations_replies(ts=thread_ts, **page)
