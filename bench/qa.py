@@ -62,6 +62,9 @@ SETS = {
     # messages in mind, one longer worried ones); measured once, at its end.
     "blind G": ROOT / "bench" / "qa_blind_g.jsonl",
     "blind H": ROOT / "bench" / "qa_blind_h.jsonl",
+    # Two more, written blind later in session 13 the same way; measured once, at its end.
+    "blind I": ROOT / "bench" / "qa_blind_i.jsonl",
+    "blind J": ROOT / "bench" / "qa_blind_j.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -69,7 +72,7 @@ FOLDED = {
     *("blind A", "blind B", "blind C", "blind D", "blind E", "blind F"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND = {"blind G", "blind H"}
+BLIND = {"blind G", "blind H", "blind I", "blind J"}
 """Sets whose misses `--failures` does not list, so that they stay blind."""
 
 
