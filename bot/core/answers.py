@@ -153,14 +153,13 @@ class Answerer:
         if not self.is_concern(question):
             return plain
         # A message that only may suggest a risk (most often one that just mentions pupils)
-        # gets the clause it asked about too; a clear one, the DSO and nothing to distract.
-        # The clauses the question matched are offered beside the DSO, unless one is quoted.
-        beside = None
-        if plain.clause and plain.clause.id != SAFEGUARDING_CLAUSE:
-            beside = None if self.is_concern(question, confident=True) else plain
-        related = tuple(
-            a.clause for a in alternatives[:3] if a.clause.id != SAFEGUARDING_CLAUSE and not beside
-        )
+        # gets the clause it asked about quoted too; a clear one gets the DSO, with the clauses
+        # it matched offered as choices, and nothing to distract from it.
+        unsure = not self.is_concern(question, confident=True)
+        quoted = plain.clause is not None and plain.clause.id != SAFEGUARDING_CLAUSE
+        beside = plain if unsure and quoted else None
+        others = (a.clause for a in alternatives[:3] if a.clause.id != SAFEGUARDING_CLAUSE)
+        related = () if beside else tuple(others)
         return Answer(
             question,
             Verdict.ANSWER,
