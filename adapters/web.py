@@ -235,6 +235,7 @@ def inbox_parts(core: App) -> InboxParts:
         refresh=core.follow_directory,
         at_once=AT_ONCE,
         writers=1 if sqlite else WRITERS,
+        passing=core.database.passing,
     )
 
 

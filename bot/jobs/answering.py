@@ -144,6 +144,9 @@ class InboxParts:
     """Events claimed and answered together (one per conversation)."""
     writers: int = 1
     """Transactions keeping arriving events in flight at once (SQLite: one writer at a time)."""
+    passing: Callable[[BaseException], bool] = lambda exc: False
+    """True for a failure that will pass (the database briefly out of reach): the event is left
+    to a later claim instead of being closed with an apology."""
 
     def intake(self, answering: Answering) -> Intake:
         """Intake for this platform, waking its answering when events are kept."""
@@ -161,6 +164,7 @@ class InboxParts:
             hold=self.hold,
             refresh=self.refresh,
             at_once=self.at_once,
+            passing=self.passing,
         )
 
 
@@ -179,8 +183,10 @@ class Answering:
         hold: timedelta,
         refresh: Refresh | None = None,
         at_once: int = 16,
+        passing: Callable[[BaseException], bool] = lambda exc: False,
     ) -> None:
         self._inbox = inbox
+        self._passing = passing
         self._respondent = respondent
         self._sender = sender
         self._outbox = outbox
@@ -230,16 +236,13 @@ class Answering:
         sent (each event's in order) and the sent ones marked in one statement. A process
         killed after the transaction leaves the replies not yet marked sent to the outbox,
         which looks whether they were posted before posting them."""
-        answers = await asyncio.gather(*(self._respond(item) for item in items))
+        responses = await asyncio.gather(*(self._respond(item) for item in items))
+        done = [(i, a) for i, a in zip(items, responses, strict=True) if not isinstance(a, _Later)]
         finished = await self._inbox.finish_many(
-            [
-                (item, _replies(item, answered))
-                for item, answered in zip(items, answers, strict=True)
-            ],
-            self._hold,
+            [(item, _replies(item, answered)) for item, answered in done], self._hold
         )
         sending = []
-        for item, answered in zip(items, answers, strict=True):
+        for item, answered in done:
             queued = finished.get(item.id)
             if queued is None:
                 log.warning(
@@ -258,8 +261,9 @@ class Answering:
     def _what(self, item: InboxItem) -> str:
         return f"{self._respondent.name} event {item.id}"
 
-    async def _respond(self, item: InboxItem) -> Answered | None:
-        """The core's replies to the event; None (after an apology) when it failed."""
+    async def _respond(self, item: InboxItem) -> Answered | _Later | None:
+        """The core's replies to the event; None (after an apology) when it failed; LATER,
+        the event left to its next claim, when the database was briefly out of reach."""
         if item.attempts > MAX_ATTEMPTS:
             log.error("%s: given up after %d attempts", self._what(item), item.attempts - 1)
             await self._apologise(item, self._what(item))
@@ -267,6 +271,9 @@ class Answering:
         try:
             return await self._respondent.respond(item.payload)
         except Exception as exc:  # the person hears SORRY, and the event is closed
+            if self._passing(exc) and item.attempts < MAX_ATTEMPTS:
+                log.warning("%s left to a later claim: %s", self._what(item), failure(exc))
+                return LATER
             log.error("%s not answered: %s", self._what(item), failure(exc))
             await self._apologise(item, self._what(item))
             return None
@@ -290,6 +297,13 @@ class Answering:
             else:
                 sent.append(row.id)
         return sent
+
+
+class _Later:
+    """An event left to a later claim, the database having been briefly out of reach."""
+
+
+LATER = _Later()
 
 
 def _replies(item: InboxItem, answered: Answered | None) -> list[Outgoing]:

@@ -371,6 +371,11 @@ class Database(Protocol):
         """An APScheduler job store kept in this storage, for the worker's scheduler."""
         ...
 
+    def passing(self, exc: BaseException) -> bool:
+        """True when the failure is the storage briefly out of reach (unreachable, or a
+        connection it cut, as a restart does): the same work will succeed later."""
+        ...
+
 
 class SafeguardingStats(Protocol):
     """Counts of messages routed to a DSO, by academy and month: never who, never what."""

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy
 from sqlalchemy import Connection, event, pool, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from bot.errors import UserError
 from bot.model.ports import Database
@@ -266,6 +266,13 @@ class SqlDatabase:
     async def close(self) -> None:
         """Close every database connection."""
         await self.engine.dispose()
+
+    def passing(self, exc: BaseException) -> bool:
+        """True for the database out of reach or a connection it cut (a restart, a failover,
+        SQLite busy): not the work's own fault, so worth doing again later."""
+        if isinstance(exc, DBAPIError):
+            return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+        return isinstance(exc, OSError)
 
     def job_store(self) -> SQLAlchemyJobStore:
         """APScheduler's job store on this database, for the worker's scheduler."""

@@ -369,6 +369,10 @@ class MemoryDatabase:
     async def close(self) -> None:
         """Nothing to release."""
 
+    def passing(self, exc: BaseException) -> bool:
+        """False: memory is never out of reach."""
+        return False
+
     def job_store(self) -> object:
         """APScheduler's memory job store: jobs last as long as the process."""
         from apscheduler.jobstores.memory import MemoryJobStore

@@ -90,6 +90,30 @@ async def test_a_failure_while_answering_is_met_with_an_apology_not_silence(
     assert await backend.stores.inbox.waiting() == 0
 
 
+async def test_an_event_met_by_the_database_briefly_down_is_answered_on_a_later_claim(
+    backend: Backend, clock: FakeClock
+) -> None:
+    echo, slack = Echo(), Recorder(set(PEOPLE))
+    await backend.stores.inbox.add_many(
+        [event(1, "clara-testwell", "boom"), event(2, "agnes-example", "hello")]
+    )
+    stores = backend.stores
+    down = Answering(
+        *(stores.inbox, echo, slack, stores.outbox, clock),
+        lease=LEASE,
+        hold=HOLD,
+        passing=lambda exc: isinstance(exc, RuntimeError),  # as a connection cut would be
+    )
+    await down.drain()
+    assert (echo.apologies, slack.sent[0]) == ([], ("agnes-example", "you said: hello"))
+    assert await stores.inbox.waiting() == 1  # not closed: left to its lease
+    assert not await stores.inbox.claim(clock(), LEASE)  # still held by the failed claim
+    clock.advance(seconds=LEASE.total_seconds())
+    await answering(backend, clock, echo, slack).drain()  # the "boom" fails for good now
+    assert echo.apologies == ["clara-testwell"]
+    assert await stores.inbox.waiting() == 0
+
+
 async def test_an_event_that_keeps_killing_its_process_is_given_up_with_an_apology(
     backend: Backend, clock: FakeClock
 ) -> None:
