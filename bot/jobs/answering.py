@@ -270,7 +270,7 @@ class Answering:
             return None
         try:
             return await self._respondent.respond(item.payload)
-        except Exception as exc:  # the person hears SORRY, and the event is closed
+        except Exception as exc:  # SORRY, and the event is closed, unless the failure will pass
             if self._passing(exc) and item.attempts < MAX_ATTEMPTS:
                 log.warning("%s left to a later claim: %s", self._what(item), failure(exc))
                 return LATER

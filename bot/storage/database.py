@@ -268,11 +268,18 @@ class SqlDatabase:
         await self.engine.dispose()
 
     def passing(self, exc: BaseException) -> bool:
-        """True for the database out of reach or a connection it cut (a restart, a failover,
-        SQLite busy): not the work's own fault, so worth doing again later."""
-        if isinstance(exc, DBAPIError):
-            return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
-        return isinstance(exc, OSError)
+        """True for the database out of reach, a connection it cut (a restart, a failover) or
+        SQLite busy: not the work's own fault, so worth doing again later. A missing table or
+        a bad statement is not (SQLite reports those as OperationalError too)."""
+        if not isinstance(exc, DBAPIError):
+            return isinstance(exc, OSError)
+        reason = exc.orig
+        return (
+            exc.connection_invalidated
+            or isinstance(exc, InterfaceError)
+            or isinstance(reason, OSError)
+            or (isinstance(exc, OperationalError) and "database is locked" in str(reason))
+        )
 
     def job_store(self) -> SQLAlchemyJobStore:
         """APScheduler's job store on this database, for the worker's scheduler."""

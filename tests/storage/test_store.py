@@ -138,6 +138,17 @@ async def test_the_database_answers_a_ping_and_a_missing_one_does_not(
     await missing.close()
 
 
+async def test_only_a_database_out_of_reach_is_a_failure_that_passes(tmp_path: Path) -> None:
+    database = SqlDatabase(create_engine(f"sqlite:///{tmp_path / 'p.db'}"))
+    with pytest.raises(OperationalError) as missing_table:  # the work's own fault
+        async with database.engine.connect() as connection:
+            await connection.execute(sqlalchemy.text("SELECT * FROM no_such_table"))
+    assert not database.passing(missing_table.value)
+    assert not database.passing(ValueError("a bug"))
+    assert database.passing(ConnectionRefusedError())  # the server is not there (yet)
+    await database.close()
+
+
 async def test_concurrent_upgrades_both_succeed(db_url: str) -> None:
     await asyncio.gather(upgrade(db_url), upgrade(db_url))
     assert await is_current(db_url)
