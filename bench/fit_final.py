@@ -182,7 +182,7 @@ def real_questions() -> set[str]:
     names = (
         *("questions", "training", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"),
         *("holdout6", "qa_blind_a", "qa_blind_b", "qa_blind_c", "qa_blind_d", "qa_blind_e"),
-        *("qa_blind_f", "qa_blind_g", "qa_blind_h", "training_t1"),
+        *("qa_blind_f", "qa_blind_g", "qa_blind_h", "qa_blind_i", "qa_blind_j", "training_t1"),
     )
     return {r["q"] for n in names for r in load(ROOT / "bench" / f"{n}.jsonl")}
 
