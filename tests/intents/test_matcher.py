@@ -218,8 +218,12 @@ def test_spelled_keeps_function_words_but_reads_typos_and_synonyms() -> None:
 )
 def test_protected_characteristics_named_any_way_are_offensive_material(question: str) -> None:
     # The examples say "disabled people", "someone's religion", "gay people"; the lexicon makes
-    # "wheelchair users", "muslims" and "lgbt" the same concepts.
+    # "wheelchair users", "muslims" and "lgbt" the same concepts. Two clauses answer it: the
+    # offensive material one, and the breach example naming the Equality Act's characteristics.
     answer = answerer().answer(question)
     assert answer.answered and answer.score >= 0.4
     assert answer.clause is not None
-    assert answer.clause.id == "offensive-material.opinion-trust-academies"
+    assert answer.clause.id in {
+        "offensive-material.opinion-trust-academies",
+        "breach.posting-comments-about",
+    }
