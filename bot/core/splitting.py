@@ -3,13 +3,15 @@
 A boundary is a question mark with more text after it; a new sentence, line or clause after a
 semicolon that is itself a question ("... on fb. Also can I ...", "...; who approves ...",
 "...; if not, where ..."); a phrase that starts a new topic ("and also", "also,", "another
-thing", "secondly,", "and separately", "- and while I'm asking,", "btw"); a numbered question
+thing", "secondly,", "and separately", "- and while I'm asking,", "btw", "ps", "separate q -",
+"2nd q,"; "Also ..." or "Plus ..." starting a sentence or line); a numbered question
 ("q1 ... q2 ...", "1) ... 2) ..."); or "and", "plus", "also", "+" or "&" followed by a new
 question: a question word ("... and how many people ...") or a verb with its subject ("... and
 can I ...", "..., and is it ok ...", "... + do i have to ..."). A comma alone never splits:
 "can I post photos, or only the school can?" is one question. A piece that asks nothing ("if a
 parent comments") is the setting of the question after it, so a wrong split joins up again;
-"rules on ...", "what about ..." ask.
+"rules on ...", "what about ...", "..., does that matter", "...: is there ..." ask, and so does
+a statement after a question that a turn to a new topic opens ("? btw my niece is in my class").
 """
 
 from __future__ import annotations
@@ -32,14 +34,25 @@ _SUBJECT = (
 _NUMBERED = r"(?:q\s?[2-4]|\(?[2-4]\)|[2-4]\.|\(?[b-d]\))"
 _JOIN = r"(?:(?:and|but|oh\s+and|also|plus)\s+(?:also\s+)?)"
 _ASIDE = (
-    r"(?:and\s+)?(?:while\s+i'?m\s+(?:at\s+it|asking|here|on)|by\s+the\s+way|btw|"
-    r"on\s+(?:an)?other\s+(?:note|matter|thing)|unrelated(?:ly)?|different\s+question)\b"
+    r"(?:and\s+)?(?:while\s+i'?m\s+(?:at\s+it|asking|here|on)|by\s+the\s+way|btw|p\.?s\b\.?|"
+    r"on\s+(?:an)?other\s+(?:note|matter|thing)|unrelated(?:ly)?|different\s+question|"
+    r"separate\s+(?:q|qu?estion|thing|point|issue)|(?:2nd|second|another|other)\s+(?:q|qu?estion)|"
+    r"related\s*[-:\u2013])(?=\W)"
 )
-"""A phrase that turns to a new question: "- and while I'm asking, can I ...", "btw ..."."""
+"""A phrase that turns to a new question: "- and while I'm asking, can I ...", "btw ...",
+"ps ...", "separate q - ...", "2nd q, ..."."""
+_TURN = re.compile(
+    rf"^\s*(?:[+&]|{_ASIDE}|(?:and\s+|oh\s+and\s+)?also\b|plus\b|oh\s+and\b|and\s+also\b)",
+    re.IGNORECASE,
+)
+"""A piece that opens like this after a question or on a line of its own is a question of its
+own even when it only says what happened ("btw a parent I know from church wants to add me"):
+it asks what the policy says about that."""
 _BOUNDARY = re.compile(
     r"(?<=\?)\s+(?=\S)"
     rf"|(?:(?<=[.!])\s+|\s*[\n;]\s*)"
     rf"(?={_JOIN}?(?:if\s+(?:not|so)\b,?\s*)?{_QUESTION_WORDS}\b[^.!?]*(?:\?|$))"
+    rf"|(?:(?<=[.!])\s+|\s*\n\s*)(?=(?:also|plus|oh\s+and|and\s+also)\b)"
     r"|[\s,;\u2013\u2014-]+(?=(?:and\s+also\b|also,|another\s+thing\b|one\s+more\s+thing\b|secondly\b|"
     rf"(?:and\s+)?separately\b|{_ASIDE}))"
     rf"|[\s,;\u2013\u2014-]+(?=(?:and|plus|also|\+|&)\s+(?:also\s+)?"
@@ -61,7 +74,12 @@ _ASKING = re.compile(
     r"(?:on|for|about))\b|\?\s*$"
     # a question after its setting: "if a colleague bullies me online, how do I report it"
     rf"|\b(?:{_ASKED_BY}\s+(?:do|does|should|can|could|would|will|am|is|are)\s+(?:i|we)"
-    r"|(?:can|could|should|may|must|do|am)\s+(?:i|we))\b",
+    r"|(?:can|could|should|may|must|do|am)\s+(?:i|we))\b"
+    # "..., does that change anything", "...: is there a rule", "anything in here about ...",
+    # "that's fine, isn't it"
+    r"|,\s*(?:does|do|is|are|would|will|can|could|should)\s+(?:that|this|it|they)\b"
+    rf"|:\s*{_QUESTION_WORDS}\b|\banything\s+in\s+(?:here|the\s+policy)\b"
+    r"|\b(?:isn'?t|aren'?t|doesn'?t|won'?t)\s+(?:it|they|that|i)[\s?]*$",
     re.IGNORECASE,
 )
 
@@ -82,7 +100,7 @@ def split_questions(text: str) -> list[str]:
                 parts[-1] = f"{parts[-1]} {part}"
             else:
                 setting = part
-        elif not _ASKING.search(part):
+        elif not _ASKING.search(part) and not (parts and _TURN.match(piece)):
             setting = part
         else:
             parts.append(part)

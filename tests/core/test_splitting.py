@@ -82,6 +82,39 @@ from bot.core.splitting import split_questions
             "can I tweet about strikes and separately is it ok to like union posts",
             ["can I tweet about strikes", "is it ok to like union posts"],
         ),
+        # A turn to a new topic after a question asks about it, even as a plain statement.
+        (
+            "can I like the PTA's posts? ps a parent from my old school wants to add me",
+            ["can I like the PTA's posts?", "a parent from my old school wants to add me"],
+        ),
+        (
+            "do I have to reply to every comment?\nbtw my neighbour's kid is in my class",
+            ["do I have to reply to every comment?", "my neighbour's kid is in my class"],
+        ),
+        (
+            "who approves a new dept page? separate q - the old login is on a post-it",
+            ["who approves a new dept page?", "the old login is on a post-it"],
+        ),
+        (
+            "can I blog about teaching? 2nd q, my profile photo has the school crest",
+            ["can I blog about teaching?", "my profile photo has the school crest"],
+        ),
+        (
+            "can I post a photo of my tutor group. Also my bio says where I work",
+            ["can I post a photo of my tutor group.", "my bio says where I work"],
+        ),
+        (
+            "can I vlog at home? Plus she's a parent here, does that matter",
+            ["can I vlog at home?", "she's a parent here, does that matter"],
+        ),
+        (
+            "Quick one from the office: is there a deadline for replies, and does IT check our"
+            " accounts?",
+            [
+                "Quick one from the office: is there a deadline for replies",
+                "does IT check our accounts?",
+            ],
+        ),
     ],
 )
 def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
@@ -102,6 +135,10 @@ def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
         "a parent sent me a request and I accepted it, was that ok?",
         "can I share a post by the PTA & tag the school?",
         "what are the rules on tagging colleagues in photos?",
+        # Narrative before the question, however it reads, is its setting.
+        "a pupil messaged me, sweet message it was, isn't it. Can I answer it on there?",
+        "the old admin left and never passed anything on. What happens to the account now?",
+        "she also sent me a friend request last week. Is it ok to accept?",
     ],
 )
 def test_one_question_stays_whole(text: str) -> None:
