@@ -69,9 +69,13 @@ SETS = {
     "blind J": ROOT / "bench" / "qa_blind_j.jsonl",
     # Written blind at the start of session 14 by two more writers who saw only the policy and
     # the shared sample (one leaning to support staff and non-native English, one to leaders
-    # and terse phone messages); measured once at the end of that session, misses unread.
+    # and terse phone messages); measured at 0fc37b6 and once more after that session's change
+    # to splitting (8f10b4d), misses unread.
     "blind K": ROOT / "bench" / "qa_blind_k.jsonl",
     "blind L": ROOT / "bench" / "qa_blind_l.jsonl",
+    # Two more, written blind late in session 14 the same way; measured once at its end.
+    "blind M": ROOT / "bench" / "qa_blind_m.jsonl",
+    "blind N": ROOT / "bench" / "qa_blind_n.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -80,7 +84,7 @@ FOLDED = {
     *("blind I", "blind J"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND = {"blind K", "blind L"}
+BLIND = {"blind K", "blind L", "blind M", "blind N"}
 """Sets whose misses `--failures` does not list, so that they stay blind."""
 
 
