@@ -145,14 +145,19 @@ class Matcher:
         ordered = sorted(intent.examples, key=lambda e: len(self.normaliser.spelled(e)))
         by_term: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for position, example in enumerate(ordered):
-            terms = set(self.normaliser.terms(example))
-            norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
-            for t in terms:
-                by_term[t].append((position, self.idf[t] ** 2 / norm))
+            for t, share in self._cosine_shares(example).items():
+                by_term[t].append((position, share))
         return {
             t: (np.array([p for p, _ in hits], dtype=np.intp), np.array([s for _, s in hits]))
             for t, hits in by_term.items()
         }
+
+    def _cosine_shares(self, example: str) -> dict[str, float]:
+        """Each of the example's terms with its share of a cosine with it (rarity squared over
+        the example's norm): a question's cosine with it is a sum over their common terms."""
+        terms = set(self.normaliser.terms(example))
+        norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
+        return {t: self.idf[t] ** 2 / norm for t in terms}
 
     def _tables(
         self, example_postings: Postings, pool_postings: Postings, counts: list[Counter[str]]
@@ -195,11 +200,10 @@ class Matcher:
             pool: Counter[str] = Counter()
             examples = intent.examples + intent.keywords
             for example in examples:
-                terms = set(self.normaliser.terms(example))
-                pool.update(terms)
-                norm = math.sqrt(sum(self.idf[t] ** 2 for t in terms)) or 1.0
-                for t in terms:
-                    example_postings[t].append((j, self.idf[t] ** 2 / norm))
+                shares = self._cosine_shares(example)
+                pool.update(shares.keys())
+                for t, share in shares.items():
+                    example_postings[t].append((j, share))
                 j += 1
             counts.append(pool)
             weights = {t: self.idf[t] * (c / len(examples)) ** 0.5 for t, c in pool.items()}

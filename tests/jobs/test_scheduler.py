@@ -191,6 +191,7 @@ async def test_worker_once_and_the_schedule_on_the_command_line(
     app = await open_app(db_url, clock)
     await register(app)
     await app.close()
+    before = datetime.now(UTC)
     added = policybot(
         db_url,
         "comments",
@@ -210,7 +211,9 @@ async def test_worker_once_and_the_schedule_on_the_command_line(
     # at the next instant in Holy Cross's working hours, never before it was logged.
     calendar = app.comments.calendars["holy-cross"]
     at = calendar.next_opening(datetime.now(UTC) + timedelta(minutes=5)).isoformat()
-    preview = policybot(db_url, "schedule", "--days", "7")
+    # Previewed from just before it was logged: logged in working hours, the alerts are due at
+    # once and a preview from now would have nothing left to show. 60 days span any holiday.
+    preview = policybot(db_url, "schedule", "--days", "60", "--now", before.isoformat())
     assert "escalation comment #1" in preview.stdout
     assert "-> frances-dummy" in preview.stdout
     once = policybot(db_url, "worker", "--once", "--now", at)
