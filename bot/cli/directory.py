@@ -89,8 +89,10 @@ def report(
         f"{len(changes.removed)} to remove ({len(changes.directory.people)} people after)."
     ]
     lines += [f"+ {_who(p)}: {p.role}{_at(p)}" for p in changes.added]
+    from bot.model.directory_file import fields_of
+
     for before, after in changes.changed:
-        fields = [f for f in type(after).model_fields if getattr(before, f) != getattr(after, f)]
+        fields = [f for f in fields_of(after) if getattr(before, f) != getattr(after, f)]
         what = "; ".join(f"{f} {getattr(before, f)} → {getattr(after, f)}" for f in fields)
         lines.append(f"~ {_who(after)}: {what}")
     lines += [f"- {_who(p)}: {p.role}{_at(p)}" for p in changes.removed]

@@ -6,37 +6,33 @@ by each platform's adapter against its own format.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
-from typing import Annotated, Literal, NamedTuple, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, field_validator
-from pydantic_core import PydanticCustomError
+from dataclasses import dataclass
+from datetime import time
+from typing import Annotated, ClassVar
+from zoneinfo import ZoneInfo
 
 from bot.errors import UserError
+from bot.model.directory_fields import (
+    ROLES,
+    TRUST_WIDE_ROLES,
+    Closures,
+    Email,
+    Hours,
+    MonthDay,
+    Role,
+    Slug,
+    Team,
+    TimeZoneName,
+    Url,
+    WorkingHours,
+)
+from bot.model.validation import RECORD_CONFIG, StrictBool
 
-Role = Literal[
-    "teacher",
-    "support",
-    "headteacher",
-    "leader",
-    "manager",
-    "safeguarding",
-    "it",
-    "hr",
-    "admin",
-    "volunteer",
-    "trainee",
-]
-ROLES: tuple[str, ...] = get_args(Role)
-"""Every role a person may have."""
-
-TRUST_WIDE_ROLES: frozenset[str] = frozenset({"hr", "it", "admin"})
-"""Roles whose holders may work for the trust rather than one academy."""
+__all__ = ["ROLES", "TRUST_WIDE_ROLES", "Academy", "Directory", "DirectoryError", "Person", "Trust"]
 
 _FUZZY_CUTOFF = 70
+_DAY = WorkingHours(time(8), time(17))
 
 
 class DirectoryError(UserError):
@@ -47,36 +43,11 @@ class DirectoryError(UserError):
         super().__init__("\n".join(f"{source}: {problem}" for problem in self.problems))
 
 
-def _matching(pattern: str, expected: str) -> AfterValidator:
-    regex = re.compile(pattern)
-
-    def check(value: str) -> str:
-        if not regex.fullmatch(value):
-            raise ValueError(f"{value!r} is not {expected}")
-        return value
-
-    return AfterValidator(check)
-
-
-Slug = Annotated[
-    str,
-    _matching(
-        r"[a-z0-9]+(?:-[a-z0-9]+)*",
-        "a valid id: use lowercase letters, digits and hyphens, like 'st-marys'",
-    ),
-]
-Email = Annotated[str, _matching(r"[^@\s]+@[^@\s]+\.[^@\s.]+", "a valid email address")]
-Url = Annotated[str, _matching(r"https?://[^\s/]+\S*", "a web address starting with https://")]
-
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", str_strip_whitespace=True, str_min_length=1
-    )
-
-
-class Trust(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Trust:
     """The trust itself."""
+
+    __pydantic_config__: ClassVar[dict[str, object]] = RECORD_CONFIG
 
     name: str
     policy_url: Url
@@ -86,15 +57,11 @@ class Trust(_Frozen):
     child at risk (without one, they are shown every academy's DSO)."""
 
 
-class WorkingHours(NamedTuple):
-    """An academy's working day in its local time; start is before end."""
-
-    start: time
-    end: time
-
-
-class Person(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Person:
     """Someone in the trust: staff, volunteer or trainee."""
+
+    __pydantic_config__: ClassVar[dict[str, object]] = RECORD_CONFIG
 
     id: Slug
     name: str
@@ -107,121 +74,35 @@ class Person(_Frozen):
     """Slack member id; its format is the Slack adapter's to check."""
     teams_id: str | None = None
     """Teams (Azure AD) object id; its format is the Teams adapter's to check."""
-    manager: StrictBool = False
+    manager: Annotated[bool, StrictBool()] = False
     """Counts as a manager for the annual reminder (headteachers always do)."""
 
 
-class Academy(_Frozen):
+@dataclass(frozen=True, slots=True)
+class Academy:
     """One school in the trust, with the people responsible for it."""
+
+    __pydantic_config__: ClassVar[dict[str, object]] = RECORD_CONFIG
 
     id: Slug
     name: str
     headteacher: str
-    leadership: tuple[str, ...] = Field(min_length=1)
+    leadership: Team
     """The Academy Leadership Team's person ids, headteacher included."""
     safeguarding_officer: str
     """The Designated Safeguarding Officer's person id."""
     it_contact: str
-    timezone: str = "Europe/London"
-    working_hours: WorkingHours = WorkingHours(time(8), time(17))
-    closures: frozenset[date] = frozenset()
+    timezone: TimeZoneName = "Europe/London"
+    working_hours: Hours = _DAY
+    closures: Closures = frozenset()
     """Every day the academy is closed, ranges expanded."""
-    annual_reminder: tuple[int, int] | None = None
+    annual_reminder: MonthDay = None
     """(month, day); None means the first working day of September."""
 
     @property
     def zone(self) -> ZoneInfo:
         """The academy's time zone."""
         return ZoneInfo(self.timezone)
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"{value!r} is not a time zone name like 'Europe/London'") from None
-        return value
-
-    @field_validator("working_hours", mode="before")
-    @classmethod
-    def _parse_hours(cls, value: object) -> WorkingHours:
-        hint = 'should be a start-end range on the 24-hour clock, in quotes, like "08:00-17:00"'
-        if isinstance(value, WorkingHours):
-            hours = value
-        elif isinstance(value, str) and (
-            found := re.fullmatch(r"(\d{1,2}):(\d\d)\s*-\s*(\d{1,2}):(\d\d)", value.strip())
-        ):
-            h1, m1, h2, m2 = map(int, found.groups())
-            try:
-                hours = WorkingHours(time(h1, m1), time(h2, m2))
-            except ValueError:
-                raise ValueError(f"{value!r} is not a real time range; {hint}") from None
-        else:
-            raise ValueError(hint)
-        if hours.start >= hours.end:
-            raise ValueError(f"start {hours.start:%H:%M} must be before end {hours.end:%H:%M}")
-        return hours
-
-    @field_validator("closures", mode="before")
-    @classmethod
-    def _expand_closures(cls, value: object) -> frozenset[date]:
-        if value is None:
-            return frozenset()
-        if isinstance(value, set | frozenset):
-            return frozenset(value)
-        if not isinstance(value, list):
-            raise ValueError("should be a list of dates or {from: date, to: date} ranges")
-        days: set[date] = set()
-        for index, item in enumerate(value):
-            try:
-                days |= _closure_days(item)
-            except ValueError as error:
-                # A custom error keeps the item's index for the field path.
-                raise PydanticCustomError(
-                    "closure", "{reason}", {"index": index, "reason": str(error)}
-                ) from None
-        return frozenset(days)
-
-    @field_validator("annual_reminder", mode="before")
-    @classmethod
-    def _parse_month_day(cls, value: object) -> tuple[int, int] | None:
-        hint = 'should be a month and day in quotes, like "09-01"'
-        if value is None:
-            return None
-        found = re.fullmatch(r"(\d\d?)-(\d\d?)", value.strip()) if isinstance(value, str) else None
-        if found is None:
-            raise ValueError(hint)
-        month, day = map(int, found.groups())
-        try:
-            date(2025, month, day)  # not a leap year: the reminder must fall every year
-        except ValueError:
-            raise ValueError(f"{value!r} is not a day that occurs every year; {hint}") from None
-        return month, day
-
-
-def _day(value: object) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"{value!r} is not a date like 2026-10-23")
-
-
-def _closure_days(item: object) -> set[date]:
-    if not isinstance(item, dict):
-        return {_day(item)}
-    if set(item) != {"from", "to"}:
-        raise ValueError("a range needs 'from' and 'to' only: {from: 2026-10-26, to: 2026-10-30}")
-    start, end = _day(item["from"]), _day(item["to"])
-    if start > end:
-        raise ValueError(f"'from' {start} is after 'to' {end}")
-    if (end - start).days > 366:
-        raise ValueError(f"{start} to {end} is longer than a year; is one of the years wrong?")
-    return {start + timedelta(days) for days in range((end - start).days + 1)}
 
 
 class Directory:

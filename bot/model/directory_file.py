@@ -1,22 +1,28 @@
 """Reading the trust directory from YAML: a strict loader, validation, and errors in plain words.
 
-Every problem is reported at once, one per line, as `file: field path: what is wrong`.
+Every problem is reported at once, one per line, as `file: field path: what is wrong`. A file
+validated once is kept in the user's cache as its records, keyed by a hash of the text and of
+the code that validates it: later starts (every `policybot worker --once`) read the records
+back without importing pydantic or PyYAML.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_core import ErrorDetails
-
+from bot.model import directory, directory_fields, validation
 from bot.model.directory import Academy, Directory, DirectoryError, Person, Trust
+from bot.model.validation import NOT_EMPTY, validated
 from intents import yaml_data
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
+
 
 DEMO_TRUST: Path = Path(__file__).parents[1] / "data" / "demo_trust.yaml"
 """The bundled fictional trust: a working example and the template trusts copy."""
@@ -42,17 +48,34 @@ class IdFormat:
         ]
 
 
-class _File(BaseModel):
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", str_strip_whitespace=True, str_min_length=1
-    )
+class Records(NamedTuple):
+    """A directory file's validated records, before the cross-checks Directory makes."""
 
     trust: Trust
-    academies: tuple[Academy, ...] = Field(min_length=1)
-    people: tuple[Person, ...] = Field(min_length=1)
+    academies: tuple[Academy, ...]
+    people: tuple[Person, ...]
 
 
-def load_directory(path: str | Path, formats: Sequence[IdFormat] = ()) -> Directory:
+@dataclass(frozen=True, slots=True)
+class _File:
+    """A directory file's three sections, as pydantic validates them."""
+
+    __pydantic_config__: ClassVar[dict[str, object]] = {"extra": "forbid"}
+
+    trust: Trust
+    academies: Annotated[tuple[Academy, ...], NOT_EMPTY]
+    people: Annotated[tuple[Person, ...], NOT_EMPTY]
+
+
+def _validate_file(data: dict[str, Any]) -> Records:
+    """The records of a file's data; pydantic's ValidationError listing every problem."""
+    parsed = validated(_File, data)
+    return Records(parsed.trust, parsed.academies, parsed.people)
+
+
+def load_directory(
+    path: str | Path, formats: Sequence[IdFormat] = (), cache_dir: Path | None = None
+) -> Directory:
     """Read and validate a directory YAML file; raise DirectoryError saying what is wrong.
 
     `formats` are chat platforms' rules for their ids (each adapter exports its own).
@@ -65,12 +88,26 @@ def load_directory(path: str | Path, formats: Sequence[IdFormat] = ()) -> Direct
     except OSError as error:
         raise DirectoryError(source, [f"cannot read the file: {error.strerror}"]) from None
     try:
-        data = yaml_data.load(text, strict=True, cache_as="directory")
+        records = yaml_data.load_checked(
+            text,
+            strict=True,
+            cache_as="directory",
+            check=lambda data: _records(data, source),
+            code=_CODE,
+            cache_dir=cache_dir,
+        )
     except Exception as error:
         if not yaml_data.is_yaml_error(error):
             raise
         raise DirectoryError(source, [_yaml_problem(error)]) from None
-    return parse_directory(data, source, formats)
+    return _assemble(records, source, formats)
+
+
+_CODE = (
+    Path(__file__),
+    *(Path(str(m.__file__)) for m in (directory, directory_fields, validation)),
+)
+"""The code that validates a directory file."""
 
 
 def _yaml_problem(error: Exception) -> str:
@@ -86,17 +123,27 @@ def _yaml_problem(error: Exception) -> str:
 
 def parse_directory(data: object, source: str, formats: Sequence[IdFormat] = ()) -> Directory:
     """Validate already-parsed YAML data; source names it in error messages."""
+    return _assemble(_records(data, source), source, formats)
+
+
+def _records(data: object, source: str) -> Records:
     if data is None:
         raise DirectoryError(source, ["the file is empty"])
     if not isinstance(data, dict):
         raise DirectoryError(source, ["should be a mapping with trust, academies and people"])
+    from pydantic import ValidationError
+
     try:
-        parsed = _File.model_validate(data)
+        return _validate_file(data)
     except ValidationError as error:
         raise DirectoryError(source, [describe_error(e) for e in error.errors()]) from None
-    wrong_ids = [problem for f in formats for problem in f.problems(parsed.people)]
+
+
+def _assemble(records: Records, source: str, formats: Sequence[IdFormat]) -> Directory:
+    """The directory of validated records, with its cross-checks and the platforms' id formats."""
+    wrong_ids = [problem for f in formats for problem in f.problems(records.people)]
     try:
-        directory = Directory(parsed.trust, parsed.academies, parsed.people, source=source)
+        directory = Directory(records.trust, records.academies, records.people, source=source)
     except DirectoryError as error:
         raise DirectoryError(source, [*wrong_ids, *error.problems]) from None
     if wrong_ids:
@@ -114,11 +161,13 @@ def check_ids(directory: Directory, formats: Sequence[IdFormat]) -> None:
 _REASONS = {
     "missing": "missing (this field is required)",
     "extra_forbidden": "unknown field (check the spelling)",
+    "unexpected_keyword_argument": "unknown field (check the spelling)",
     "string_too_short": "should not be empty",
     "bool_type": "should be true or false",
     "tuple_type": "should be a list",
     "too_short": "should list at least one",
     "model_type": "should be a set of fields (name: value)",
+    "dataclass_type": "should be a set of fields (name: value)",
 }
 
 
@@ -155,9 +204,15 @@ def _kind_of(value: object) -> str:
     return "a list" if isinstance(value, list) else "a set of fields"
 
 
+def fields_of(record: Trust | Academy | Person, exclude: Iterable[str] = ()) -> dict[str, Any]:
+    """The record's fields by name, leaving out `exclude`."""
+    left_out = set(exclude)
+    return {k: v for k, v in asdict(record).items() if k not in left_out}
+
+
 def academy_data(academy: Academy) -> dict[str, object]:
-    """The academy as the fields of its YAML entry, which Academy.model_validate reads back."""
-    data = academy.model_dump(exclude={"working_hours", "closures", "annual_reminder"})
+    """The academy as the fields of its YAML entry, which `validated(Academy, ...)` reads back."""
+    data = fields_of(academy, exclude={"working_hours", "closures", "annual_reminder"})
     hours = academy.working_hours
     data["leadership"] = list(academy.leadership)
     data["working_hours"] = f"{hours.start:%H:%M}-{hours.end:%H:%M}"

@@ -12,9 +12,11 @@ by accident; a leaver on a leadership team is taken off it and reported.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from bot.model.directory import Academy, Directory, DirectoryError, Person, Trust
+from bot.model.directory_file import fields_of
 from bot.model.staff_csv import StaffFile
 
 SLOTS: Mapping[str, str] = {
@@ -83,8 +85,8 @@ _ROLES = ("headteacher", "leadership", "safeguarding_officer", "it_contact")
 
 def _setup(directory: Directory) -> list[object]:
     """The trust's and academies' settings, leaving out who holds which role."""
-    trust = directory.trust.model_dump(exclude={"safeguarding_lead"})
-    return [trust, *(a.model_dump(exclude=set(_ROLES)) for a in directory.academies)]
+    trust = fields_of(directory.trust, exclude={"safeguarding_lead"})
+    return [trust, *(fields_of(a, exclude=_ROLES) for a in directory.academies)]
 
 
 def with_settings(current: Directory, file: Directory) -> tuple[Trust, list[Academy]]:
@@ -94,10 +96,10 @@ def with_settings(current: Directory, file: Directory) -> tuple[Trust, list[Acad
     for academy in file.academies:
         held = current.academy(academy.id)
         if held is not None:
-            academy = academy.model_copy(update={r: getattr(held, r) for r in roles})
+            academy = replace(academy, **{r: getattr(held, r) for r in roles})
         academies.append(academy)
     lead = current.trust.safeguarding_lead
-    return file.trust.model_copy(update={"safeguarding_lead": lead}), academies
+    return replace(file.trust, safeguarding_lead=lead), academies
 
 
 def plan(
@@ -126,7 +128,7 @@ def plan(
     if lead is not None and lead not in home:
         problems.append(_needs_successor(current, lead, "trust", "safeguarding_lead"))
     elif lead != trust.safeguarding_lead:
-        trust = trust.model_copy(update={"safeguarding_lead": lead})
+        trust = replace(trust, safeguarding_lead=lead)
     if problems:
         raise DirectoryError(current.source, problems)
     directory = Directory(trust, academies, people, source="the staff list")
@@ -145,7 +147,7 @@ def _merged(current: Directory, person: Person, columns: frozenset[str]) -> Pers
     """The person from the file, keeping chat ids and the like its file has no column for."""
     known = current.person(person.id)
     kept = {f: getattr(known, f) for f in KEPT_WHEN_ABSENT if f not in columns} if known else {}
-    return person.model_copy(update=kept) if kept else person
+    return replace(person, **kept) if kept else person
 
 
 def _academy(
@@ -164,7 +166,7 @@ def _academy(
             now.academy == academy.id or (trust_wide and now.academy is None)
         )
 
-    update: dict[str, object] = {}
+    update: dict[str, Any] = {}
     for slot in SLOTS:
         holder: str = getattr(academy, slot)
         wanted = assigned.get((academy.id, slot), holder)
@@ -184,7 +186,7 @@ def _academy(
         leadership.insert(0, head)
     if leadership != list(academy.leadership):
         update["leadership"] = tuple(leadership)
-    return academy.model_copy(update=update) if update else academy
+    return replace(academy, **update) if update else academy
 
 
 def _person(current: Directory, person_id: str) -> Person:

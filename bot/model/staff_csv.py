@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from bot.model.directory import ROLES, TRUST_WIDE_ROLES, Academy, DirectoryError, Person
 from bot.model.directory_file import describe_error
+from bot.model.validation import validated
 
 FIELDS: tuple[str, ...] = (
     "id",
@@ -162,7 +163,7 @@ def person_from_row(
     data["manager"] = manager in _YES
     reported = {reason.partition(":")[0] for reason in wrong}
     try:
-        person = Person.model_validate(data)
+        person = validated(Person, data)
     except ValidationError as error:
         found = [e for e in error.errors() if str(e["loc"][0]) not in reported]
         return None, [*wrong, *(describe_error(e) for e in found)]

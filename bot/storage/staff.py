@@ -12,7 +12,10 @@ from sqlalchemy import Boolean, Integer, String, delete, insert, select, update
 from sqlalchemy.types import TypeEngine
 
 from bot.model.admin_ports import DirectoryStore
+from bot.model.directory import Academy, Directory, Person, Trust
+from bot.model.directory_file import academy_data, fields_of
 from bot.model.records import Clock, StoredDirectory
+from bot.model.validation import validated
 from bot.storage.bulk import json_rows
 from bot.storage.connecting import Target, reading, writing
 from bot.storage.tables import staff_directory, staff_person
@@ -62,8 +65,8 @@ class SqlDirectoryStore:
     async def save(self, directory: Directory) -> int:
         """Replace the stored directory; the new version."""
         values = {
-            "trust": directory.trust.model_dump(),
-            "academies": [_academy_data(a) for a in directory.academies],
+            "trust": fields_of(directory.trust),
+            "academies": [academy_data(a) for a in directory.academies],
             "updated_at": self._clock(),
         }
         async with writing(self._engine) as connection:
@@ -113,38 +116,23 @@ class MemoryDirectoryStore:
 
 
 def _row(position: int, person: Person) -> dict[str, Any]:
-    return {"position": position, **person.model_dump()}
-
-
-# The directory's models (pydantic) are imported when a directory is read or written, not
-# with the stores: commands such as `policybot outbox` never need them.
-
-
-def _academy_data(academy: Any) -> dict[str, Any]:
-    from bot.model.directory_file import academy_data
-
-    return academy_data(academy)
+    return {"position": position, **fields_of(person)}
 
 
 def _person(row: Any) -> Person:
-    from bot.model.directory import Person
-
-    return Person.model_validate({k: v for k, v in row.items() if k != "position"})
+    return validated(Person, {k: v for k, v in row.items() if k != "position"})
 
 
 def _directory(trust: Any, academies: Any, people: list[Person]) -> Directory:
-    from bot.model.directory import Academy, Directory, Trust
-
     return Directory(
-        Trust.model_validate(trust),
-        [Academy.model_validate(a) for a in academies],
+        validated(Trust, trust),
+        [validated(Academy, a) for a in academies],
         people,
         source="the imported staff list",
     )
 
 
 if TYPE_CHECKING:
-    from bot.model.directory import Directory, Person
 
     def _satisfies_protocol(sql: SqlDirectoryStore, memory: MemoryDirectoryStore) -> None:
         stores: list[DirectoryStore] = [sql, memory]

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.model.calendar import WorkingCalendar
 from bot.model.directory import Academy
+from bot.model.validation import validated
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -25,7 +26,7 @@ def academy(**fields: object) -> Academy:
         "safeguarding_officer": "head",
         "it_contact": "head",
     }
-    return Academy.model_validate(base | fields)
+    return validated(Academy, base | fields)
 
 
 DEFAULT = WorkingCalendar(academy())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date, time
 from pathlib import Path
@@ -365,3 +368,41 @@ def test_empty_missing_and_non_mapping_files_are_refused(tmp_path: Path) -> None
         load_directory(tmp_path / "absent.yaml")
     with pytest.raises(DirectoryError, match="inline: should be a mapping"):
         parse_directory(["trust", "academies"], "inline")
+
+
+def test_a_checked_file_is_read_back_as_it_was_and_an_edit_is_checked_again(
+    tmp_path: Path,
+) -> None:
+    path, cache = _write(tmp_path, lambda data: None), tmp_path / "cache"
+    first = load_directory(path, cache_dir=cache)
+    read_back = subprocess.run(
+        [sys.executable, "-c", _READ_BACK, str(path), str(cache)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # The later start neither parses the YAML nor validates: neither library is imported.
+    assert json.loads(read_back.stdout) == {
+        "people": [repr(p) for p in first.people],
+        "academies": [a.name for a in first.academies],
+        "parsed or validated": [],
+    }
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("role: teacher", "role: wizard", 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(DirectoryError, match="'wizard' is not allowed"):
+        load_directory(path, cache_dir=cache)
+
+
+_READ_BACK = """
+import json, sys
+from pathlib import Path
+from bot.model.directory_file import load_directory
+directory = load_directory(sys.argv[1], cache_dir=Path(sys.argv[2]))
+print(json.dumps({
+    "people": [repr(p) for p in directory.people],
+    "academies": [a.name for a in directory.academies],
+    "parsed or validated": [m for m in ("yaml", "pydantic") if m in sys.modules],
+}))
+"""

@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from typing import Annotated, Any, ClassVar, Literal
 
 from bot.core.actions import action
 from bot.core.messages import Choice
 from bot.errors import UserError
 from bot.features.cases.ids import KIND
+from bot.model import validation
 from bot.model.directory import Directory, Person
+from bot.model.validation import NOT_EMPTY, validated
 from intents import yaml_data
 
 STEPS_FILE = Path(__file__).parents[2] / "data" / "business_case.yaml"
@@ -47,10 +47,11 @@ class FormError(UserError):
     """The form's data file is unusable; the message names the step and the reason."""
 
 
-class Step(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Step:
     """One question of the form."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    __pydantic_config__: ClassVar[dict[str, object]] = {"extra": "forbid"}
 
     id: str
     title: str
@@ -58,35 +59,48 @@ class Step(BaseModel):
     prompt: str
     help: str
     options: tuple[str, ...] = ()
-    aliases: dict[str, str] = Field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)
     min_length: int = 1
     max_length: int = 1000
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Step:
+    def problems(self) -> list[str]:
+        """What makes the step unusable, beyond its fields' types."""
+        problems = []
         if self.kind == "choice" and not self.options:
-            raise ValueError("a choice step needs options")
-        unknown = set(self.aliases.values()) - set(self.options)
-        if unknown:
-            raise ValueError(f"aliases point at options that don't exist: {sorted(unknown)}")
+            problems.append("a choice step needs options")
+        if unknown := set(self.aliases.values()) - set(self.options):
+            problems.append(f"aliases point at options that don't exist: {sorted(unknown)}")
         if not 0 < self.min_length <= self.max_length:
-            raise ValueError("need 0 < min_length <= max_length")
-        return self
+            problems.append("need 0 < min_length <= max_length")
+        return problems
 
 
-class _File(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    steps: tuple[Step, ...] = Field(min_length=1)
+@dataclass(frozen=True, slots=True)
+class _File:
+    __pydantic_config__: ClassVar[dict[str, object]] = {"extra": "forbid"}
 
-    @model_validator(mode="after")
-    def _required(self) -> _File:
-        ids = [s.id for s in self.steps]
-        missing = REQUIRED - set(ids)
-        if missing:
-            raise ValueError(f"the policy's business case needs steps {sorted(missing)}")
-        if len(set(ids)) != len(ids):
-            raise ValueError("two steps share an id")
-        return self
+    steps: Annotated[tuple[Step, ...], NOT_EMPTY]
+
+
+def _checked_steps(data: object) -> tuple[Step, ...]:
+    """The file's steps; FormError saying what is wrong with them."""
+    from pydantic import ValidationError
+
+    try:
+        steps = validated(_File, data).steps
+    except ValidationError as exc:
+        raise FormError(
+            "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        ) from None
+    problems = [f"steps.{n}: {p}" for n, step in enumerate(steps) for p in step.problems()]
+    ids = [s.id for s in steps]
+    if missing := REQUIRED - set(ids):
+        problems.append(f"the policy's business case needs steps {sorted(missing)}")
+    if len(set(ids)) != len(ids):
+        problems.append("two steps share an id")
+    if problems:
+        raise FormError("; ".join(problems))
+    return steps
 
 
 REQUIRED = {"academy", "platform", "handle", "aim", "audience", "promotion", "runners"} | {
@@ -107,6 +121,10 @@ class Checked:
     suggestions: tuple[Choice, ...] = field(default_factory=tuple)
 
 
+_CODE = (Path(__file__), Path(str(validation.__file__)))
+"""The code that validates the steps file."""
+
+
 class Form:
     """The steps, in order, with lookup by number, id or title."""
 
@@ -115,16 +133,16 @@ class Form:
 
     @classmethod
     def load(cls, path: Path = STEPS_FILE) -> Form:
-        """Read and validate the steps file."""
+        """Read and validate the steps file (from the user's cache when it was before)."""
         try:
             text = path.read_text(encoding="utf-8")
-            data = yaml_data.load(text, strict=False, cache_as="business-case")
-            return cls(_File.model_validate(data).steps)
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            return cls(
+                yaml_data.load_checked(
+                    text, strict=False, cache_as="business-case", check=_checked_steps, code=_CODE
+                )
             )
-            raise FormError(f"{path}: {problems}") from exc
+        except FormError as exc:
+            raise FormError(f"{path}: {exc}") from None
         except Exception as exc:
             if not isinstance(exc, OSError) and not yaml_data.is_yaml_error(exc):
                 raise
