@@ -14,7 +14,6 @@ process that answers questions imports scikit-learn):
 
 from __future__ import annotations
 
-import bisect
 import json
 import math
 from collections.abc import Sequence
@@ -24,7 +23,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, process
 
 if TYPE_CHECKING:
     from intents.matcher import Match, Matcher
@@ -187,13 +185,7 @@ class Features:
 
     def fuzzy_sort(self, question: str, match: Match) -> float:
         """The token sort ratio against the intent's nearest phrasing of similar length."""
-        text = self.m.normaliser.spelled(question)
-        phrasings = self.m._phrasings[match.intent.id]
-        lengths = self.m._lengths[match.intent.id]
-        low, high = len(text) / 2 - self.FUZZY_SLACK, 2 * len(text) + self.FUZZY_SLACK
-        near = phrasings[bisect.bisect_left(lengths, low) : bisect.bisect_right(lengths, high)]
-        found = process.extractOne(text, near, scorer=fuzz.token_sort_ratio)
-        return found[1] / 100 if found else 0.0
+        return self.m.phrasings.sort_ratio(question, match.intent.id, self.FUZZY_SLACK)
 
     def candidates(self, question: str, shortlist: Sequence[Match]) -> Floats:
         """One row of RERANK_FEATURES per clause of the shortlist (best-ranked first)."""

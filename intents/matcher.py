@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from collections import Counter, defaultdict
@@ -12,11 +11,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import fuzz, process
 
 from intents.classifier import SoftmaxRegression
 from intents.final import Features, FinalStage
-from intents.knowledge import DATA, Intent, KnowledgeBase
+from intents.knowledge import DATA, KnowledgeBase
+from intents.phrasings import Phrasings
 from intents.text import Normaliser
 from intents.verdicts import Decision, Match, Thresholds, Verdict
 
@@ -69,14 +68,6 @@ class Matcher:
     (from 86.4% to 87.6% first-ranked correct over 801 questions, each set left out in turn).
     The token set ratio rewards a question that contains one phrasing nearly word for word,
     function words included ("what happens to me if I ..."), which the term views cannot see."""
-    FUZZY_LENGTH = 1.5
-    """Phrasings up to this many times the question's length (plus 10 characters) are compared
-    with it by the token set ratio."""
-    FUZZY_POOL = 120
-    """Of those, at most this many: the ones sharing most (rare) terms with the question. Only a
-    few out-of-scope intents have more phrasings; comparing a question with all 1,000 of one
-    took half the time of answering it, and the best ratio is among the nearest 120 for 98% of
-    the read questions (the final stage was refitted on the ratios so found)."""
     REGRESSION_WEIGHT = 0.3
     """The logistic regression's share of the ranking, chosen with bench/qa.py. Over all four
     question sets (513 in-scope questions) it answers 1.8 points more of them correctly, with
@@ -129,28 +120,10 @@ class Matcher:
             [terms for terms, _ in labelled], [label for _, label in labelled], len(self.idf)
         )
         self._examples = sum(len(i.examples) + len(i.keywords) for i in self.intents)
-        self._phrasings = {
-            i.id: sorted((self.normaliser.spelled(e) for e in i.examples), key=len)
-            for i in kb.intents
-        }
-        self._lengths = {i: [len(p) for p in ps] for i, ps in self._phrasings.items()}
-        self._pools = {i.id: self._pool(i) for i in kb.intents if len(i.examples) > self.FUZZY_POOL}
+        self.phrasings = Phrasings(kb.intents, self.normaliser.spelled, self._cosine_shares)
         self._postings = self._tables(example_postings, pool_postings, counts)
         self.final = FinalStage.load(final_stage) if final_stage else None
         self.features = Features(self)
-
-    def _pool(self, intent: Intent) -> dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[Any]]]:
-        """Per term, the positions in `_phrasings` of the intent's phrasings using it (ascending)
-        with the term's share of their cosine: the postings that choose `FUZZY_POOL` of them."""
-        ordered = sorted(intent.examples, key=lambda e: len(self.normaliser.spelled(e)))
-        by_term: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for position, example in enumerate(ordered):
-            for t, share in self._cosine_shares(example).items():
-                by_term[t].append((position, share))
-        return {
-            t: (np.array([p for p, _ in hits], dtype=np.intp), np.array([s for _, s in hits]))
-            for t, hits in by_term.items()
-        }
 
     def _cosine_shares(self, example: str) -> dict[str, float]:
         """Each of the example's terms with its share of a cosine with it (rarity squared over
@@ -280,30 +253,8 @@ class Matcher:
         ]
 
     def fuzzy(self, question: str, match: Match) -> float:
-        """How nearly all the words of one of the intent's phrasings are in the question, typos
-        and function words included (rapidfuzz's token set ratio, 0 to 1). Phrasings much longer
-        than the question are left out: the ratio is as high for a short question whose words
-        all appear in a long story as for the reverse, and only the reverse is a fit."""
-        text = self.normaliser.spelled(question)
-        intent = match.intent.id
-        limit = self.FUZZY_LENGTH * len(text) + 10
-        phrasings = self._phrasings[intent][: bisect.bisect_right(self._lengths[intent], limit)]
-        if len(phrasings) > self.FUZZY_POOL:
-            phrasings = self._nearest(question, intent, phrasings)
-        found = process.extractOne(text, phrasings, scorer=fuzz.token_set_ratio)
-        return found[1] / 100 if found else 0.0
-
-    def _nearest(self, question: str, intent: str, phrasings: list[str]) -> list[str]:
-        """The `FUZZY_POOL` of the phrasings (a prefix of the intent's) nearest the question."""
-        pool, n = self._pools[intent], len(phrasings)
-        near = np.zeros(n)
-        for t, x in self.weights(question).items():
-            if (hit := pool.get(t)) is not None:
-                positions, shares = hit
-                cut = int(np.searchsorted(positions, n))
-                near[positions[:cut]] += x * shares[:cut]
-        chosen = np.sort(np.argpartition(-near, self.FUZZY_POOL)[: self.FUZZY_POOL])
-        return [phrasings[j] for j in chosen]
+        """The token set ratio of the question with the intent's phrasings (0 to 1)."""
+        return self.phrasings.set_ratio(question, match.intent.id, lambda: self.weights(question))
 
     def refit(self, question: str, shortlist: list[Match]) -> list[Match]:
         """The shortlist reordered by `fit`, best first (ties keep their rank order)."""
