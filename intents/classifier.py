@@ -3,8 +3,8 @@
 The naive Bayes view counts how often each term appears with each answer; this one learns
 weights that tell sibling answers apart, so a term shared by two clauses counts for neither and
 the one word that differs decides. It is trained on every example phrasing when the matcher is
-built (a fraction of a second, then cached with it), in plain numpy: examples have a handful of
-terms, so the sparse products are done by grouping rows of equal length.
+built (a fraction of a second, then cached with it), in numpy with the examples' terms as a
+SciPy sparse matrix: examples have a handful of terms among thousands.
 """
 
 from __future__ import annotations
@@ -17,18 +17,6 @@ import numpy.typing as npt
 
 Floats = npt.NDArray[np.float32]
 Ints = npt.NDArray[np.intp]
-
-
-def _by_length(groups: Sequence[Sequence[int]]) -> list[tuple[Ints, Ints]]:
-    """For each size, the groups of that size and their members stacked as one 2-D array: a
-    sparse matrix's rows (or columns) summed one size at a time. Empty groups are left out."""
-    sizes = np.array([len(g) for g in groups])
-    return [
-        (which, np.array([groups[int(i)] for i in which], dtype=np.intp))
-        for size in np.unique(sizes)
-        if size
-        for which in [np.flatnonzero(sizes == size)]
-    ]
 
 
 class SoftmaxRegression:
@@ -55,30 +43,29 @@ class SoftmaxRegression:
         step: float = 0.3,
     ) -> SoftmaxRegression:
         """Train on examples (each a non-empty list of distinct term ids) and their labels."""
+        from scipy.sparse import csr_matrix
+
         y = np.asarray(labels, dtype=np.intp)
         n, k = len(y), int(y.max()) + 1
         share = (n / (k * np.bincount(y, minlength=k)[y])).astype(np.float32)
-        users: list[list[int]] = [[] for _ in range(n_terms)]
-        for i, example in enumerate(examples):
-            for t in example:
-                users[t].append(i)
-        rows, columns = _by_length(examples), _by_length(users)
+        ends = np.cumsum([len(e) for e in examples])
+        terms = np.fromiter((t for e in examples for t in e), np.intp, int(ends[-1]))
+        x = csr_matrix(
+            (np.ones(len(terms), np.float32), terms, np.concatenate(([0], ends))),
+            shape=(n, n_terms),
+        )
+        x_t = x.T.tocsr()
         w = np.zeros((n_terms, k), np.float32)
         b = np.zeros(k, np.float32)
         adam = [_Adam(w), _Adam(b)]
-        logits = np.empty((n, k), np.float32)
-        grad = np.zeros_like(w)
         for _ in range(epochs):
-            for which, members in rows:
-                logits[which] = w[members].sum(axis=1)
-            logits += b
+            logits = x @ w + b
             logits -= logits.max(axis=1, keepdims=True)
             p = np.exp(logits)
             p /= p.sum(axis=1, keepdims=True)
             p[np.arange(n), y] -= 1.0  # the gradient of the loss with respect to the logits
             p *= share[:, None]
-            for terms, members in columns:
-                grad[terms] = p[members].sum(axis=1)
+            grad = x_t @ p
             adam[0].step(w, c * grad + w, step)
             adam[1].step(b, c * p.sum(axis=0), step)
         return cls(w, b)
