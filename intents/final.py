@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,8 @@ RERANK_FEATURES = (
     "fuzzy_set_behind",
     "fuzzy_sort_behind",
     "rare_coverage_behind",
+    "target_when_acting",
+    "target_when_targeted",
 )
 _RELATIVE = (3, 4, 5, 6, 8)
 """The features also given as how far behind the shortlist's best each clause is."""
@@ -71,6 +74,31 @@ DECLINE_FEATURES = (
     "unknown",
     "terms",
 )
+
+
+_ACTING = re.compile(
+    r"^\W*(?:can|could|may|should|shall)\s+(?:i|we)\b|\b(?:am\s+i|are\s+we)\s+allowed\b|"
+    r"\bis\s+it\s+ok(?:ay)?\s+(?:for\s+(?:me|us)\s+)?(?:to|if\s+i)\b|"
+    r"\b(?:can|could|should)\s+i\b|\bi\s+(?:want|wanna|would\s+like|'?d\s+like)\s+to\b|"
+    r"\bi'?m\s+(?:going|gonna|thinking\s+of|about)\b|\bi\s+(?:posted|shared|put|wrote|replied)\b",
+    re.IGNORECASE,
+)
+"""The asker doing the thing they ask about: "can I ...", "am I allowed to ...", "I posted ..."."""
+_TARGETED = re.compile(
+    r"\b(?:about|at|against|towards?)\s+me\b|\b(?:to|on|of)\s+me\b(?!\s+to\b)|"
+    r"\b(?:bull\w*|troll\w*|harass\w*|mock\w*|abus\w*|target\w*|slag\w*|attack\w*|"
+    r"insult\w*|threaten\w*|messag\w*|tag\w*|send\w*|sent|call\w*|post\w*)\s+me\b|"
+    r"\bme\s+(?:off|up|down)\b",
+    re.IGNORECASE,
+)
+"""The asker on the receiving end: "posting about me", "a parent trolling me", "slagging me off"."""
+
+
+def voice(text: str) -> tuple[bool, bool]:
+    """Whether the text has the asker acting, and whether it has them on the receiving end: the
+    reranker weighs these against how often a clause's phrasings have the asker on the receiving
+    end, so "can I slag off my colleagues" is not answered with the clause for victims."""
+    return bool(_ACTING.search(text)), bool(_TARGETED.search(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +175,7 @@ class Features:
         terms = matcher.normaliser.terms
         vocab: dict[str, set[str]] = {}
         sizes: dict[str, int] = {}
+        targeted: dict[str, int] = {}
         for intent in kb.intents:
             key = intent.clauses[0] if intent.clauses else intent.id
             words = vocab.setdefault(key, set())
@@ -156,7 +185,10 @@ class Features:
                 words.update(terms(kb.clauses[c].text))
                 words.update(terms(kb.clauses[c].heading))
             sizes[key] = sizes.get(key, 0) + len(intent.examples)
+            targeted[key] = targeted.get(key, 0) + sum(voice(e)[1] for e in intent.examples)
         self.vocab = {k: frozenset(v) for k, v in vocab.items()}
+        self.target_share = {k: targeted[k] / n if n else 0.0 for k, n in sizes.items()}
+        """Per clause, the share of its phrasings with the asker on the receiving end."""
         self.prior = {k: math.log1p(n) for k, n in sizes.items()}
         self.top_idf = max(matcher.idf.values(), default=1.0)
 
@@ -191,6 +223,7 @@ class Features:
         """One row of RERANK_FEATURES per clause of the shortlist (best-ranked first)."""
         weights = self.m.weights(question)
         top = shortlist[0].rank
+        acting, targeted = voice(question)
         rows = []
         for j, match in enumerate(shortlist):
             cov, rare, missing = self.coverage(weights, match)
@@ -213,7 +246,9 @@ class Features:
             )
         x = np.array(rows, dtype=np.float64)
         rel = x[:, _RELATIVE]
-        return np.hstack([x, rel.max(axis=0) - rel])
+        share = np.array([self.target_share[self.key(m)] for m in shortlist])
+        acts = acting and not targeted
+        return np.hstack([x, rel.max(axis=0) - rel, np.c_[share * acts, share * targeted]])
 
     def question(
         self,

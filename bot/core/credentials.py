@@ -1,11 +1,13 @@
 """Requests for an account's credentials, or for who runs it: not the policy's to answer.
 
 "can you send me the drama department's instagram password", "what's the login for the school
-facebook", "who has access to the PE twitter": the bot declines and points to the Trust IT Team,
-whatever the matcher makes of the words. A request is a verb aimed at the asker ("send me",
-"can I have", "what is", "I need") near a credential word, or "who runs / has access to / has
-the login for" an account. Questions about the policy on credentials ("what does the policy say
-about sharing passwords", "when should passwords be reset") are not requests.
+facebook", "who has access to the PE twitter", "the PE insta says incorrect password": the bot
+declines and points to the Trust IT Team, whatever the matcher makes of the words. A request is
+a verb aimed at the asker ("send me", "can I have", "what is", "I need") near a credential word,
+"who runs / has access to / has the login for / is the admin of" an account, or trouble getting
+in (a wrong password, locked out, how to reset one). Questions about the policy on credentials
+("what does the policy say about sharing passwords", "when should passwords be reset") are not
+requests.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import re
 
 _CREDENTIAL = (
     r"(?:pass\s*words?|passcodes?|log\s*-?\s*(?:in|on)s?(?:\s*details)?|"
-    r"sign\s*-?\s*in\s*details|credentials?|"
+    r"sign\s*-?\s*in\s*details|credentials?|user\s*-?\s*names?|"
     r"(?:2fa|mfa|two[\s-]*factor|verification|authentication|security|one[\s-]*time)\s*codes?)"
 )
 _GAP = r"[^.?!;]{0,60}?"
@@ -38,11 +40,20 @@ _ACCOUNT = (
 )
 _WHO = re.compile(
     r"(?:^|[.?!,;:]\s*|\b(?:and|but|so|me|know|wondering|asking)\s+)"
-    r"(?:who(?:'s|\u2019s|\s+is)?\s+(?:runs|running|manages|managing|controls|in\s+charge\s+of)"
+    r"(?:who(?:'s|\u2019s|\s+is)?\s+(?:runs|running|manages|managing|controls|in\s+charge\s+of|"
+    r"(?:the\s+)?(?:admin|administrator|owner)s?\s+(?:of|on|for)\b)"
     rf"\b{_GAP}\b{_ACCOUNT}(?!\w)"
     rf"|who\b{_GAP}\b(?:access\s+to|{_CREDENTIAL})\b{_GAP}\b{_ACCOUNT}(?!\w))",
     re.IGNORECASE,
 )
+_TROUBLE = re.compile(
+    rf"\b(?:(?:incorrect|wrong|invalid)\s+{_CREDENTIAL}|locked\s+out|"
+    r"(?:can'?t|cannot|can\u2019t|won'?t\s+let\s+(?:me|us))\s+(?:log|sign)\s*-?\s*(?:in|on)\b|"
+    rf"how\s+(?:do|can|would)\s+(?:i|we)\s+(?:reset|change|recover)\b{_GAP}\b{_CREDENTIAL})",
+    re.IGNORECASE,
+)
+"""Trouble getting into an account: the IT Team's to fix, whatever else the message says."""
+_POLICY_WORDS = re.compile(r"\b(?:policy|handover|hand(?:ing|ed)?\s+over|leav\w*)\b", re.I)
 _ABOUT_POLICY = re.compile(
     r"\b(?:policy|policies|rules?|allowed|should|must|guidance|process|procedure|says?|about|"
     r"reset|resetting|changed?|leav\w*|hand(?:ing|ed)?\s*over|handover|safe|secure|strong|"
@@ -61,7 +72,9 @@ def about_credentials(text: str) -> bool:
 
 def asks_for_credentials(text: str) -> bool:
     """True when the text asks to be given an account's credentials, or who runs or can get
-    into an account, rather than what the policy says about them."""
+    into an account, or help getting into one, rather than what the policy says about them."""
+    if _TROUBLE.search(text) and not _POLICY_WORDS.search(text):
+        return True
     if _ABOUT_POLICY.search(text):
         return False
     return any(p.search(text) for p in (_ASK, _TO_ME, _WHO))

@@ -19,10 +19,31 @@ from bot.core.credentials import about_credentials, asks_for_credentials
         "send me the 2FA code for the school tiktok please",
         "I forgot the password to the academy facebook",
         "could you share the credentials for @HolyCrossHistory with me",
+        "what's the username for the Friends of the Academy Facebook page?",
+        "who's the admin on the year 6 instagram",
     ],
 )
 def test_requests_for_credentials_or_who_runs_an_account(text: str) -> None:
     assert asks_for_credentials(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The PE insta keeps saying 'incorrect password' and the photos need to be up by 3",
+        "I'm locked out of the school twitter, what now",
+        "cant log in to the drama tiktok",
+        "the music facebook won't let me sign in",
+        "How do I reset the password for the library account? I've tried everything",
+    ],
+)
+def test_trouble_getting_into_an_account_goes_to_it(text: str) -> None:
+    assert asks_for_credentials(text)
+
+
+def test_resetting_passwords_at_handover_is_still_the_policys_question() -> None:
+    assert not asks_for_credentials("how do I reset the password after handing over the account")
+    assert not asks_for_credentials("when I leave the school do I need to reset the password")
 
 
 @pytest.mark.parametrize(
