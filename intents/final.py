@@ -84,21 +84,31 @@ _ACTING = re.compile(
     re.IGNORECASE,
 )
 """The asker doing the thing they ask about: "can I ...", "am I allowed to ...", "I posted ..."."""
-_TARGETED = re.compile(
-    r"\b(?:about|at|against|towards?)\s+me\b|\b(?:to|on|of)\s+me\b(?!\s+to\b)|"
-    r"\b(?:bull\w*|troll\w*|harass\w*|mock\w*|abus\w*|target\w*|slag\w*|attack\w*|"
-    r"insult\w*|threaten\w*|messag\w*|tag\w*|send\w*|sent|call\w*|post\w*)\s+me\b|"
-    r"\bme\s+(?:off|up|down)\b",
-    re.IGNORECASE,
+_ME = re.compile(r"(\w+)\s+me\b(?!\s+to\b)(\s+(?:off|up|down)\b)?", re.IGNORECASE)
+_AT_ME = frozenset({"about", "at", "against", "toward", "towards", "to", "on", "of", "sent"})
+_DONE_TO_ME = (
+    *("bull", "troll", "harass", "mock", "abus", "target", "slag", "attack", "insult"),
+    *("threaten", "messag", "tag", "send", "call", "post"),
 )
-"""The asker on the receiving end: "posting about me", "a parent trolling me", "slagging me off"."""
+
+
+def targeted(text: str) -> bool:
+    """The asker on the receiving end: "posting about me", "a parent trolling me", "slagging
+    me off" (not "is it up to me to ...")."""
+    if " me" not in text.lower():
+        return False
+    for found in _ME.finditer(text):
+        word = found.group(1).lower()
+        if found.group(2) or word in _AT_ME or word.startswith(_DONE_TO_ME):
+            return True
+    return False
 
 
 def voice(text: str) -> tuple[bool, bool]:
     """Whether the text has the asker acting, and whether it has them on the receiving end: the
     reranker weighs these against how often a clause's phrasings have the asker on the receiving
     end, so "can I slag off my colleagues" is not answered with the clause for victims."""
-    return bool(_ACTING.search(text)), bool(_TARGETED.search(text))
+    return bool(_ACTING.search(text)), targeted(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +185,7 @@ class Features:
         terms = matcher.normaliser.terms
         vocab: dict[str, set[str]] = {}
         sizes: dict[str, int] = {}
-        targeted: dict[str, int] = {}
+        victims: dict[str, int] = {}
         for intent in kb.intents:
             key = intent.clauses[0] if intent.clauses else intent.id
             words = vocab.setdefault(key, set())
@@ -185,9 +195,9 @@ class Features:
                 words.update(terms(kb.clauses[c].text))
                 words.update(terms(kb.clauses[c].heading))
             sizes[key] = sizes.get(key, 0) + len(intent.examples)
-            targeted[key] = targeted.get(key, 0) + sum(voice(e)[1] for e in intent.examples)
+            victims[key] = victims.get(key, 0) + sum(map(targeted, intent.examples))
         self.vocab = {k: frozenset(v) for k, v in vocab.items()}
-        self.target_share = {k: targeted[k] / n if n else 0.0 for k, n in sizes.items()}
+        self.target_share = {k: victims[k] / n if n else 0.0 for k, n in sizes.items()}
         """Per clause, the share of its phrasings with the asker on the receiving end."""
         self.prior = {k: math.log1p(n) for k, n in sizes.items()}
         self.top_idf = max(matcher.idf.values(), default=1.0)
@@ -223,7 +233,7 @@ class Features:
         """One row of RERANK_FEATURES per clause of the shortlist (best-ranked first)."""
         weights = self.m.weights(question)
         top = shortlist[0].rank
-        acting, targeted = voice(question)
+        acting, asker_targeted = voice(question)
         rows = []
         for j, match in enumerate(shortlist):
             cov, rare, missing = self.coverage(weights, match)
@@ -247,8 +257,8 @@ class Features:
         x = np.array(rows, dtype=np.float64)
         rel = x[:, _RELATIVE]
         share = np.array([self.target_share[self.key(m)] for m in shortlist])
-        acts = acting and not targeted
-        return np.hstack([x, rel.max(axis=0) - rel, np.c_[share * acts, share * targeted]])
+        acts = acting and not asker_targeted
+        return np.hstack([x, rel.max(axis=0) - rel, np.c_[share * acts, share * asker_targeted]])
 
     def question(
         self,
