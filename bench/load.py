@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -335,7 +336,7 @@ async def run_target(
                 if profile is not None and target != "bare":  # py-spy's stacks, one file a run
                     out = profile / f"{target}-{rate}.txt"
                     spy = await asyncio.create_subprocess_exec(
-                        *("py-spy", "record", "--format", "raw", "-o", str(out)),
+                        *(py_spy(), "record", "--rate", "500", "--format", "raw", "-o", str(out)),
                         *("--pid", str(process.pid), "--duration", str(int(seconds) + 5)),
                         stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,
@@ -354,6 +355,14 @@ async def run_target(
                     await running.wait()
     finally:
         await runner.cleanup()
+
+
+def py_spy() -> str:
+    """py-spy's command: on PATH, or beside this Python (a venv not activated)."""
+    found = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    if found is None:
+        raise SystemExit("--profile needs py-spy: pip install py-spy")
+    return found
 
 
 def bare(port: int) -> None:
@@ -398,6 +407,8 @@ def main() -> None:
         bare(args.bare)
         return
     rates = [int(r) for r in args.rates.split(",")]
+    if args.profile is not None:
+        args.profile.mkdir(parents=True, exist_ok=True)
     targets = ["bare", *args.backends.split(",")]
     answering = {0: "serve answers", -1: "acknowledgements only"}.get(
         args.answerers, f"{args.answerers} answer process(es)"

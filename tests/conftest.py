@@ -91,6 +91,13 @@ def _empty_database(kind: str, request: pytest.FixtureRequest, tmp_path: Path) -
             )
 
 
+@pytest.fixture
+def postgres_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped after the test."""
+    with _empty_database("postgresql", request, tmp_path) as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to a new, empty database, dropped after the test."""

@@ -15,6 +15,7 @@ from bot.model.ports import ConversationStore
 from bot.model.records import Clock
 from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.coalescing import Coalescing
+from bot.storage.connecting import one_statement, reading
 from bot.storage.tables import conversation_state
 from bot.storage.upsert import insert
 
@@ -48,7 +49,7 @@ class SqlConversations:
         statement = select(conversation_state.c.person_id, conversation_state.c.state).where(
             conversation_state.c.person_id.in_(sorted(set(person_ids)))
         )
-        async with self._engine.connect() as connection:
+        async with reading(self._engine) as connection:
             saved = {row.person_id: row.state for row in await connection.execute(statement)}
         states: list[State] = []
         for n, person_id in enumerate(person_ids):
@@ -61,7 +62,7 @@ class SqlConversations:
         now = self._clock()
         newest = dict(states)  # a person saved twice in one batch: the later state
         rows = [{"person_id": p, "state": s, "updated_at": now} for p, s in newest.items()]
-        async with self._engine.begin() as connection:
+        async with one_statement(self._engine) as connection:
             await connection.execute(self._upsert, rows)
         return [None] * len(states)
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy
 from sqlalchemy import Connection, event, pool, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
 from bot.errors import UserError
 from bot.model.ports import Database
@@ -22,10 +23,14 @@ if TYPE_CHECKING:
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
 HEAD_REVISION = "0013"
-POOL_SIZE = 20
-"""PostgreSQL connections a process keeps open (and as many more at a peak)."""
 """The newest migration in migrations/versions (a test holds it to Alembic's own head), so a
 process that finds the database there starts without importing Alembic at all."""
+POOL_SIZE = 20
+"""PostgreSQL connections a process keeps open (and as many more at a peak)."""
+IDLE_PING_SECONDS = 10.0
+"""A pooled PostgreSQL connection left unused this long is tried (one round trip) before it is
+handed out, and replaced if dead: the database may have restarted meanwhile. One in use more
+often is not: checking every one, every time, took three round trips per transaction."""
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 """How long SQLite waits for another process's write lock before giving up."""
@@ -114,14 +119,36 @@ def create_engine(url: str) -> AsyncEngine:
     the values it carried, which are often what people wrote.
     """
     sqlite = url.startswith("sqlite")
-    # A pool as big as the answers a process makes at once; SQLite files need no pre-ping.
+    # A pool as big as the answers a process makes at once, the most recently used connection
+    # handed out first (so the rest can idle, and be tried when next used).
     sizes = {} if sqlite else {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
     engine = create_async_engine(
-        async_url(url), pool_pre_ping=not sqlite, hide_parameters=True, **sizes
+        async_url(url), pool_use_lifo=not sqlite, hide_parameters=True, **sizes
     )
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
+    else:
+        _try_when_idle(engine.sync_engine)
     return engine
+
+
+def _try_when_idle(engine: sqlalchemy.Engine) -> None:
+    """Try a pooled connection unused for IDLE_PING_SECONDS before handing it out; a dead one
+    is replaced (the pool takes DisconnectionError as "connect again")."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            raise DisconnectionError("an idle pooled connection was dead") from exc
 
 
 def _create_sync_engine(url: str) -> sqlalchemy.Engine:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.model.ports import EventLog
 from bot.model.records import Clock
 from bot.storage.asyncio_engine import AsyncEngine
+from bot.storage.connecting import one_statement
 from bot.storage.tables import inbound_event
 from bot.storage.upsert import insert
 
@@ -30,13 +31,13 @@ class SqlEvents:
             .on_conflict_do_nothing(index_elements=[inbound_event.c.key])
             .returning(inbound_event.c.key)
         )
-        async with self._engine.begin() as connection:
+        async with one_statement(self._engine) as connection:
             return await connection.scalar(statement) is not None
 
     async def forget_events(self, before: datetime) -> int:
         """Delete the keys recorded before then, long after any redelivery; how many went."""
         statement = inbound_event.delete().where(inbound_event.c.received_at < before)
-        async with self._engine.begin() as connection:
+        async with one_statement(self._engine) as connection:
             result = await connection.execute(statement)
         return result.rowcount
 

@@ -17,7 +17,7 @@ from sqlalchemy import Row, delete, exists, func, select, update
 
 from bot.model.inbox_ports import Inbox
 from bot.model.records import Clock, InboxItem, OutboxItem, Outgoing
-from bot.storage.connecting import Target, reading, writing
+from bot.storage.connecting import Target, one_statement, reading, writing
 from bot.storage.outbox import SqlOutbox
 from bot.storage.tables import inbox
 from bot.storage.upsert import insert
@@ -58,7 +58,7 @@ class SqlInbox:
             .on_conflict_do_nothing(index_elements=[inbox.c.key])
             .returning(inbox.c.id)
         )
-        async with writing(self._engine) as connection:
+        async with one_statement(self._engine) as connection:
             return len((await connection.execute(statement, rows)).all())
 
     async def claim(
@@ -89,7 +89,7 @@ class SqlInbox:
             .values(claim=token, claimed_until=now + lease, attempts=inbox.c.attempts + 1)
             .returning(*inbox.c)
         )
-        async with writing(self._engine) as connection:
+        async with one_statement(self._engine) as connection:
             rows = (await connection.execute(statement)).all()
         return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
@@ -138,7 +138,7 @@ class SqlInbox:
     async def forget_answered(self, before: datetime) -> int:
         """Delete events answered before then."""
         statement = delete(inbox).where(inbox.c.status == "answered", inbox.c.answered_at < before)
-        async with writing(self._engine) as connection:
+        async with one_statement(self._engine) as connection:
             result = await connection.execute(statement)
         return result.rowcount
 

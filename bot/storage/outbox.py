@@ -12,7 +12,7 @@ from bot.core.messages import Reply, reply_from_json, reply_to_json
 from bot.model.ports import OutboxStore
 from bot.model.records import Clock, OutboxItem, Outgoing
 from bot.storage.bulk import json_rows
-from bot.storage.connecting import Target, reading, writing
+from bot.storage.connecting import Target, one_statement, reading, writing
 from bot.storage.tables import JSONDocument, UTCDateTime, outbox
 from bot.storage.upsert import insert
 
@@ -51,7 +51,7 @@ class SqlOutbox:
             .on_conflict_do_nothing(index_elements=[outbox.c.key])
             .returning(outbox.c.id)
         )
-        async with writing(self._engine) as connection:
+        async with one_statement(self._engine) as connection:
             inserted = await connection.scalar(statement)
         return inserted is not None
 
@@ -84,7 +84,7 @@ class SqlOutbox:
             .on_conflict_do_nothing(index_elements=[outbox.c.key])
             .returning(outbox.c.id)
         )
-        async with writing(self._engine) as connection:
+        async with one_statement(self._engine) as connection:
             return len((await connection.execute(statement)).all())
 
     async def enqueue_held(self, messages: Sequence[Outgoing], until: datetime) -> list[OutboxItem]:
@@ -154,7 +154,7 @@ class SqlOutbox:
                 .values(next_attempt_at=now + lease)
                 .returning(*outbox.c)
             )
-            async with writing(self._engine) as connection:
+            async with one_statement(self._engine) as connection:
                 row = (await connection.execute(statement)).first()
             if row is not None:
                 # A row never claimed is still due at the instant it was queued.
@@ -187,7 +187,7 @@ class SqlOutbox:
             .values(status="sent", sent_at=self._clock())
             .returning(outbox.c.id)
         )
-        async with writing(self._engine) as connection:
+        async with one_statement(self._engine) as connection:
             if await connection.scalar(statement) is None:
                 raise LookupError(f"no outbox item {item_id}")
 
@@ -200,7 +200,7 @@ class SqlOutbox:
             .where(outbox.c.id.in_(item_ids))
             .values(status="sent", sent_at=self._clock())
         )
-        async with writing(self._engine) as connection:
+        async with one_statement(self._engine) as connection:
             await connection.execute(statement)
 
     async def mark_failed(self, item_id: int, reason: str) -> None:
@@ -235,7 +235,7 @@ class SqlOutbox:
             )
             .values(status="cancelled", last_error=reason[:MAX_ERROR_LENGTH])
         )
-        async with writing(self._engine) as connection:
+        async with one_statement(self._engine) as connection:
             result = await connection.execute(statement)
         return result.rowcount
 

@@ -20,7 +20,6 @@ from tests.conftest import sql_stores
 from tests.fake_slack import FakeSlack
 from tests.jobs.crashing import healthy
 from tests.jobs.test_delivery_crash import Serve
-from tests.jobs.test_inbox_crash import postgres_url  # noqa: F401 (the fixture)
 from tests.slack_staff import SIGNING_SECRET, Slack, answered, posted_twice
 
 EVENTS = 48
@@ -38,7 +37,7 @@ def cut_connections(url: str) -> int:
 
 
 async def test_connections_cut_by_the_database_lose_and_repeat_nothing(
-    postgres_url: str,  # noqa: F811
+    postgres_url: str,
     fake: FakeSlack,
     tmp_path: Path,
 ) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import random
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -28,7 +28,7 @@ import pytest
 from bot.model.records import OutboxItem
 from bot.storage.database import upgrade
 from tests.adapters.test_no_text_in_logs import free_port
-from tests.conftest import _empty_database, sql_stores
+from tests.conftest import sql_stores
 from tests.fake_slack import FakeSlack
 from tests.jobs.crashing import deliver_through_kills, healthy
 from tests.jobs.test_delivery_crash import LEASE_SECONDS, Serve, killing
@@ -114,13 +114,6 @@ async def test_serve_killed_at_random_answers_every_acknowledged_event_exactly_o
     )
     print(outcome)
     assert (unexplained, lost) == ([], []), outcome
-
-
-@pytest.fixture
-def postgres_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A new, empty PostgreSQL database, dropped after the test."""
-    with _empty_database("postgresql", request, tmp_path) as url:
-        yield url
 
 
 @pytest.mark.parametrize("answering", ["two serve processes", "serve and an answer process"])
