@@ -9,7 +9,7 @@ import copy
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from bot.model.ports import ConversationStore
 from bot.model.records import Clock
@@ -20,6 +20,12 @@ from bot.storage.tables import conversation_state
 from bot.storage.upsert import insert
 
 State = dict[str, Any]
+
+
+_STATES = select(conversation_state.c.person_id, conversation_state.c.state).where(
+    conversation_state.c.person_id.in_(bindparam("people", expanding=True))
+)
+"""These people's saved states (built once: read for every batch answered)."""
 
 
 class SqlConversations:
@@ -46,11 +52,9 @@ class SqlConversations:
         await self._saving((person_id, copy.deepcopy(state)))
 
     async def _load_many(self, person_ids: Sequence[str]) -> list[State]:
-        statement = select(conversation_state.c.person_id, conversation_state.c.state).where(
-            conversation_state.c.person_id.in_(sorted(set(person_ids)))
-        )
+        people = {"people": sorted(set(person_ids))}
         async with reading(self._engine) as connection:
-            saved = {row.person_id: row.state for row in await connection.execute(statement)}
+            saved = {row.person_id: row.state for row in await connection.execute(_STATES, people)}
         states: list[State] = []
         for n, person_id in enumerate(person_ids):
             state = saved.get(person_id) or {}

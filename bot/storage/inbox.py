@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, delete, exists, func, select, update
+from sqlalchemy import Integer, Row, Update, bindparam, delete, exists, func, select, update
 
 from bot.model.inbox_ports import Inbox
 from bot.model.records import Clock, InboxItem, OutboxItem, Outgoing
@@ -32,6 +32,15 @@ class SqlInbox:
     def __init__(self, engine: Target, clock: Clock) -> None:
         self._engine = engine
         self._clock = clock
+        # Built once: building a claim's statement took longer than running it.
+        self._add = (
+            insert(engine, inbox)
+            .on_conflict_do_nothing(index_elements=[inbox.c.key])
+            .returning(inbox.c.id)
+        )
+        postgresql = engine.dialect.name == "postgresql"
+        self._claims = {by: _claim(postgresql, by) for by in (False, True)}
+        """The claim's statement for any platform (False) and for one (True)."""
 
     async def add_many(self, events: Sequence[tuple[str, str, str, dict[str, Any]]]) -> int:
         """Keep (key, platform, conversation, payload) events; returns how many were new."""
@@ -53,44 +62,20 @@ class SqlInbox:
         ]
         # One statement for any number of rows (compiled once and cached; SQLAlchemy sends
         # the rows as multi-row VALUES), not a new multi-VALUES statement per batch size.
-        statement = (
-            insert(self._engine, inbox)
-            .on_conflict_do_nothing(index_elements=[inbox.c.key])
-            .returning(inbox.c.id)
-        )
         async with one_statement(self._engine) as connection:
-            return len((await connection.execute(statement, rows)).all())
+            return len((await connection.execute(self._add, rows)).all())
 
     async def claim(
         self, now: datetime, lease: timedelta, limit: int = 32, platform: str | None = None
     ) -> list[InboxItem]:
         """Due events, each leased until now + lease; at most one per conversation."""
-        candidate, earlier = inbox.alias("candidate"), inbox.alias("earlier")
-        waits_behind = exists().where(
-            earlier.c.conversation == candidate.c.conversation,
-            earlier.c.status == "pending",
-            earlier.c.id < candidate.c.id,
-        )
-        due = (
-            select(candidate.c.id)
-            .where(candidate.c.status == "pending", candidate.c.claimed_until <= now)
-            .where(~waits_behind)
-            .order_by(candidate.c.id)
-            .limit(limit)
-        )
+        values: dict[str, Any] = {"now": now, "until": now + lease, "most": limit}
+        values["token"] = uuid.uuid4().hex
         if platform is not None:
-            due = due.where(candidate.c.platform == platform)
-        if self._engine.dialect.name == "postgresql":
-            due = due.with_for_update(skip_locked=True, of=candidate)
-        token = uuid.uuid4().hex
-        statement = (
-            update(inbox)
-            .where(inbox.c.id.in_(due.scalar_subquery()))
-            .values(claim=token, claimed_until=now + lease, attempts=inbox.c.attempts + 1)
-            .returning(*inbox.c)
-        )
+            values["of_platform"] = platform
+        statement = self._claims[platform is not None]
         async with one_statement(self._engine) as connection:
-            rows = (await connection.execute(statement)).all()
+            rows = (await connection.execute(statement, values)).all()
         return sorted((_item(row) for row in rows), key=lambda item: item.id)
 
     async def finish(
@@ -116,13 +101,8 @@ class SqlInbox:
         async with writing(self._engine) as connection:
             # The inbox rows first: they take SQLite's write lock before anything else is read.
             for claim, ids in claims.items():
-                answered = (
-                    update(inbox)
-                    .where(inbox.c.id.in_(ids), inbox.c.claim == claim, inbox.c.status == "pending")
-                    .values(status="answered", payload=None, answered_at=now)
-                    .returning(inbox.c.id)
-                )
-                finished.update((await connection.execute(answered)).scalars())
+                values = {"ids": ids, "token": claim, "now": now}
+                finished.update((await connection.execute(_ANSWERED, values)).scalars())
             replies = [(item.id, r) for item, rs in answers if item.id in finished for r in rs]
             queued = await SqlOutbox(connection, self._clock).enqueue_held(
                 [reply for _, reply in replies], now + hold
@@ -141,6 +121,50 @@ class SqlInbox:
         async with one_statement(self._engine) as connection:
             result = await connection.execute(statement)
         return result.rowcount
+
+
+def _claim(postgresql: bool, by_platform: bool) -> Update:
+    """Claim up to `most` due rows (of `platform`) for `token` until `until`; due at `now`."""
+    candidate, earlier = inbox.alias("candidate"), inbox.alias("earlier")
+    waits_behind = exists().where(
+        earlier.c.conversation == candidate.c.conversation,
+        earlier.c.status == "pending",
+        earlier.c.id < candidate.c.id,
+    )
+    due = (
+        select(candidate.c.id)
+        .where(candidate.c.status == "pending", candidate.c.claimed_until <= bindparam("now"))
+        .where(~waits_behind)
+        .order_by(candidate.c.id)
+        .limit(bindparam("most", type_=Integer))
+    )
+    if by_platform:
+        due = due.where(candidate.c.platform == bindparam("of_platform"))
+    if postgresql:
+        due = due.with_for_update(skip_locked=True, of=candidate)
+    return (
+        update(inbox)
+        .where(inbox.c.id.in_(due.scalar_subquery()))
+        .values(
+            claim=bindparam("token"),
+            claimed_until=bindparam("until"),
+            attempts=inbox.c.attempts + 1,
+        )
+        .returning(*inbox.c)
+    )
+
+
+_ANSWERED = (
+    update(inbox)
+    .where(
+        inbox.c.id.in_(bindparam("ids", expanding=True)),
+        inbox.c.claim == bindparam("token"),
+        inbox.c.status == "pending",
+    )
+    .values(status="answered", payload=None, answered_at=bindparam("now"))
+    .returning(inbox.c.id)
+)
+"""Mark a claim's events answered (those still pending and still under that claim)."""
 
 
 def _by_event(

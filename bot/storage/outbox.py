@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, Select, Text, literal, or_, select, true, update
+from sqlalchemy import Row, Select, Text, bindparam, literal, or_, select, true, update
 
 from bot.core.messages import Reply, reply_from_json, reply_to_json
 from bot.model.ports import OutboxStore
@@ -195,13 +195,8 @@ class SqlOutbox:
         """Record these successful deliveries in one statement."""
         if not item_ids:
             return
-        statement = (
-            update(outbox)
-            .where(outbox.c.id.in_(item_ids))
-            .values(status="sent", sent_at=self._clock())
-        )
         async with one_statement(self._engine) as connection:
-            await connection.execute(statement)
+            await connection.execute(_SENT, {"ids": list(item_ids), "now": self._clock()})
 
     async def mark_failed(self, item_id: int, reason: str) -> None:
         """Record a failed attempt; the message stays pending and is retried after a backoff."""
@@ -243,6 +238,14 @@ class SqlOutbox:
         async with reading(self._engine) as connection:
             rows = (await connection.execute(statement)).all()
         return [_outbox_item(row) for row in rows]
+
+
+_SENT = (
+    update(outbox)
+    .where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+    .values(status="sent", sent_at=bindparam("now"))
+)
+"""Mark delivered messages sent (built once, as they are marked at every answer)."""
 
 
 def _outbox_item(row: Row[Any], maybe_sent: bool = False) -> OutboxItem:

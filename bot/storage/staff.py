@@ -35,6 +35,10 @@ _PEOPLE_COLUMNS: dict[str, TypeEngine[Any]] = {
 }
 
 
+_VERSION = select(staff_directory.c.version).where(staff_directory.c.id == _ROW)
+"""The stored directory's version: read before answering, so built once."""
+
+
 class SqlDirectoryStore:
     """The DirectoryStore protocol on the `staff_directory` and `staff_person` tables."""
 
@@ -44,9 +48,8 @@ class SqlDirectoryStore:
 
     async def version(self) -> int | None:
         """The stored version, None before the first import."""
-        statement = select(staff_directory.c.version).where(staff_directory.c.id == _ROW)
         async with reading(self._engine) as connection:
-            return await connection.scalar(statement)
+            return await connection.scalar(_VERSION)
 
     async def load(self) -> StoredDirectory | None:
         """The stored directory with its version (read in one transaction)."""
