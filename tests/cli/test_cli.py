@@ -54,7 +54,7 @@ def test_ask_json_quotes_a_list_with_its_bullets() -> None:
 
 
 def test_ask_in_plain_text_shows_a_bullet_under_its_list_introduction() -> None:
-    done = policybot("ask", "can I slag off my colleagues on facebook")
+    done = policybot("ask", "could I be dismissed for sending harassing messages to colleagues")
     assert done.returncode == 0, done.stderr
     heading, lead, bullet, source = done.stdout.splitlines()
     assert heading == "Failure to Comply with the Policy"

@@ -194,9 +194,15 @@ def test_the_shortlist_is_reordered_by_how_the_question_is_put(question: str, cl
 
 def test_a_short_question_is_not_fitted_to_a_long_story_that_happens_to_contain_its_words() -> None:
     # The victim's "a colleague is bullying me on facebook" story shares most of these words; the
-    # question is about doing it, which is a breach.
+    # question is about doing it, which the policy forbids (three clauses say so), not about
+    # being on the receiving end.
     answer = answerer().answer("can I slag off my colleagues on facebook")
-    assert answer.clause is not None and answer.clause.id == "breach.commenting-about-other"
+    assert answer.clause is not None
+    assert answer.clause.id in {
+        "breach.commenting-about-other",
+        "do-not.post-derogatory-defamatory",
+        "respect.unacceptable-make-derogatory",
+    }
 
 
 def test_spelled_keeps_function_words_but_reads_typos_and_synonyms() -> None:
