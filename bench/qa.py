@@ -83,6 +83,11 @@ SETS = {
     # unread).
     "blind O": ROOT / "bench" / "qa_blind_o.jsonl",
     "blind P": ROOT / "bench" / "qa_blind_p.jsonl",
+    # Written blind at the start of session 16 by two more writers who saw only the policy and
+    # the shared sample (one leaning to support staff and non-native English, one to leaders,
+    # long worried messages and terse phone ones); measured once, at its end.
+    "blind Q": ROOT / "bench" / "qa_blind_q.jsonl",
+    "blind R": ROOT / "bench" / "qa_blind_r.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -91,9 +96,9 @@ FOLDED = {
     *("blind I", "blind J", "blind K", "blind L", "blind M", "blind N", "blind O", "blind P"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND: set[str] = set()
-"""Sets whose misses `--failures` does not list, so that they stay blind (none now: each
-session adds its fresh blind sets here until they are measured and folded in)."""
+BLIND = {"blind Q", "blind R"}
+"""Sets whose misses `--failures` does not list, so that they stay blind (each session adds
+its fresh blind sets here until they are measured and folded in)."""
 
 
 def pct(xs: list[bool]) -> str:
