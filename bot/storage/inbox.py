@@ -69,8 +69,8 @@ class SqlInbox:
         self, now: datetime, lease: timedelta, limit: int = 32, platform: str | None = None
     ) -> list[InboxItem]:
         """Due events, each leased until now + lease; at most one per conversation."""
-        values: dict[str, Any] = {"now": now, "until": now + lease, "most": limit}
-        values["token"] = uuid.uuid4().hex
+        token = uuid.uuid4().hex
+        values: dict[str, Any] = {"now": now, "until": now + lease, "most": limit, "token": token}
         if platform is not None:
             values["of_platform"] = platform
         statement = self._claims[platform is not None]
@@ -124,7 +124,8 @@ class SqlInbox:
 
 
 def _claim(postgresql: bool, by_platform: bool) -> Update:
-    """Claim up to `most` due rows (of `platform`) for `token` until `until`; due at `now`."""
+    """Claim up to `most` rows due at `now` (of platform `of_platform`) for `token` until
+    `until`."""
     candidate, earlier = inbox.alias("candidate"), inbox.alias("earlier")
     waits_behind = exists().where(
         earlier.c.conversation == candidate.c.conversation,
