@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import copy
 import logging
 import re
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -92,6 +94,7 @@ class Bot:
         self.features = tuple(features)
         self.smalltalk = SmallTalk(self.kb.lexicon)
         self._names = person_names(p.name for p in directory.people)
+        self._working = asyncio.Lock()
 
     async def handle(self, message: Message) -> list[Reply]:
         """Everything the bot says back to the sender of this message."""
@@ -139,9 +142,20 @@ class Bot:
         if self.safeguarding.asks_for_contact(text):
             log.info("safeguarding contact requested")
             return await self.safeguarding.typed_contact(sender)
-        if not self.answerer.is_concern(text, confident=True):
-            return None
-        return await self._route(sender, self.answerer.answer(text))
+        async with self._turn():
+            if not self.answerer.is_concern(text, confident=True):
+                return None
+            answer = self.answerer.answer(text)
+        return await self._route(sender, answer)
+
+    @contextlib.asynccontextmanager
+    async def _turn(self) -> AsyncIterator[None]:
+        """A turn of the event loop of its own for the answerer's work (milliseconds of CPU
+        with no await): messages answered together take turns, so whatever arrives meanwhile
+        (a platform waiting for its acknowledgement) waits for one answer, never a batch."""
+        async with self._working:
+            await asyncio.sleep(0)
+            yield
 
     def _refusal(self, sender: str, secret: str) -> str:
         """Why a message was not kept: it holds a credential; whom to give credentials to."""
@@ -245,7 +259,8 @@ class Bot:
             return [Reply(HELP, choices=HELP_CHOICES)]
         if kind == "thanks":
             return [Reply(THANKS)]
-        answer = self.answerer.answer(text)
+        async with self._turn():
+            answer = self.answerer.answer(text)
         log.info(
             "question verdict=%s intent=%s score=%.3f safeguarding=%s parts=%d",
             answer.verdict.value,

@@ -28,6 +28,9 @@ from intents.safeguarding.windows import (
 )
 
 _MEMO_SIZE = 50_000
+_RECENT = 64
+"""Messages whose scores are remembered: the bot asks about a message twice (before any form
+sees it, and again when answering it), the messages of a batch taking turns in between."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,12 +82,13 @@ class SafeguardingModel:
         self._idf2: list[float] = (self.idf * self.idf).tolist()
         self._weight: list[float] = (self.idf * self.coef).tolist()
         self._memo: dict[str, tuple[list[str], list[int]]] = {}
+        self._recent: dict[str, tuple[float, str]] = {}
         self._prep = Preprocessor(self.vocabulary)
 
     def __getstate__(self) -> dict[str, Any]:
         """What a pickle keeps: the arrays and dicts, not the derived lists or the memo."""
         state = dict(vars(self))
-        for derived in ("_idf2", "_weight", "_memo", "_prep"):
+        for derived in ("_idf2", "_weight", "_memo", "_recent", "_prep"):
             del state[derived]
         return state
 
@@ -197,7 +201,15 @@ class SafeguardingModel:
 
     def _best(self, text: str) -> tuple[float, str]:
         """The highest log-odds over the message and its windows (each less WINDOW_PENALTY),
-        and the text where it was found."""
+        and the text where it was found (remembered for the last few messages)."""
+        found = self._recent.get(text)
+        if found is None:
+            if len(self._recent) >= _RECENT:
+                del self._recent[next(iter(self._recent))]
+            found = self._recent[text] = self._score_windows(text)
+        return found
+
+    def _score_windows(self, text: str) -> tuple[float, str]:
         toks, windows = spans(text, self._prep)
         best, where = -math.inf, ""
         for s, e in windows:
