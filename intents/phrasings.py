@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -15,6 +14,9 @@ from intents.knowledge import Intent
 
 Shares = Callable[[str], Mapping[str, float]]
 """A phrasing's terms with each one's share of a cosine with it."""
+Pool = tuple[dict[str, tuple[int, int]], npt.NDArray[np.intp], npt.NDArray[np.float64]]
+"""Postings of an intent's phrasings: per term, where its entries run in the two arrays of the
+positions of the phrasings using it (ascending) and the term's share of their cosine."""
 
 
 class Phrasings:
@@ -39,7 +41,7 @@ class Phrasings:
         self._spelled = spelled
         self._texts: dict[str, list[str]] = {}
         self._lengths: dict[str, list[int]] = {}
-        self._pools: dict[str, dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[Any]]]] = {}
+        self._pools: dict[str, Pool] = {}
         for intent in intents:
             ordered = sorted(((spelled(e), e) for e in intent.examples), key=lambda p: len(p[0]))
             self._texts[intent.id] = [text for text, _ in ordered]
@@ -78,27 +80,30 @@ class Phrasings:
         self, weights: Mapping[str, float], intent: str, phrasings: list[str]
     ) -> list[str]:
         """The `POOL` of the phrasings (a prefix of the intent's) nearest the question."""
-        pool, n = self._pools[intent], len(phrasings)
+        spans, positions, shares = self._pools[intent]
+        n = len(phrasings)
         near = np.zeros(n)
         for t, x in weights.items():
-            if (hit := pool.get(t)) is not None:
-                positions, shares = hit
-                cut = int(np.searchsorted(positions, n))
-                near[positions[:cut]] += x * shares[:cut]
+            if (span := spans.get(t)) is not None:
+                start, end = span
+                end = start + int(np.searchsorted(positions[start:end], n))
+                near[positions[start:end]] += x * shares[start:end]
         chosen = np.sort(np.argpartition(-near, self.POOL)[: self.POOL])
         return [phrasings[j] for j in chosen]
 
 
-def _pool(
-    ordered: list[str], shares: Shares
-) -> dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[Any]]]:
+def _pool(ordered: list[str], shares: Shares) -> Pool:
     """Per term, the positions of the phrasings using it (ascending) with the term's share of
-    their cosine: the postings that choose `Phrasings.POOL` of them."""
+    their cosine: the postings that choose `Phrasings.POOL` of them, all terms' in two arrays
+    (thousands of small ones made the cached matcher slow to load)."""
     by_term: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for position, example in enumerate(ordered):
         for t, share in shares(example).items():
             by_term[t].append((position, share))
-    return {
-        t: (np.array([p for p, _ in hits], dtype=np.intp), np.array([s for _, s in hits]))
-        for t, hits in by_term.items()
-    }
+    spans: dict[str, tuple[int, int]] = {}
+    hits: list[tuple[int, float]] = []
+    for t, found in by_term.items():
+        spans[t] = (len(hits), len(hits) + len(found))
+        hits += found
+    positions = np.array([p for p, _ in hits], dtype=np.intp)
+    return spans, positions, np.array([s for _, s in hits], dtype=np.float64)
