@@ -89,6 +89,12 @@ SETS = {
     # session 17's start (misses unread).
     "blind Q": ROOT / "bench" / "qa_blind_q.jsonl",
     "blind R": ROOT / "bench" / "qa_blind_r.jsonl",
+    # Written blind at the start of session 17 by two more writers who saw only the policy and
+    # the shared sample (one imagining support staff typing on phones in the north and London,
+    # one teachers and leaders in a rural primary and a special school, some with English as a
+    # second language); measured on the session's start and once at its end.
+    "blind S": ROOT / "bench" / "qa_blind_s.jsonl",
+    "blind T": ROOT / "bench" / "qa_blind_t.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -98,7 +104,7 @@ FOLDED = {
     *("blind Q", "blind R"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND: set[str] = set()
+BLIND = {"blind S", "blind T"}
 """Sets whose misses `--failures` does not list, so that they stay blind (each session adds
 its fresh blind sets here until they are measured and folded in)."""
 
