@@ -29,8 +29,8 @@ class Phrasings:
     POOL = 40
     """Of those, at most this many: the ones sharing most (rare) terms with the question. An
     intent has about 65 phrasings on average and a few out-of-scope ones 1,000; the ratios were
-    a third of the time of answering a question. Against 120, this pool cut the time per
-    question by a tenth and left the final stage (refitted on the ratios so found) as it was:
+    a third of the time of answering a question. Against 120, this pool cut the time of a warm
+    answer by a tenth and left the final stage (refitted on the ratios so found) as it was:
     83.5% of in-scope questions right and 94.6% of out-of-scope declined, cross-validated on
     the read questions by bench/fit_final.py (83.4% and 94.6% with 120)."""
 
