@@ -98,9 +98,17 @@ SETS = {
     # Written blind at the end of session 17 by two more writers who saw only the policy and
     # the shared sample (one leaning to greetings and sign-offs, emoji, negated and "what if"
     # questions, the policy quoted back and messages of several paragraphs; one to staff unsure
-    # of the words and near-misses about other documents); not measured in session 17.
+    # of the words and near-misses about other documents); measured on session 18's start
+    # (bc4c37f) and once at its end, misses unread.
     "blind U": ROOT / "bench" / "qa_blind_u.jsonl",
     "blind V": ROOT / "bench" / "qa_blind_v.jsonl",
+    # Written blind at the start of session 18 by two more writers who saw only the policy and
+    # the shared sample (one imagining a Midlands secondary and a coastal infant school, support
+    # staff and staff with English as an additional language; one staff who half-remember the
+    # policy, questions put as statements and buried in rambling messages); measured on the
+    # session's start (bc4c37f) and once at its end, misses unread.
+    "blind W": ROOT / "bench" / "qa_blind_w.jsonl",
+    "blind X": ROOT / "bench" / "qa_blind_x.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -110,7 +118,7 @@ FOLDED = {
     *("blind Q", "blind R"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND = {"blind S", "blind T", "blind U", "blind V"}
+BLIND = {"blind S", "blind T", "blind U", "blind V", "blind W", "blind X"}
 """Sets whose misses `--failures` does not list, so that they stay blind (each session adds
 its fresh blind sets here until they are measured and folded in)."""
 
