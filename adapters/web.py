@@ -22,6 +22,7 @@ from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
 from adapters.teams.settings import TeamsSettings
 from bot.app import App
+from bot.collector import startup_objects_settled
 from bot.errors import UserError, failure
 from bot.features.cases.queries import CaseQueries
 from bot.jobs.answering import InboxParts
@@ -294,7 +295,8 @@ async def answer(core: App) -> None:
     await asyncio.to_thread(lambda: core.bot)
     names = " and ".join(a.name.capitalize() for a in answering)
     print(f"policybot answering {names} from the inbox", flush=True)
-    await asyncio.gather(*(adapter.answer_forever() for adapter in answering))
+    with startup_objects_settled():
+        await asyncio.gather(*(adapter.answer_forever() for adapter in answering))
 
 
 async def serve(core: App, host: str, port: int) -> None:
@@ -309,9 +311,11 @@ async def serve(core: App, host: str, port: int) -> None:
     runner = web.AppRunner(make_web_app(core, adapters))
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
-        names = ", ".join(a.name for a in adapters)
-        print(f"policybot serving {names} on http://{host}:{port} (health: /healthz)", flush=True)
-        await asyncio.Event().wait()
+        with startup_objects_settled():
+            await web.TCPSite(runner, host, port).start()
+            names = ", ".join(a.name for a in adapters)
+            where = f"http://{host}:{port} (health: /healthz)"
+            print(f"policybot serving {names} on {where}", flush=True)
+            await asyncio.Event().wait()
     finally:
         await runner.cleanup()

@@ -39,7 +39,8 @@ from sqlalchemy import delete, func, select, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bot.app import App, build_app  # noqa: E402
-from bot.jobs.scheduler import Worker, settle_startup_objects  # noqa: E402
+from bot.collector import settle_startup_objects  # noqa: E402
+from bot.jobs.scheduler import Worker  # noqa: E402
 from bot.model.records import Account  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.storage.comments import comment_row  # noqa: E402

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.app import App
+from bot.collector import startup_objects_settled
 from bot.errors import failure
 from bot.model.records import RETENTION
 
@@ -101,17 +101,16 @@ class Worker:
         """Catch up at once, then tick on the schedule until `stop` is set."""
         token = _running.set(self)
         scheduler = self.scheduler()
-        settle_startup_objects()
         try:
-            await _tick_safely(self)
-            scheduler.start()
-            self._ensure_tick_job(scheduler)
-            await stop.wait()
+            with startup_objects_settled():
+                await _tick_safely(self)
+                scheduler.start()
+                self._ensure_tick_job(scheduler)
+                await stop.wait()
         finally:
             if scheduler.running:
                 scheduler.shutdown(wait=False)
             _running.reset(token)
-            gc.unfreeze()
 
     def _ensure_tick_job(self, scheduler: AsyncIOScheduler) -> None:
         """Add the tick job only when the store lacks it: replacing it would lose its state."""
@@ -125,19 +124,6 @@ class Worker:
                 scheduler.add_job(tick, IntervalTrigger(seconds=seconds), id=TICK_JOB)
         elif job.trigger.interval.total_seconds() != seconds:
             scheduler.reschedule_job(TICK_JOB, trigger=IntervalTrigger(seconds=seconds))
-
-
-def settle_startup_objects() -> None:
-    """Leave everything built so far out of garbage collection, until gc.unfreeze(), and
-    collect from now on (the command line starts with the collector off).
-
-    The app (directory, intents, engines) lives as long as the worker, yet every full
-    collection walks all of it; a pass queueing thousands of alerts triggers one, which
-    then costs about 0.1 s on its own.
-    """
-    gc.collect()
-    gc.freeze()
-    gc.enable()
 
 
 async def tick() -> None:
