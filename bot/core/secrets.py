@@ -32,6 +32,8 @@ _TOKEN_PREFIXES = re.compile(
     r"\b(?:xox[abposr]-|xapp-|ghp_|gho_|github_pat_|sk-|AKIA|EAA[A-Za-z0-9]{20}|ya29\.|eyJ)\S*",
 )
 _WORD = re.compile(r"\S+")
+_ADDRESSES = ("http://", "https://", "www.")
+"""How a web address starts: "login: https://…" names where to sign in, not a password."""
 _NOT_VALUES = frozenset(
     [
         "a",
@@ -144,7 +146,7 @@ def find_secret(text: str) -> str | None:
     for pattern in (_SAID, _BARE):
         for match in pattern.finditer(plain):
             value = match.group("value").strip("\"'.()[]").lower()
-            if value and value not in _NOT_VALUES and not value.startswith(("http", "www.")):
+            if value and value not in _NOT_VALUES and not value.startswith(_ADDRESSES):
                 return _reason(match.group("word"))
     words = (w.strip("()\"'").rstrip(".,;:") for w in _WORD.findall(plain))
     return _REASONS["key"] if any(_random_looking(w) for w in words) else None

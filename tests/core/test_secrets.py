@@ -49,6 +49,7 @@ LOOK_ALIKES = [
     "Passwords will be reset by the Trust IT Team after handover.",
     "history@holycross.example.org; the app on the iPad with 2FA",
     "HolyCrossHistory2024",
+    "the login page is https://accounts.example.org/signin",
 ]
 
 
@@ -66,6 +67,11 @@ def test_a_credential_word_with_a_value_is_spotted_however_written(
     text = disguise(f"{word}{joiner}{value}")  # type: ignore[operator]
     assert find_secret(before + text) is not None, before + text
     assert value not in mask_secrets(before + text)
+
+
+def test_a_password_that_starts_like_an_address_is_still_a_password() -> None:
+    assert find_secret("password is https2024") == "a password"
+    assert find_secret("the insta login: HTTP0") == "login details"
 
 
 @given(st.sampled_from(["PIN", "backup code is", "2fa code:", "pw", "recovery code ="]), CODES)
