@@ -126,19 +126,22 @@ class Answerer:
         differently, each one's answer is in `parts` and the first answered one is on top. A
         possible risk to a child anywhere in it leads with the DSO clause."""
         whole = self.answer_one(text)
-        questions = split_questions(text) if not whole.safeguarding else []
+        questions = split_questions(text)
         if len(questions) < 2:
             return whole
         parts = tuple(self.answer_one(q) for q in questions)
+        concern = whole if whole.safeguarding else next((a for a in parts if a.safeguarding), None)
+        if concern is not None:  # the DSO first, then the first question asked beside it
+            asked = next((a for a in parts if a.answered and not a.safeguarding), concern.beside)
+            return replace(
+                concern, question=text, beside=asked, related=concern.related * (not asked)
+            )
         answered = [a for a in parts if a.answered]
         clauses = {a.clause.id for a in answered if a.clause is not None}
         if len(clauses) < 2 and (
             whole.answered or min((a.score for a in answered), default=0) < LONE_PART
         ):
             return whole  # one question after all, however it was put
-        concern = next((a for a in parts if a.safeguarding), None)
-        if concern is not None:
-            return replace(concern, question=text)
         return replace(answered[0], question=text, parts=parts)
 
     def answer_one(self, question: str) -> Answer:
@@ -152,12 +155,13 @@ class Answerer:
         plain = self._matched(question, decision, alternatives)
         if not self.is_concern(question):
             return plain
-        # A message that only may suggest a risk (most often one that just mentions pupils)
-        # gets the clause it asked about quoted too; a clear one gets the DSO, with the clauses
-        # it matched offered as choices, and nothing to distract from it.
+        # A message that only may suggest a risk (most often one that just mentions pupils), or
+        # a worried story that ends in a question ("... do I have to take it down?"), gets the
+        # clause it asked about quoted too; a clear disclosure asking nothing gets the DSO, with
+        # the clauses it matched offered as choices, and nothing to distract from it.
         unsure = not self.is_concern(question, confident=True)
         quoted = plain.clause is not None and plain.clause.id != SAFEGUARDING_CLAUSE
-        beside = plain if unsure and quoted else None
+        beside = plain if quoted and (unsure or "?" in question) else None
         others = (a.clause for a in alternatives[:3] if a.clause.id != SAFEGUARDING_CLAUSE)
         related = () if beside else tuple(others)
         return Answer(

@@ -67,9 +67,22 @@ async def test_safeguarding_wins_over_a_second_question() -> None:
     said = await dana.says(
         "can I friend a parent on fb? also a year 9 girl told me her stepdad hits her"
     )
-    assert len(dana.replies) == 1  # a clear risk: the DSO, and nothing to distract from it
+    # A clear risk: the DSO first; the question asked beside it is answered after it.
     assert "safeguarding" in said.splitlines()[0].lower() and "Helen" in said
-    assert "You asked" not in said
+    assert quoted(dana) == [
+        "safeguarding-concerns.seek-dso-advice",
+        "good-practice.consider-carefully-whether",
+    ]
+    assert dana.replies[1].text == "On what you asked, the policy says:"
+
+
+async def test_a_clear_disclosure_asking_nothing_gets_the_dso_alone() -> None:
+    dana = Person(memory_bot(), "demo-teacher")
+    said = await dana.says(
+        "a year 9 girl hasn't come home since she went to meet someone from insta"
+    )
+    assert len(dana.replies) == 1  # nothing to distract from it
+    assert "safeguarding" in said.splitlines()[0].lower() and "Helen" in said
 
 
 async def test_a_possible_risk_gets_the_dso_first_then_the_clause_it_asked_about(
