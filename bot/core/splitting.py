@@ -62,7 +62,9 @@ _BOUNDARY = re.compile(
 )
 _LEAD = re.compile(
     r"^(?:[\s,;:.!+&-]|and\b|also\b|plus\b|oh\b|so\b|but\b|another\s+thing\b|"
-    r"one\s+more\s+thing\b|secondly\b|separately\b|(?:two|2)\s+(?:things|questions|qs)\b|"
+    r"one\s+more\s+thing\b|secondly\b|separately\b|"
+    r"(?:(?:two|2|a\s+couple\s+of|couple\s+of)\s+(?:quick\s+|small\s+|short\s+)?"
+    r"(?:things|questions|qs|q'?s|ones|queries)|(?:two|2)\s+q)\b|"
     rf"{_ASIDE}|q\s?[1-4]\b|\(?[1-4]\)|[1-4]\.(?=\s)|\(?[a-d]\)(?=\s))+",
     re.IGNORECASE,
 )

@@ -115,6 +115,15 @@ from bot.core.splitting import split_questions
                 "does IT check our accounts?",
             ],
         ),
+        (
+            "two q's - does this apply to governors, and who do i go to if a post worries me",
+            ["does this apply to governors", "who do i go to if a post worries me"],
+        ),
+        (
+            "Two quick ones - do the rules apply to my own accounts, and will my privacy settings"
+            " protect me?",
+            ["do the rules apply to my own accounts", "will my privacy settings protect me?"],
+        ),
     ],
 )
 def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
