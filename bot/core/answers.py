@@ -133,9 +133,8 @@ class Answerer:
         concern = whole if whole.safeguarding else next((a for a in parts if a.safeguarding), None)
         if concern is not None:  # the DSO first, then the first question asked beside it
             asked = next((a for a in parts if a.answered and not a.safeguarding), concern.beside)
-            return replace(
-                concern, question=text, beside=asked, related=concern.related * (not asked)
-            )
+            related = () if asked else concern.related
+            return replace(concern, question=text, beside=asked, related=related)
         answered = [a for a in parts if a.answered]
         clauses = {a.clause.id for a in answered if a.clause is not None}
         if len(clauses) < 2 and (
