@@ -35,6 +35,16 @@ POLICY_LINK = "policy-link"
 """Why a question gets no clause: it asks where to read the whole policy."""
 WRITING = "writing"
 """Why a question gets no clause: it asks the bot to write a post or tell a joke."""
+_ASKS = re.compile(
+    r"\?|\b(?:ok|okay|alright|allowed)\W*$"
+    r"|\b(?:(?:can|could|should|may|must|do|did|am|have)\s+i"
+    r"|i\s+(?:wonder|am\s+not\s+sure|'?m\s+not\s+sure|don'?t\s+know)"
+    r"|worr(?:y|ied|ying)\s+(?:that\s+)?i|(?:done|did)\s+(?:something\s+)?(?:wrong|the\s+wrong)"
+    r"|in\s+trouble|not\s+comfortable|haven'?t\s+(?:replied|answered|responded))\b",
+    re.IGNORECASE,
+)
+"""A message that asks something of its own beside what it tells: a question mark, "... ok",
+doubt about what the asker did ("I'm worried I've done wrong", "I haven't replied yet")."""
 _WHOLE_POLICY = re.compile(
     r"^\W*(?:(?:hi|hello|please|sorry)\W+)?"
     r"(?:(?:where|how)\b[^.?!]{0,25}\b"
@@ -155,12 +165,13 @@ class Answerer:
         if not self.is_concern(question):
             return plain
         # A message that only may suggest a risk (most often one that just mentions pupils), or
-        # a worried story that ends in a question ("... do I have to take it down?"), gets the
+        # a worried story that asks, with a question mark or without ("... do I have to take it
+        # down?", "... I'm now worried I've done wrong", "... I haven't replied yet"), gets the
         # clause it asked about quoted too; a clear disclosure asking nothing gets the DSO, with
         # the clauses it matched offered as choices, and nothing to distract from it.
         unsure = not self.is_concern(question, confident=True)
         quoted = plain.clause is not None and plain.clause.id != SAFEGUARDING_CLAUSE
-        beside = plain if quoted and (unsure or "?" in question) else None
+        beside = plain if quoted and (unsure or _ASKS.search(question)) else None
         others = (a.clause for a in alternatives[:3] if a.clause.id != SAFEGUARDING_CLAUSE)
         related = () if beside else tuple(others)
         return Answer(

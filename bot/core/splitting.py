@@ -5,9 +5,13 @@ semicolon that is itself a question ("... on fb. Also can I ...", "...; who appr
 "...; if not, where ..."); a phrase that starts a new topic ("and also", "also,", "another
 thing", "secondly,", "and separately", "- and while I'm asking,", "btw", "ps", "separate q -",
 "2nd q,"; "Also ..." or "Plus ..." starting a sentence or line); a numbered question
-("q1 ... q2 ...", "1) ... 2) ..."); or "and", "plus", "also", "+" or "&" followed by a new
-question: a question word ("... and how many people ...") or a verb with its subject ("... and
-can I ...", "..., and is it ok ...", "... + do i have to ..."). A comma alone never splits:
+("q1 ... q2 ...", "1) ... 2) ...", "(a) ..., and (b) ..."); "and", "plus", "also", "+" or "&"
+followed by a new question: a question word ("... and how many people ...") or a verb with its
+subject ("... and can I ...", "..., and is it ok ...", "... + do i have to ...", "... also can
+kids ..."), maybe after its own setting ("... and once it's live, how often ..."); or, with no
+punctuation at all, a second yes-no question ("can I ... can I ...", "... what if ...").
+A message that announces its questions ("two things -", "quick q x2") is split at every
+boundary, each piece a question however it reads. A comma alone never splits:
 "can I post photos, or only the school can?" is one question. A piece that asks nothing ("if a
 parent comments") is the setting of the question after it, so a wrong split joins up again;
 "rules on ...", "what about ...", "..., does that matter", "...: is there ..." ask, and so does
@@ -29,7 +33,8 @@ _ASKED_BY = r"(?:how|what|what's|whats|who|who's|whom|whose|where|when|why|which
 _VERB = r"(?:can|could|may|should|must|is|are|am|do|does|did|will|would|have|has)"
 _SUBJECT = (
     r"(?:i|we|you|they|he|she|it|there|my|our|your|the|a|an|this|that|these|those|staff|"
-    r"someone|anyone|parents?|pupils?|students?|colleagues?|having|being|using|posting)"
+    r"someone|anyone|everyone|people|parents?|pupils?|students?|kids?|children|teachers?|"
+    r"governors?|volunteers?|managers?|colleagues?|having|being|using|posting)"
 )
 _NUMBERED = r"(?:q\s?[2-4]|\(?[2-4]\)|[2-4]\.|\(?[b-d]\))"
 _JOIN = r"(?:(?:and|but|oh\s+and|also|plus)\s+(?:also\s+)?)"
@@ -57,26 +62,38 @@ _BOUNDARY = re.compile(
     rf"(?:and\s+)?separately\b|{_ASIDE}))"
     rf"|[\s,;\u2013\u2014-]+(?=(?:and|plus|also|\+|&)\s+(?:also\s+)?"
     rf"(?:{_ASKED_BY}|{_VERB}\s+{_SUBJECT})\b)"
-    rf"|[\s,;]+(?={_NUMBERED}\s)",
+    # "... and once it's approved, how often ...": a new question after its own setting
+    rf"|[\s,;]+(?=(?:and|plus|also)\s+(?:once|when|after|if)\s[^.?!,]{{1,40}}?[\s,]\s*"
+    rf"(?:{_ASKED_BY}|{_VERB}\s+(?:i|we))\b)"
+    rf"|[\s,;]+(?:and\s+)?(?={_NUMBERED}\s)",
     re.IGNORECASE,
 )
+_ANNOUNCED = (
+    r"(?:(?:two|2|a\s+couple\s+of|couple\s+of)\s+(?:quick\s+|small\s+|short\s+|separate\s+|"
+    r"different\s+)?(?:things|questions|qs|q'?s|ones|queries|points)|(?:two|2)\s+q"
+    r"|(?:quick\s+)?q(?:s|'s|uestions?)?\s*x\s*2)\b"
+)
+"""An opening that says how many questions follow ("two q's -", "a couple of questions:",
+"quick q x2 -")."""
 _LEAD = re.compile(
     r"^(?:[\s,;:.!+&-]|and\b|also\b|plus\b|oh\b|so\b|but\b|another\s+thing\b|"
-    r"one\s+more\s+thing\b|secondly\b|separately\b|"
-    r"(?:(?:two|2|a\s+couple\s+of|couple\s+of)\s+(?:quick\s+|small\s+|short\s+)?"
-    r"(?:things|questions|qs|q'?s|ones|queries)|(?:two|2)\s+q)\b|"
-    rf"{_ASIDE}|q\s?[1-4]\b|\(?[1-4]\)|[1-4]\.(?=\s)|\(?[a-d]\)(?=\s))+",
+    r"one\s+more\s+thing\b|secondly\b|separately\b|(?:first|second|third)(?:ly)?\s*[,:]|"
+    rf"{_ANNOUNCED}|{_ASIDE}|q\s?[1-4]\b|\(?[1-4]\)|[1-4]\.(?=\s)|\(?[a-d]\)(?=\s))+",
     re.IGNORECASE,
 )
+_COUNTED = re.compile(rf"^.{{0,80}}?\b{_ANNOUNCED}", re.IGNORECASE | re.DOTALL)
+"""A message whose opening announces its questions: each piece after a boundary is one."""
 
 
 _ASKING = re.compile(
-    rf"^(?:{_QUESTION_WORDS}|is\s+it|tell\s+me|i\s+(?:want|would\s+like|'d\s+like)\s+to\s+know|"
+    rf"^(?:{_QUESTION_WORDS}|whether|is\s+it|tell\s+me|i\s+(?:want|would\s+like|'d\s+like)\s+to\s+know|"
     r"wondering|quick\s+question|what\s+about|(?:the\s+)?(?:rules?|policy|guidance)\s+"
     r"(?:on|for|about))\b|\?\s*$"
     # a question after its setting: "if a colleague bullies me online, how do I report it"
-    rf"|\b(?:{_ASKED_BY}\s+(?:do|does|should|can|could|would|will|am|is|are)\s+(?:i|we)"
+    rf"|\b(?:{_ASKED_BY}\s+(?:{_VERB}|would|shall|might)"
     r"|(?:can|could|should|may|must|do|am)\s+(?:i|we))\b"
+    # the first of numbered questions: "HoD here - 1) can my team ..."
+    r"|(?:^|\s)(?:q\s?1|\(?1\)|\(?a\))\s"
     # "..., does that change anything", "...: is there a rule", "anything in here about ...",
     # "that's fine, isn't it"
     r"|,\s*(?:does|do|is|are|would|will|can|could|should)\s+(?:that|this|it|they)\b"
@@ -92,8 +109,13 @@ def split_questions(text: str) -> list[str]:
     after it, and stays with it; a word or two ("thanks!") stays with the question before."""
     parts: list[str] = []
     setting = ""
-    for piece in _BOUNDARY.split(text.strip()):
-        part = f"{setting} {_LEAD.sub('', piece)}".strip()
+    counted = bool(_COUNTED.match(text))
+    pieces = _BOUNDARY.split(text.strip())
+    if len(pieces) == 1:
+        pieces = _run_on(pieces[0])
+    for piece in pieces:
+        own = _LEAD.sub("", piece).strip()
+        part = f"{setting} {own}".strip()
         setting = ""
         if not part:
             continue
@@ -102,7 +124,7 @@ def split_questions(text: str) -> list[str]:
                 parts[-1] = f"{parts[-1]} {part}"
             else:
                 setting = part
-        elif not _ASKING.search(part) and not (parts and _TURN.match(piece)):
+        elif not (counted or _ASKING.search(own) or (parts and _TURN.match(piece))):
             setting = part
         else:
             parts.append(part)
@@ -111,3 +133,25 @@ def split_questions(text: str) -> list[str]:
     if len(parts) > MAX_PARTS:
         return [text.strip()]
     return parts if len(parts) > 1 else [text.strip()]
+
+
+_RUN_ON = re.compile(
+    rf"^((?:{_VERB}\s+{_SUBJECT}|{_ASKED_BY}\s+{_VERB})\s+\S+(?:\s+\S+){{2,}}?)\s+(?<!\bif)(?<!\bwhether)(?<!\bthat)"
+    r"(?<!\bso)(?<!\band)(?<!\bor)(?<!\bwhat)(?<!\bhow)(?<!\bwho)(?<!\bwhere)(?<!\bwhen)"
+    r"(?<!\bwhy)(?<!\bwhich)(?<!\bthink)(?<!\bknow)(?<!\bsure)(?<!\bask)(?<!\bnot)"
+    rf"((?:{_VERB}\s+{_SUBJECT}|what\s+(?:if|about))\s+\S+(?:\s+\S+){{2,}})$",
+    re.IGNORECASE | re.DOTALL,
+)
+"""Two questions typed in a row with nothing between them ("can I give the U15s my number for
+away fixtures can I snapchat them kick off times", "... football club account what if a parent
+..."): the first a yes-no question or "who do I ...", each of five words or more, and the second
+not asked inside the first ("... if I can ...", "... what do I ...", "how many photos can I
+post" stays whole)."""
+
+
+def _run_on(text: str) -> list[str]:
+    """A message of two questions run together, as two pieces; otherwise the message."""
+    if re.search(r"[.?!;\n]\s*\S", text):  # punctuation inside: boundaries would have found it
+        return [text]
+    found = _RUN_ON.match(text)
+    return [found[1], found[2]] if found else [text]

@@ -41,6 +41,21 @@ async def test_two_questions_in_one_message_get_an_answer_each() -> None:
     assert "glad it helped" in await dana.says(str(len(labels) - 1))
 
 
+async def test_two_questions_typed_in_a_row_without_punctuation_get_an_answer_each() -> None:
+    dana = Person(memory_bot(), "demo-teacher")
+    await dana.says(
+        "can I accept a friend request from a parent at my school can I put photos of my class"
+        " on my own instagram"
+    )
+    assert dana.replies[0].text.startswith(
+        "You asked: “can I accept a friend request from a parent at my school”"
+    )
+    assert quoted(dana) == [
+        "good-practice.consider-carefully-whether",
+        "images.under-no-circumstances",
+    ]
+
+
 async def test_a_question_with_a_comma_or_a_scenario_then_a_question_is_answered_once() -> None:
     dana = Person(memory_bot(), "demo-teacher")
     await dana.says("if a parent sends me a friend request on facebook, can I accept it?")
@@ -74,6 +89,19 @@ async def test_safeguarding_wins_over_a_second_question() -> None:
         "good-practice.consider-carefully-whether",
     ]
     assert dana.replies[1].text == "On what you asked, the policy says:"
+
+
+async def test_a_worried_story_asking_without_a_question_mark_gets_dso_then_its_clause() -> None:
+    dana = Person(memory_bot(), "demo-teacher")
+    said = await dana.says(
+        "A Year 8 boy messaged my personal Instagram late last night saying he is being hurt at"
+        " home. I haven't replied yet."
+    )
+    assert "safeguarding" in said.splitlines()[0].lower() and "Helen" in said
+    assert quoted(dana) == [
+        "safeguarding-concerns.seek-dso-advice",
+        "children.no-personal-account",
+    ]
 
 
 async def test_a_clear_disclosure_asking_nothing_gets_the_dso_alone() -> None:

@@ -124,6 +124,77 @@ from bot.core.splitting import split_questions
             " protect me?",
             ["do the rules apply to my own accounts", "will my privacy settings protect me?"],
         ),
+        # Announced questions: every piece after a boundary is one, whoever asks it.
+        (
+            "my colleague has two questions - can she block a parent on her own insta, and"
+            " should she delete rude comments on the school page",
+            [
+                "my colleague has two questions - can she block a parent on her own insta",
+                "should she delete rude comments on the school page",
+            ],
+        ),
+        (
+            "quick q x2 - if a reporter messages the school page who replies, and can we name"
+            " pupils in captions",
+            [
+                "if a reporter messages the school page who replies",
+                "can we name pupils in captions",
+            ],
+        ),
+        (
+            "Morning. Two points please: (a) whether I may use film music in a lesson video,"
+            " and (b) whether the policy covers podcasts",
+            [
+                "Morning. Two points please: (a) whether I may use film music in a lesson video",
+                "whether the policy covers podcasts",
+            ],
+        ),
+        (
+            "Head of year here - 1) can my tutors post class photos on their own pages, 2) who"
+            " checks the year group account",
+            [
+                "Head of year here - 1) can my tutors post class photos on their own pages",
+                "who checks the year group account",
+            ],
+        ),
+        # A question after a sentence of setting is still one of its own.
+        (
+            "Office manager here. What does the IT team do under this policy, and what do"
+            " governors have to do?",
+            [
+                "Office manager here. What does the IT team do under this policy",
+                "what do governors have to do?",
+            ],
+        ),
+        (
+            "If I get this wrong, what could happen to me - and who decides if it was wrong?",
+            ["If I get this wrong, what could happen to me", "who decides if it was wrong?"],
+        ),
+        (
+            "what goes in the proposal for a new account, and once it's live how often do we"
+            " check it",
+            [
+                "what goes in the proposal for a new account",
+                "once it's live how often do we check it",
+            ],
+        ),
+        (
+            "can I tag colleagues in my photos also can kids in the background be left in",
+            ["can I tag colleagues in my photos", "can kids in the background be left in"],
+        ),
+        # Two questions typed in a row with nothing between them.
+        (
+            "can I give the netball squad my number for fixtures can I text them the times",
+            ["can I give the netball squad my number for fixtures", "can I text them the times"],
+        ),
+        (
+            "does the school keep the login for the chess club page what if a parent asks for"
+            " a photo to come down",
+            [
+                "does the school keep the login for the chess club page",
+                "what if a parent asks for a photo to come down",
+            ],
+        ),
     ],
 )
 def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
@@ -148,6 +219,11 @@ def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
         "a pupil messaged me, sweet message it was, isn't it. Can I answer it on there?",
         "the old admin left and never passed anything on. What happens to the account now?",
         "she also sent me a friend request last week. Is it ok to accept?",
+        # A question asked inside another is not a second one.
+        "how many photos of the kids can I post on the page",
+        "is it ok for me to post pictures of my class that the parents can see",
+        "do you know if we can put the names of kids on the page",
+        "what do I do if a parent I follow can see my posts about work",
     ],
 )
 def test_one_question_stays_whole(text: str) -> None:
