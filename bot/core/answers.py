@@ -37,14 +37,17 @@ WRITING = "writing"
 """Why a question gets no clause: it asks the bot to write a post or tell a joke."""
 _ASKS = re.compile(
     r"\?|\b(?:ok|okay|alright|allowed)\W*$"
+    r"|^\W*(?:is|are|can|could|should|may|do|does|am|will|would|what|how|who|where|when|why)\b"
+    r"|\b(?:advi[cs]e|(?:what|who|how)\s+(?:to|should|do))\b"
     r"|\b(?:(?:can|could|should|may|must|do|did|am|have)\s+i"
     r"|i\s+(?:wonder|am\s+not\s+sure|'?m\s+not\s+sure|don'?t\s+know)"
     r"|worr(?:y|ied|ying)\s+(?:that\s+)?i|(?:done|did)\s+(?:something\s+)?(?:wrong|the\s+wrong)"
     r"|in\s+trouble|not\s+comfortable|haven'?t\s+(?:replied|answered|responded))\b",
     re.IGNORECASE,
 )
-"""A message that asks something of its own beside what it tells: a question mark, "... ok",
-doubt about what the asker did ("I'm worried I've done wrong", "I haven't replied yet")."""
+"""A message that asks something of its own beside what it tells: a question mark, a question's
+opening, "... ok", a request for advice or for who to go to, doubt about what the asker did
+("I'm worried I've done wrong", "I haven't replied yet")."""
 _WHOLE_POLICY = re.compile(
     r"^\W*(?:(?:hi|hello|please|sorry)\W+)?"
     r"(?:(?:where|how)\b[^.?!]{0,25}\b"
