@@ -24,6 +24,7 @@ import io
 import itertools
 import json
 import logging
+import re
 import sys
 import tempfile
 import time
@@ -42,6 +43,7 @@ from slack_sdk.signature import SignatureVerifier  # noqa: E402
 
 from adapters.console import Console  # noqa: E402
 from adapters.slack.adapter import SlackAdapter  # noqa: E402
+from adapters.teams.adapter import TeamsAdapter  # noqa: E402
 from adapters.web import configured_adapters, make_web_app  # noqa: E402
 from bench.hostile_inputs import (  # noqa: E402
     AUTHORIZATIONS,
@@ -136,6 +138,8 @@ class Sink:
     async def handle(self, request: web.Request) -> web.Response:
         """Slack's answer to a Web API call, or the connector's to a posted activity."""
         self.posted.append((await request.read()).decode("utf-8", "replace"))
+        if request.path == "/api/conversations.open":
+            return web.json_response({"ok": True, "channel": {"id": "D0DEMO003"}})
         if request.path.startswith("/api/"):
             return web.json_response(
                 {"ok": True, "user_id": "U0BOT", "bot_id": "B0BOT", "team_id": "T0DEMO",
@@ -163,6 +167,7 @@ class Target:
     app: App
     sink: Sink
     slack: SlackAdapter
+    teams: TeamsAdapter
     tally: Tally
 
     async def post(self, path: str, body: Body, **headers: str) -> str:
@@ -247,6 +252,7 @@ async def refused_everywhere(target: Target, text: str) -> list[bool]:
     whether each refused it as a credential."""
     mark = len(target.sink.posted)
     await target.post("/api/messages", Body("", encode(target.activity(text=text))))
+    await target.teams.settle()  # kept in the inbox, then answered: wait for the reply
     teams = REFUSED in target.sink.since(mark)
     mark = len(target.sink.posted)
     event = {"type": "message", "channel_type": "im", "channel": "D0DEMO003", "user": CLARA_SLACK,
@@ -274,13 +280,22 @@ async def replay_credentials(target: Target) -> None:
 
 
 def stored_secrets(folder: Path) -> int:
-    """How many credentials' values are anywhere in the database's files."""
+    """How many credentials' values are anywhere in the database's files (a value of digits
+    alone, a PIN, only with no digit either side: not inside a timestamp's microseconds)."""
     data = b"".join(p.read_bytes() for p in folder.glob("bench.db*"))
     values = [(v, unicodedata.normalize("NFKC", v)) for _text, v in SECRETS]
-    return sum(any(form.encode() in data for form in forms) for forms in values)
+    return sum(any(_found(form.encode(), data) for form in forms) for forms in values)
 
 
-async def serve(folder: Path) -> tuple[App, web.AppRunner, int, Sink, SlackAdapter]:
+def _found(value: bytes, data: bytes) -> bool:
+    if not value.isdigit():
+        return value in data
+    return re.search(rb"(?<![0-9])" + re.escape(value) + rb"(?![0-9])", data) is not None
+
+
+async def serve(
+    folder: Path,
+) -> tuple[App, web.AppRunner, int, Sink, SlackAdapter, TeamsAdapter]:
     """The application as `serve` builds it, on a fresh SQLite file, with the sink behind it."""
     sink = Sink()
     await sink.start()
@@ -298,11 +313,12 @@ async def serve(folder: Path) -> tuple[App, web.AppRunner, int, Sink, SlackAdapt
     with contextlib.redirect_stderr(io.StringIO()):
         adapters = configured_adapters(app)
     [slack] = [a for a in adapters if isinstance(a, SlackAdapter)]
+    [teams] = [a for a in adapters if isinstance(a, TeamsAdapter)]
     runner = web.AppRunner(make_web_app(app, adapters, delivery_interval=3600))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    return app, runner, _port(site), sink, slack
+    return app, runner, _port(site), sink, slack, teams
 
 
 async def main() -> Tally:
@@ -311,10 +327,10 @@ async def main() -> Tally:
     logging.getLogger().addHandler(errors)
     logging.getLogger().setLevel(logging.INFO)
     with tempfile.TemporaryDirectory() as tmp:
-        app, runner, port, sink, slack = await serve(Path(tmp))
+        app, runner, port, sink, slack, teams = await serve(Path(tmp))
         try:
             async with aiohttp.ClientSession() as http:
-                target = Target(http, f"http://127.0.0.1:{port}", app, sink, slack, tally)
+                target = Target(http, f"http://127.0.0.1:{port}", app, sink, slack, teams, tally)
                 await check_served(target)
                 await replay_endpoints(target)
                 await replay_console(target)

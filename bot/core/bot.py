@@ -19,7 +19,7 @@ from bot.core.redaction import redact
 from bot.core.safeguarding import KIND as SAFEGUARDING
 from bot.core.safeguarding import Safeguarding
 from bot.core.sanitise import clean
-from bot.core.secrets import find_secret
+from bot.core.secrets import find_secret, unmasked
 from bot.core.smalltalk import SmallTalk
 from bot.core.wording import (
     BESIDE_SAFEGUARDING,
@@ -137,6 +137,7 @@ class Bot:
         """A typed request for the DSO, or a clear risk to a child, before any feature or form
         gets the text (so none of it is kept as a form answer). Less certain concerns are
         routed on the way to Q&A, so a short form answer is not mistaken for one."""
+        text = unmasked(text)  # "[secret:token]" is ours, not the sender's words
         if not text.strip():
             return None
         if self.safeguarding.asks_for_contact(text):

@@ -152,6 +152,12 @@ def find_secret(text: str) -> str | None:
     return _REASONS["key"] if any(_random_looking(w) for w in words) else None
 
 
+def unmasked(text: str) -> str:
+    """The text without the placeholders `keepable` put where credentials were: what a reader
+    of the message (the safeguarding detector) should see of it."""
+    return _PLACEHOLDER.sub(" ", text)
+
+
 def keepable(text: str) -> str:
     """The text as it may be kept until it is answered: every credential masked, with the kind
     of the first in the placeholder, so `find_secret` gives the masked text the same reason."""

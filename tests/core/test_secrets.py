@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.secrets import find_secret, mask_secrets
+from bot.core.secrets import find_secret, keepable, mask_secrets
 from bot.storage.stores import Stores, memory_stores
 from tests.helpers import Person, make_bot
 
@@ -119,3 +119,17 @@ async def test_a_pasted_password_is_refused_at_the_boundary_and_kept_nowhere(
     said = await dana.says("log a comment on @HolyCrossPE: password is Hunter2!")
     assert "not saved it anywhere" in said
     assert await stores.outbox.outbox_items() == []
+
+
+@pytest.mark.parametrize(
+    "text", ["token xoxb-123456789012-abcdefABCDEF", "use ghp_abcdefghijklmnopqrstuvwxyz0123456789"]
+)
+async def test_a_token_masked_at_the_platform_boundary_is_refused_not_taken_for_a_risk(
+    stores: Stores, text: str
+) -> None:
+    # Slack and Teams keep the message masked ("token [secret:token]") until it is answered:
+    # the refusal must come back, not the safeguarding lead's details.
+    dana = Person(make_bot(stores), "demo-teacher")
+    said = await dana.says(keepable(text))
+    assert "looks like an access token, so I have not saved it anywhere" in said
+    assert "safeguarding" not in said.lower()
