@@ -130,6 +130,12 @@ SETS = {
     # put hypothetically, negated or for a colleague); measured at session 19's start and end.
     "blind AC": ROOT / "bench" / "qa_blind_ac.jsonl",
     "blind AD": ROOT / "bench" / "qa_blind_ad.jsonl",
+    # Written blind in the middle of session 19 the same way (one imagining church primaries in
+    # the Midlands and East Anglia, older staff unsure of the apps' names, long pasted emails; one
+    # secondaries in Wales and on the South Coast, young staff in lower case with slang, club
+    # accounts, follow-up questions); measured on session 19's start and at its end.
+    "blind AE": ROOT / "bench" / "qa_blind_ae.jsonl",
+    "blind AF": ROOT / "bench" / "qa_blind_af.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -140,7 +146,7 @@ FOLDED = {
     *("blind Y", "blind Z", "blind AB"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND = {"blind AA", "blind AC", "blind AD"}
+BLIND = {"blind AA", "blind AC", "blind AD", "blind AE", "blind AF"}
 """Sets whose misses `--failures` does not list, so that they stay blind (each session adds
 its fresh blind sets here until they are measured and folded in)."""
 
