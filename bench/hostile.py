@@ -324,8 +324,21 @@ async def serve(
 async def main() -> Tally:
     """Replay everything; the tally."""
     tally, errors = Tally(), Errors()
-    logging.getLogger().addHandler(errors)
-    logging.getLogger().setLevel(logging.INFO)
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(errors)
+    root.setLevel(logging.INFO)
+    try:
+        await _replay(tally)
+    finally:
+        root.removeHandler(errors)
+        root.setLevel(level)
+    tally.server_errors += errors.count
+    return tally
+
+
+async def _replay(tally: Tally) -> None:
+    """Serve, replay every list at it, and count what was stored."""
     with tempfile.TemporaryDirectory() as tmp:
         app, runner, port, sink, slack, teams = await serve(Path(tmp))
         try:
@@ -341,8 +354,6 @@ async def main() -> Tally:
             assert sink.runner is not None
             await sink.runner.cleanup()
         tally.secrets_stored = stored_secrets(Path(tmp))
-    tally.server_errors += errors.count
-    return tally
 
 
 if __name__ == "__main__":
