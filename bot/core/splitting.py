@@ -86,7 +86,8 @@ _COUNTED = re.compile(rf"^.{{0,80}}?\b{_ANNOUNCED}", re.IGNORECASE | re.DOTALL)
 
 
 _ASKING = re.compile(
-    rf"^(?:{_QUESTION_WORDS}|whether|is\s+it|tell\s+me|i\s+(?:want|would\s+like|'d\s+like)\s+to\s+know|"
+    rf"^(?:{_QUESTION_WORDS}|whether|is\s+it|tell\s+me|"
+    r"i\s+(?:want|would\s+like|'d\s+like)\s+to\s+know|"
     r"wondering|quick\s+question|what\s+about|(?:the\s+)?(?:rules?|policy|guidance)\s+"
     r"(?:on|for|about))\b|\?\s*$"
     # a question after its setting: "if a colleague bullies me online, how do I report it"
@@ -135,18 +136,23 @@ def split_questions(text: str) -> list[str]:
     return parts if len(parts) > 1 else [text.strip()]
 
 
+_NOT_AFTER = "".join(
+    rf"(?<!\b{word})"
+    for word in (
+        *("if", "whether", "that", "so", "and", "or", "what", "how", "who", "where", "when"),
+        *("why", "which", "think", "know", "sure", "ask", "not"),
+    )
+)
 _RUN_ON = re.compile(
-    rf"^((?:{_VERB}\s+{_SUBJECT}|{_ASKED_BY}\s+{_VERB})\s+\S+(?:\s+\S+){{2,}}?)\s+(?<!\bif)(?<!\bwhether)(?<!\bthat)"
-    r"(?<!\bso)(?<!\band)(?<!\bor)(?<!\bwhat)(?<!\bhow)(?<!\bwho)(?<!\bwhere)(?<!\bwhen)"
-    r"(?<!\bwhy)(?<!\bwhich)(?<!\bthink)(?<!\bknow)(?<!\bsure)(?<!\bask)(?<!\bnot)"
+    rf"^((?:{_VERB}\s+{_SUBJECT}|{_ASKED_BY}\s+{_VERB})\s+\S+(?:\s+\S+){{2,}}?)\s+{_NOT_AFTER}"
     rf"((?:{_VERB}\s+{_SUBJECT}|what\s+(?:if|about))\s+\S+(?:\s+\S+){{2,}})$",
     re.IGNORECASE | re.DOTALL,
 )
-"""Two questions typed in a row with nothing between them ("can I give the U15s my number for
-away fixtures can I snapchat them kick off times", "... football club account what if a parent
-..."): the first a yes-no question or "who do I ...", each of five words or more, and the second
-not asked inside the first ("... if I can ...", "... what do I ...", "how many photos can I
-post" stays whole)."""
+"""Two questions typed in a row with nothing between them ("can I give the squad my number
+for fixtures can I text them the times", "... the club's page what if a parent ..."): the
+first a yes-no question or "who do I ...", each of five words or more, and the second not
+asked inside the first ("... if I can ...", "... what do I ...", "how many photos can I post"
+stays whole)."""
 
 
 def _run_on(text: str) -> list[str]:
