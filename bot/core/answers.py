@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.core.credentials import about_credentials, asks_for_credentials
-from bot.core.splitting import split_questions
+from bot.core.splitting import announces_questions, split_questions
 from bot.core.writing import asks_for_writing
 from intents.cache import load_matcher, load_safeguarding
 from intents.knowledge import DATA, Clause, Intent, KnowledgeBase
@@ -31,6 +31,9 @@ LONE_PART = 0.7
 """When nothing answers the message as a whole, one part the policy answers is answered alone
 (the other declined) only from this similarity: a fragment such as "who do I contact first" is
 more often misread than answered."""
+LONE_ANNOUNCED = 0.45
+"""The same when the message announces its questions ("two things -"): its parts are questions,
+not fragments, so one the policy answers is answered from a lower similarity."""
 POLICY_LINK = "policy-link"
 """Why a question gets no clause: it asks where to read the whole policy."""
 WRITING = "writing"
@@ -150,8 +153,9 @@ class Answerer:
             return replace(concern, question=text, beside=asked, related=related)
         answered = [a for a in parts if a.answered]
         clauses = {a.clause.id for a in answered if a.clause is not None}
+        lone = LONE_ANNOUNCED if announces_questions(text) else LONE_PART
         if len(clauses) < 2 and (
-            whole.answered or min((a.score for a in answered), default=0) < LONE_PART
+            whole.answered or min((a.score for a in answered), default=0) < lone
         ):
             return whole  # one question after all, however it was put
         return replace(answered[0], question=text, parts=parts)

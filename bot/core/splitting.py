@@ -104,13 +104,18 @@ _ASKING = re.compile(
 )
 
 
+def announces_questions(text: str) -> bool:
+    """True when the message opens by saying it asks more than one thing ("two q's -")."""
+    return bool(_COUNTED.match(text))
+
+
 def split_questions(text: str) -> list[str]:
     """The message's questions in order; one item when there is no clear boundary. A sentence
     that asks nothing ("I'm a TA and my niece is in my class.") is the setting of the question
     after it, and stays with it; a word or two ("thanks!") stays with the question before."""
     parts: list[str] = []
     setting = ""
-    counted = bool(_COUNTED.match(text))
+    counted = announces_questions(text)
     pieces = _BOUNDARY.split(text.strip())
     if len(pieces) == 1:
         pieces = _run_on(pieces[0])

@@ -77,6 +77,18 @@ async def test_the_part_nothing_answers_is_declined_and_noted_alone() -> None:
     assert await declined(bot) == ["when is the next inset day?"]
 
 
+async def test_of_two_announced_questions_the_one_the_policy_answers_is_answered() -> None:
+    bot = memory_bot()
+    dana = Person(bot, "demo-teacher")
+    said = await dana.says(
+        "two quick ones - who checks the school page and how do I claim expenses for the trip"
+    )
+    # Before, the whole message was declined: the first part fits its clause only modestly.
+    assert quoted(dana) == ["monitoring.academy-trust-accounts"]
+    assert "can't find anything in the Social Media Policy that answers that part" in said
+    assert await declined(bot) == ["how do I claim expenses for the trip"]
+
+
 async def test_safeguarding_wins_over_a_second_question() -> None:
     dana = Person(memory_bot(), "demo-teacher")
     said = await dana.says(
