@@ -136,6 +136,12 @@ SETS = {
     # accounts, follow-up questions); measured on session 19's start and at its end.
     "blind AE": ROOT / "bench" / "qa_blind_ae.jsonl",
     "blind AF": ROOT / "bench" / "qa_blind_af.jsonl",
+    # Written blind at the end of session 19 the same way (one imagining an all-through trust in
+    # Greater Manchester and Merseyside, every staff role, rants that end in a question, edge
+    # cases; one small rural and coastal schools where staff are also parents and neighbours,
+    # autocorrect typos, very short questions); not measured in session 19.
+    "blind AG": ROOT / "bench" / "qa_blind_ag.jsonl",
+    "blind AH": ROOT / "bench" / "qa_blind_ah.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -146,7 +152,7 @@ FOLDED = {
     *("blind Y", "blind Z", "blind AB"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND = {"blind AA", "blind AC", "blind AD", "blind AE", "blind AF"}
+BLIND = {"blind AA", "blind AC", "blind AD", "blind AE", "blind AF", "blind AG", "blind AH"}
 """Sets whose misses `--failures` does not list, so that they stay blind (each session adds
 its fresh blind sets here until they are measured and folded in)."""
 
