@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 """The newest migration in migrations/versions (a test holds it to Alembic's own head), so a
 process that finds the database there starts without importing Alembic at all."""
 POOL_SIZE = 20

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     Unicode,
+    text,
 )
 from sqlalchemy.types import TypeEngine
 
@@ -314,6 +315,12 @@ inbox = Table(
     Column("received_at", UTCDateTime(), nullable=False),
     Column("answered_at", UTCDateTime(), nullable=True),
     CheckConstraint("status IN ('pending', 'answered')", name="status"),
-    Index("ix_inbox_status_claimed_until", "status", "claimed_until"),
+    # The waiting events in order, which a claim walks (a partial index: answered rows stay).
+    Index(
+        "ix_inbox_waiting",
+        "id",
+        postgresql_where=text("status = 'pending'"),
+        sqlite_where=text("status = 'pending'"),
+    ),
     Index("ix_inbox_conversation_status_id", "conversation", "status", "id"),
 )
