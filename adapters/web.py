@@ -11,12 +11,14 @@ import asyncio
 import contextlib
 import logging
 import math
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 from aiohttp import web
 
+from adapters.answer_processes import AnswerProcesses, parent_gone
 from adapters.comments_api import CommentsApi
 from adapters.slack.adapter import SlackAdapter
 from adapters.slack.settings import SlackSettings
@@ -180,7 +182,7 @@ def configured_adapters(core: App) -> list[WebAdapter]:
     slack = SlackSettings.from_env(settings.env)
     teams = TeamsSettings.from_env(settings.env)
     adapters: list[WebAdapter] = []
-    answers_here = not settings.answer_elsewhere
+    answers_here = not (settings.answer_elsewhere or settings.answer_processes)
     if slack is not None:
         cases = CaseQueries(core.cases, core.directory)
         adapters.append(
@@ -296,7 +298,20 @@ async def answer(core: App) -> None:
     names = " and ".join(a.name.capitalize() for a in answering)
     print(f"policybot answering {names} from the inbox", flush=True)
     with startup_objects_settled():
-        await asyncio.gather(*(adapter.answer_forever() for adapter in answering))
+        work: asyncio.Future[object] = asyncio.ensure_future(
+            asyncio.gather(*(a.answer_forever() for a in answering))
+        )
+        gone: asyncio.Future[object] = asyncio.ensure_future(parent_gone())
+        try:
+            await asyncio.wait({work, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if work.done():
+                work.result()  # its failure
+            else:
+                log.warning("the serve process that started this one has gone; stopping")
+        finally:
+            for task in (work, gone):
+                task.cancel()
+            await asyncio.gather(work, gone, return_exceptions=True)
 
 
 async def serve(core: App, host: str, port: int) -> None:
@@ -310,12 +325,20 @@ async def serve(core: App, host: str, port: int) -> None:
     await asyncio.to_thread(lambda: core.bot)
     runner = web.AppRunner(make_web_app(core, adapters))
     await runner.setup()
+    children = AnswerProcesses(core.settings.answer_processes, core.settings.env)
     try:
         with startup_objects_settled():
             await web.TCPSite(runner, host, port).start()
             names = ", ".join(a.name for a in adapters)
             where = f"http://{host}:{port} (health: /healthz)"
             print(f"policybot serving {names} on {where}", flush=True)
-            await asyncio.Event().wait()
+            if core.settings.answer_processes:
+                children.start()
+                count = core.settings.answer_processes
+                print(f"policybot: {count} answer process(es) answer the inbox", flush=True)
+            stop = asyncio.Event()
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+            await stop.wait()
     finally:
+        await children.stop()
         await runner.cleanup()

@@ -2,6 +2,7 @@
 
     python bench/load.py                              # 50, 200, 500, 1000 events/s, 5 s each
     python bench/load.py --rates 200,1000 --seconds 10 --backends postgresql
+    python bench/load.py --answerers 2               # serve with ANSWER_PROCESSES=2
 
 For each offered load, events are sent on schedule whatever the responses (open loop), from
 1,000 staff of a generated trust, first at a bare aiohttp app that only checks Slack's
@@ -14,12 +15,14 @@ moment each event was due to be sent:
     answered/s      events answered per second over the run
     errors          responses other than 200, and requests that failed
     twice           replies posted twice
-    cpu ms/ans      CPU time of the answering processes (serve and any `policybot answer`) from
-                    the first event to the last answer, per event answered
+    cpu ms/ans      CPU time of serve and its answer processes from the first event to the
+                    last answer, per event answered
     unanswered      events acknowledged but not answered when the bench stopped waiting (60 s,
                     or twice the run, after the last event was due; they stay in the inbox)
 
-Each `serve` run starts on a fresh database. Machine-dependent: compare runs made together.
+Each `serve` run starts on a fresh database, and its timing once ten events sent first have been
+answered (by then its answer processes have loaded the matcher). Machine-dependent: compare
+runs made together.
 """
 
 from __future__ import annotations
@@ -220,6 +223,23 @@ async def offer(url: str, rate: int, seconds: float, slack: LocalSlack | None) -
     return Outcome(count, acks, errors, answers, len(answers) / span, twice, never)
 
 
+def children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc): serve's answer processes."""
+    listed = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(c) for c in listed.read_text().split()] if listed.exists() else []
+
+
+async def warm_up(url: str, slack: LocalSlack, count: int = 10) -> None:
+    """Send a few events and wait for their answers, untimed: whatever answers is ready."""
+    first = 10**7  # numbered apart from any run's
+    async with aiohttp.ClientSession() as http:
+        for n in range(first, first + count):
+            body, headers = signed(n, "warm")
+            async with http.post(url, data=body, headers=headers) as response:
+                await response.read()
+    await slack.answered(set(range(first, first + count)), within=60.0)
+
+
 def cpu_seconds(pids: list[int]) -> float:
     """User and system CPU time these processes have used so far (Linux /proc)."""
     total = 0
@@ -313,46 +333,42 @@ async def run_target(
                     "SLACK_SIGNING_SECRET": SECRET,
                     "SLACK_API_URL": f"http://127.0.0.1:{api_port}/api/",
                     "LOG_LEVEL": "WARNING",
-                    "ANSWER_ELSEWHERE": "1" if answerers else "",  # -1: nobody answers
+                    "ANSWER_ELSEWHERE": "1" if answerers < 0 else "",  # nobody answers
+                    "ANSWER_PROCESSES": str(max(answerers, 0)),
                 }
             process = await asyncio.create_subprocess_exec(
                 *command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL
             )
-            helpers = []
-            if target != "bare":  # `policybot answer` processes beside serve
-                for _ in range(max(answerers, 0)):
-                    helpers.append(
-                        await asyncio.create_subprocess_exec(
-                            *(sys.executable, "-m", "adapters", "answer"),
-                            env=env,
-                            cwd=ROOT,
-                            stdout=subprocess.DEVNULL,
-                        )
-                    )
             try:
                 await healthy(f"http://127.0.0.1:{port}/healthz", process)
                 events = f"http://127.0.0.1:{port}/slack/events"
-                spy = None
-                if profile is not None and target != "bare":  # py-spy's stacks, one file a run
-                    out = profile / f"{target}-{rate}.txt"
-                    spy = await asyncio.create_subprocess_exec(
-                        *(py_spy(), "record", "--rate", "500", "--format", "raw", "-o", str(out)),
-                        *("--pid", str(process.pid), "--duration", str(int(seconds) + 5)),
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                    )
                 answered = target != "bare" and answerers >= 0
-                pids = [running.pid for running in (process, *helpers)]
+                if answered:  # its answer processes have loaded the matcher, say
+                    await warm_up(events, slack)
+                pids = [process.pid, *children(process.pid)]
+                spies = []
+                if profile is not None and target != "bare":  # py-spy's stacks, a file each
+                    for n, pid in enumerate(pids):
+                        name = "serve" if n == 0 else f"answer{n}"
+                        out = profile / f"{target}-{rate}-{name}.txt"
+                        spies.append(
+                            await asyncio.create_subprocess_exec(
+                                *(py_spy(), "record", "--rate", "500", "--format", "raw"),
+                                *("-o", str(out), "--pid", str(pid)),
+                                *("--duration", str(int(seconds) + 5)),
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL,
+                            )
+                        )
                 before = cpu_seconds(pids)
                 outcome = await offer(events, rate, seconds, slack if answered else None)
                 outcome.cpu = cpu_seconds(pids) - before
-                if spy is not None:
+                for spy in spies:
                     await spy.wait()
                 return outcome
             finally:
-                for running in (process, *helpers):
-                    running.terminate()
-                    await running.wait()
+                process.terminate()  # and its answer processes with it
+                await process.wait()
     finally:
         await runner.cleanup()
 
@@ -397,10 +413,12 @@ def main() -> None:
         "--answerers",
         type=int,
         default=0,
-        help="`policybot answer` processes beside serve (ANSWER_ELSEWHERE=1); 0: serve answers; "
-        "-1: nobody answers (the acknowledgement alone)",
+        help="answer processes serve starts (ANSWER_PROCESSES); 0: serve answers; "
+        "-1: nobody answers (ANSWER_ELSEWHERE=1: the acknowledgement alone)",
     )
-    ap.add_argument("--profile", type=Path, help="folder for py-spy profiles of serve")
+    ap.add_argument(
+        "--profile", type=Path, help="folder for py-spy profiles of serve and answer processes"
+    )
     ap.add_argument("--bare", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.bare:

@@ -45,6 +45,9 @@ class Settings:
     """How long an answering process holds a claimed inbound event before another may answer it."""
     answer_elsewhere: bool = False
     """`serve` only keeps and acknowledges events; `policybot answer` processes answer them."""
+    answer_processes: int = 0
+    """`policybot answer` processes `serve` starts (and keeps running) to answer the inbox, so
+    that it only keeps and acknowledges events; 0: `serve` answers them itself."""
     comments_api_token: str | None = field(default=None, repr=False)
     """Bearer token for POST /api/comments; the endpoint is off without one."""
     env: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -81,6 +84,7 @@ class Settings:
             delivery_interval=_interval(env, "DELIVERY_INTERVAL_SECONDS", 5.0),
             inbox_lease=timedelta(seconds=_whole(env, "INBOX_LEASE_SECONDS", 60, minimum=1)),
             answer_elsewhere=switch(env, "ANSWER_ELSEWHERE"),
+            answer_processes=_whole(env, "ANSWER_PROCESSES", 0, minimum=0),
             comments_api_token=token,
             env=dict(env),
         )

@@ -15,7 +15,9 @@ it, posted again by the outbox. Teams' side: test_inbox_crash_teams.py.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
+import signal
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -26,6 +28,7 @@ import aiohttp
 import pytest
 
 from bot.model.records import OutboxItem
+from bot.settings import Settings, SettingsError
 from bot.storage.database import upgrade
 from tests.adapters.test_no_text_in_logs import free_port
 from tests.conftest import sql_stores
@@ -159,3 +162,84 @@ async def test_processes_sharing_one_postgresql_answer_every_event_once(
         await stores.close()
     assert posted_twice(fake, numbers, rows) == []
     assert slacks[0].acked | slacks[1].acked == set(numbers)
+
+
+def children(pid: int) -> set[int]:
+    """The live processes `pid` started (Linux /proc)."""
+    listed = Path(f"/proc/{pid}/task/{pid}/children")
+    found = {int(c) for c in listed.read_text().split()} if listed.exists() else set()
+    return {c for c in found if alive(c)}
+
+
+def alive(pid: int) -> bool:
+    """True while the process runs (not ended, nor ended and waiting to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+async def test_serve_keeps_its_answer_processes_running_and_they_answer_every_event_once(
+    postgres_url: str, fake: FakeSlack, tmp_path: Path
+) -> None:
+    await upgrade(postgres_url)
+    stores = sql_stores(postgres_url, lambda: datetime.now(UTC))
+    port = free_port()
+    serve = Serve(postgres_url, fake, tmp_path, port=port)
+    serve.env |= {
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "ANSWER_PROCESSES": "2",
+        "INBOX_LEASE_SECONDS": "2",
+    }
+    slack = Slack(f"http://127.0.0.1:{port}/slack/events", fake)
+    numbers = list(range(EVENTS))
+    rng = random.Random()
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+            await serve.start()
+            await serve.until(partial(healthy, http, serve))
+            assert serve.process is not None
+            pid = serve.process.pid
+
+            async def started(count: int) -> bool:
+                return len(children(pid)) == count
+
+            await serve.until(partial(started, 2))
+            first = children(pid)
+            delivering = asyncio.create_task(slack.deliver(http, numbers))
+            await asyncio.sleep(rng.uniform(0.5, 1.5))
+            killed = rng.choice(sorted(first))
+            os.kill(killed, signal.SIGKILL)  # an answer process dies mid-work
+            await delivering
+
+            async def all_answered() -> bool:
+                return answered(fake, numbers) >= set(numbers)
+
+            await serve.until(all_answered)
+            await serve.until(partial(started, 2))  # the dead one was replaced
+            now = children(pid)
+            assert killed not in now and len(now & first) == 1
+            await asyncio.sleep(1)  # time for a second answer to any event, if one were coming
+            rows = await stores.outbox.outbox_items(limit=10 * EVENTS)
+            serve.kill()  # serve itself dies: its answer processes stop by themselves
+            await serve.process.wait()
+            for _ in range(200):
+                if not any(alive(c) for c in now):
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                pytest.fail(f"answer processes {sorted(now)} outlived their serve by 10 s")
+    finally:
+        if serve.process is not None and serve.process.returncode is None:
+            await serve.stop()
+        await stores.close()
+    assert posted_twice(fake, numbers, rows) == []
+    assert slack.acked == set(numbers)
+
+
+def test_serve_answers_itself_unless_told_how_many_answer_processes_to_start() -> None:
+    assert Settings.from_env({}).answer_processes == 0
+    assert Settings.from_env({"ANSWER_PROCESSES": "2"}).answer_processes == 2
+    with pytest.raises(SettingsError, match="ANSWER_PROCESSES='two': use a whole number"):
+        Settings.from_env({"ANSWER_PROCESSES": "two"})
