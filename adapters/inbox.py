@@ -29,7 +29,8 @@ class PlatformInbox:
     ) -> None:
         self.name = respondent.name
         self.answering = parts.answering(respondent, sender)
-        self.intake = parts.intake(self.answering)
+        self.intake = parts.intake(self.answering, announce=not answers_here)
+        self._inbox = parts.inbox
         self.answers_here = answers_here
         self._poll = parts.poll
         self._task: asyncio.Task[None] | None = None
@@ -49,8 +50,15 @@ class PlatformInbox:
             self._task = asyncio.create_task(self.answering.run(self._poll))
 
     async def answer_forever(self) -> None:
-        """Answer the inbox until cancelled: a `policybot answer` process."""
-        await self.answering.run(self._poll)
+        """Answer the inbox until cancelled: a `policybot answer` process, woken when `serve`
+        announces kept events (PostgreSQL), and looking every `poll` seconds besides."""
+        listening = asyncio.create_task(self._inbox.arrivals(self.answering.nudge))
+        try:
+            await self.answering.run(self._poll)
+        finally:
+            listening.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listening
 
     async def settle(self) -> None:
         """Wait until every event handed in is kept and (when this process answers) the inbox

@@ -79,10 +79,17 @@ class Intake:
     """Keeps inbound events in the inbox before they are acknowledged, many to a transaction."""
 
     def __init__(
-        self, inbox: Inbox, kept: Callable[[], None] = lambda: None, writers: int = 1
+        self,
+        inbox: Inbox,
+        kept: Callable[[], None] = lambda: None,
+        writers: int = 1,
+        *,
+        announce: bool = False,
     ) -> None:
         self._inbox = inbox
         self._kept = kept
+        self._announce = announce
+        """Tell answering processes elsewhere of each batch kept (Inbox.announce)."""
         self._most = writers
         """Transactions keeping events in flight at once, each taking whatever has arrived."""
         self._waiting: list[tuple[Event, asyncio.Future[None]]] = []
@@ -103,6 +110,12 @@ class Intake:
         while self._writers:
             await asyncio.wait(list(self._writers))
 
+    async def _tell(self) -> None:
+        try:
+            await self._inbox.announce()
+        except Exception as exc:  # kept all the same: the answering processes poll
+            log.warning("could not announce kept events: %s", failure(exc))
+
     async def _write(self) -> None:
         while self._waiting:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
@@ -121,6 +134,8 @@ class Intake:
                     done.set_result(None)
                 else:
                     done.set_exception(outcome)
+            if outcome is None and self._announce:  # after the acknowledgements
+                await self._tell()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +163,10 @@ class InboxParts:
     """True for a failure that will pass (the database briefly out of reach): the event is left
     to a later claim instead of being closed with an apology."""
 
-    def intake(self, answering: Answering) -> Intake:
-        """Intake for this platform, waking its answering when events are kept."""
-        return Intake(self.inbox, answering.nudge, self.writers)
+    def intake(self, answering: Answering, *, announce: bool = False) -> Intake:
+        """Intake for this platform, waking its answering when events are kept (and, with
+        `announce`, answering processes elsewhere)."""
+        return Intake(self.inbox, answering.nudge, self.writers, announce=announce)
 
     def answering(self, respondent: Respondent, sender: Sender) -> Answering:
         """Answering for this platform."""

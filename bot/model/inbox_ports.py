@@ -5,7 +5,7 @@ Protocols only, like bot/model/ports.py.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -19,6 +19,16 @@ class Inbox(Protocol):
     async def add_many(self, events: Sequence[tuple[str, str, str, dict[str, Any]]]) -> int:
         """Keep (key, platform, conversation, payload) events; a key already there is skipped.
         Returns how many were new."""
+        ...
+
+    async def announce(self) -> None:
+        """Tell processes answering elsewhere that events were just kept (PostgreSQL's NOTIFY);
+        nothing where no other process listens (they look every few seconds anyway)."""
+        ...
+
+    async def arrivals(self, wake: Callable[[], None]) -> None:
+        """Call `wake` whenever another process announces kept events, until cancelled; return
+        at once where nothing is announced."""
         ...
 
     async def claim(

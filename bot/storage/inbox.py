@@ -8,19 +8,25 @@ person's messages are answered in the order they were sent, whichever process an
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Integer, Row, Update, bindparam, delete, exists, func, select, update
 
+from bot.errors import failure
 from bot.model.inbox_ports import Inbox
 from bot.model.records import Clock, InboxItem, OutboxItem, Outgoing
+from bot.storage.asyncio_engine import AsyncEngine
 from bot.storage.connecting import Target, one_statement, reading, writing
 from bot.storage.outbox import SqlOutbox
 from bot.storage.tables import inbox
 from bot.storage.upsert import insert
+
+log = logging.getLogger(__name__)
 
 KEY_LENGTH = 255
 """Keys and conversations are cut to this, as the columns hold no more."""
@@ -31,6 +37,10 @@ counted few (a fresh table, or one that is mostly answered rows before a burst):
 behind 10,000 events, which slowed answering as the backlog grew. The bound's price: when the
 first 1,000 free waiting rows all wait behind earlier ones of their conversation (one person
 sending a thousand messages at once), the others wait until those thin out."""
+CHANNEL = "policybot_inbox"
+"""PostgreSQL's channel on which a process that keeps events tells answering processes."""
+LISTEN_AGAIN = 5.0
+"""Seconds before listening again once the listening connection is lost."""
 
 
 class SqlInbox:
@@ -45,8 +55,8 @@ class SqlInbox:
             .on_conflict_do_nothing(index_elements=[inbox.c.key])
             .returning(inbox.c.id)
         )
-        postgresql = engine.dialect.name == "postgresql"
-        self._claims = {by: _claim(postgresql, by) for by in (False, True)}
+        self._postgresql = engine.dialect.name == "postgresql"
+        self._claims = {by: _claim(self._postgresql, by) for by in (False, True)}
         """The claim's statement for any platform (False) and for one (True)."""
 
     async def add_many(self, events: Sequence[tuple[str, str, str, dict[str, Any]]]) -> int:
@@ -71,6 +81,44 @@ class SqlInbox:
         # the rows as multi-row VALUES), not a new multi-VALUES statement per batch size.
         async with one_statement(self._engine) as connection:
             return len((await connection.execute(self._add, rows)).all())
+
+    async def announce(self) -> None:
+        """NOTIFY answering processes on PostgreSQL; nothing on SQLite (they poll)."""
+        if self._postgresql:
+            async with one_statement(self._engine) as connection:
+                await connection.execute(_ANNOUNCE)
+
+    async def arrivals(self, wake: Callable[[], None]) -> None:
+        """On PostgreSQL, LISTEN on a connection of its own and call `wake` on each
+        announcement, listening again after LISTEN_AGAIN when the connection is lost (the
+        answering process polls meanwhile); on SQLite, return at once."""
+        while self._postgresql and isinstance(self._engine, AsyncEngine):
+            try:
+                await self._listen(wake)
+            except Exception as exc:
+                log.warning("inbox: not listening for new events (%s); polling", failure(exc))
+            await asyncio.sleep(LISTEN_AGAIN)
+
+    async def _listen(self, wake: Callable[[], None]) -> None:
+        assert isinstance(self._engine, AsyncEngine)  # a store inside a transaction never listens
+        async with self._engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            if driver is None:
+                raise RuntimeError("the listening connection has no driver connection")
+            lost = asyncio.Event()
+
+            def heard(*_: object) -> None:
+                wake()
+
+            driver.add_termination_listener(lambda _: lost.set())
+            await driver.add_listener(CHANNEL, heard)
+            try:
+                wake()  # whatever was kept before this listened
+                await lost.wait()
+                log.warning("inbox: the connection listening for new events was lost")
+            finally:
+                if not driver.is_closed():
+                    await driver.remove_listener(CHANNEL, heard)
 
     async def claim(
         self, now: datetime, lease: timedelta, limit: int = 32, platform: str | None = None
@@ -166,6 +214,8 @@ def _claim(postgresql: bool, by_platform: bool) -> Update:
         .returning(*inbox.c)
     )
 
+
+_ANNOUNCE = select(func.pg_notify(CHANNEL, ""))
 
 _ANSWERED = (
     update(inbox)

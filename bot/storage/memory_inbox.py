@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import itertools
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,12 @@ class MemoryInbox:
         self._outbox = outbox
         self._events: dict[str, _Event] = {}
         self._ids = itertools.count(1)
+
+    async def announce(self) -> None:
+        """Nothing: no other process shares this inbox."""
+
+    async def arrivals(self, wake: Callable[[], None]) -> None:
+        """Nothing to listen for: no other process shares this inbox."""
 
     async def add_many(self, events: Sequence[tuple[str, str, str, dict[str, Any]]]) -> int:
         """Keep (key, platform, conversation, payload) events; returns how many were new."""

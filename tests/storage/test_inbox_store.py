@@ -147,3 +147,28 @@ async def test_a_claimed_batch_is_finished_together_except_an_event_claimed_agai
     assert await inbox.finish_many([(agnes, [])], HOLD) == {}  # answered once
     assert await inbox.waiting() == 0
     assert await inbox.finish_many([], HOLD) == {}
+
+
+async def test_answering_processes_hear_of_events_kept_by_another(backend: Backend) -> None:
+    """On PostgreSQL a process that keeps events wakes the processes answering elsewhere at
+    once (they would otherwise find them at their next look, a second later); elsewhere
+    nothing is announced and listening ends at once."""
+    keeping, answering = backend.stores.inbox, backend.reopen().inbox
+    heard = asyncio.Event()
+    listening = asyncio.create_task(answering.arrivals(heard.set))
+    try:
+        if backend.name != "postgresql":
+            async with asyncio.timeout(5):
+                await listening
+            await keeping.announce()
+            return
+        async with asyncio.timeout(10):
+            await heard.wait()  # on listening: whatever was kept before
+        heard.clear()
+        await keeping.add_many([event(1)])
+        await keeping.announce()
+        async with asyncio.timeout(10):
+            await heard.wait()
+    finally:
+        listening.cancel()
+        await asyncio.gather(listening, return_exceptions=True)
