@@ -33,6 +33,9 @@ MAX_ATTEMPTS = 10
 """Claims after which an event that keeps failing (or killing its process) is given up on."""
 MAX_BATCH = 500
 """Events kept in the inbox by one transaction at most."""
+ANNOUNCE_EVERY = 0.02
+"""Seconds between announcements of kept events to answering processes elsewhere, at most:
+each wakes every one of them, which costs them CPU at 1,000 events a second."""
 
 
 Refresh = Callable[[], Awaitable[None]]
@@ -89,7 +92,9 @@ class Intake:
         self._inbox = inbox
         self._kept = kept
         self._announce = announce
-        """Tell answering processes elsewhere of each batch kept (Inbox.announce)."""
+        """Tell answering processes elsewhere when events were kept (Inbox.announce)."""
+        self._announcer: asyncio.Task[None] | None = None
+        self._again = False
         self._most = writers
         """Transactions keeping events in flight at once, each taking whatever has arrived."""
         self._waiting: list[tuple[Event, asyncio.Future[None]]] = []
@@ -109,12 +114,27 @@ class Intake:
         """Wait until every event handed in so far is written."""
         while self._writers:
             await asyncio.wait(list(self._writers))
+        if self._announcer is not None:
+            await self._announcer
 
-    async def _tell(self) -> None:
-        try:
-            await self._inbox.announce()
-        except Exception as exc:  # kept all the same: the answering processes poll
-            log.warning("could not announce kept events: %s", failure(exc))
+    def _tell(self) -> None:
+        """Announce kept events at once, or, when an announcement was made less than
+        ANNOUNCE_EVERY ago, once that has passed (one for everything kept meanwhile)."""
+        if self._announcer is None or self._announcer.done():
+            self._announcer = asyncio.create_task(self._announcing())
+        else:
+            self._again = True
+
+    async def _announcing(self) -> None:
+        while True:
+            self._again = False
+            try:
+                await self._inbox.announce()
+            except Exception as exc:  # kept all the same: the answering processes poll
+                log.warning("could not announce kept events: %s", failure(exc))
+            await asyncio.sleep(ANNOUNCE_EVERY)
+            if not self._again:
+                return
 
     async def _write(self) -> None:
         while self._waiting:
@@ -134,8 +154,8 @@ class Intake:
                     done.set_result(None)
                 else:
                     done.set_exception(outcome)
-            if outcome is None and self._announce:  # after the acknowledgements
-                await self._tell()
+            if outcome is None and self._announce:
+                self._tell()
 
 
 @dataclass(frozen=True, slots=True)
