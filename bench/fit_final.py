@@ -4,7 +4,8 @@ Training questions are every intent's phrasings, each scored by a matcher built 
 (four folds: a quarter of each intent's phrasings is left out in turn, so a phrasing never
 scores itself), plus the own question set scored by the full matcher. Held-out sets 1 to 4 and
 bench/training.jsonl are among the phrasings (folded in). Held-out 5 and 6 and the shared sample
-are not used: they measure.
+are not used: they measure. With --write it also writes the intent scores fitted on every
+phrasing (intents/intent_scores.py), which the matcher then loads instead of fitting them.
 
 For each question the matcher's five best clauses are described by RERANK_FEATURES; a logistic
 regression learns which of them are right (the others, the clauses the matcher confuses with
@@ -36,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from bench.fold import questions  # noqa: E402
 from bench.grading import grade, is_oos, load  # noqa: E402
 from intents.final import DECLINE_FEATURES, FILE, RERANK_FEATURES, Linear  # noqa: E402
+from intents.intent_scores import IntentScores  # noqa: E402
 from intents.knowledge import DATA, KnowledgeBase, phrasing_key  # noqa: E402
 from intents.matcher import Match, Matcher  # noqa: E402
 
@@ -311,6 +313,9 @@ def main() -> None:
         }
         (DATA / FILE).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {DATA / FILE}")
+        scores = IntentScores.fit(kb.intents)
+        if scores is not None:
+            print(f"wrote {scores.save(kb.intents, DATA)}")
 
 
 if __name__ == "__main__":

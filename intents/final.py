@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from intents.intent_scores import IntentScores
+
 if TYPE_CHECKING:
     from intents.matcher import Match, Matcher
 
@@ -52,6 +54,10 @@ RERANK_FEATURES = (
     "rare_coverage_behind",
     "target_when_acting",
     "target_when_targeted",
+    "intent_score",
+    "intent_score_behind",
+    "intent_score_below_top",
+    "intent_score_place",
 )
 _RELATIVE = (3, 4, 5, 6, 8)
 """The features also given as how far behind the shortlist's best each clause is."""
@@ -73,6 +79,9 @@ DECLINE_FEATURES = (
     "topic",
     "unknown",
     "terms",
+    "intent_score_top",
+    "intent_score_oos_margin",
+    "intent_score_says_oos",
 )
 
 
@@ -179,7 +188,9 @@ class Features:
 
     FUZZY_SLACK = 10
 
-    def __init__(self, matcher: Matcher) -> None:
+    def __init__(self, matcher: Matcher, folder: Path | None = None) -> None:
+        """`folder`: the data folder, whose shipped intent scores are used when they were
+        fitted on the matcher's phrasings; None: fitted here."""
         self.m = matcher
         kb = matcher.kb
         terms = matcher.normaliser.terms
@@ -201,6 +212,44 @@ class Features:
         """Per clause, the share of its phrasings with the asker on the receiving end."""
         self.prior = {k: math.log1p(n) for k, n in sizes.items()}
         self.top_idf = max(matcher.idf.values(), default=1.0)
+        self.intent_scores = (
+            IntentScores.shipped_or_fitted(kb.intents, folder)
+            if folder
+            else IntentScores.fit(kb.intents)
+        )
+        self._scored: tuple[str, Floats] | None = None
+        """The last question's intent scores: asked for by both models."""
+
+    def scores(self, question: str) -> Floats | None:
+        """The intent scores of the question (intents/intent_scores.py), if there is a model."""
+        if self.intent_scores is None:
+            return None
+        if self._scored is None or self._scored[0] != question:
+            self._scored = (question, self.intent_scores.scores(question))
+        return self._scored[1]
+
+    def _intent_columns(self, question: str, shortlist: Sequence[Match]) -> Floats:
+        """Per clause of the shortlist: its intent's score, how far behind the shortlist's best
+        score and the best in-scope intent's it is, and its place among all intents."""
+        scores, model = self.scores(question), self.intent_scores
+        if scores is None or model is None:
+            return np.zeros((len(shortlist), 4))
+        column = model.column
+        mine = scores[[column.get(m.intent.id, 0) for m in shortlist]]
+        mine[[m.intent.id not in column for m in shortlist]] = scores.min()
+        top = scores[~model.out_of_scope].max(initial=scores.min())
+        place = (scores[None, :] > mine[:, None]).sum(axis=1)
+        return np.asarray(np.c_[mine, mine - mine.max(), mine - top, 1.0 / (1.0 + place)], float)
+
+    def _intent_question(self, question: str) -> list[float]:
+        """The best in-scope intent's score, how far the best out-of-scope one's is above it,
+        and whether an out-of-scope intent scores best."""
+        scores, model = self.scores(question), self.intent_scores
+        if scores is None or model is None:
+            return [0.0, 0.0, 0.0]
+        inside = scores[~model.out_of_scope].max(initial=scores.min())
+        outside = scores[model.out_of_scope].max(initial=scores.min())
+        return [inside, outside - inside, float(model.out_of_scope[int(np.argmax(scores))])]
 
     @staticmethod
     def key(match: Match) -> str:
@@ -258,7 +307,9 @@ class Features:
         rel = x[:, _RELATIVE]
         share = np.array([self.target_share[self.key(m)] for m in shortlist])
         acts = acting and not asker_targeted
-        return np.hstack([x, rel.max(axis=0) - rel, np.c_[share * acts, share * asker_targeted]])
+        voiced = np.c_[share * acts, share * asker_targeted]
+        scored = self._intent_columns(question, shortlist)
+        return np.hstack([x, rel.max(axis=0) - rel, voiced, scored])
 
     def question(
         self,
@@ -296,6 +347,7 @@ class Features:
                 float(topic),
                 unknown,
                 math.log1p(len(terms)),
+                *self._intent_question(question),
             ],
             dtype=np.float64,
         )

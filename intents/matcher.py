@@ -123,7 +123,7 @@ class Matcher:
         self.phrasings = Phrasings(kb.intents, self.normaliser.spelled, self._cosine_shares)
         self._postings = self._tables(example_postings, pool_postings, counts)
         self.final = FinalStage.load(final_stage) if final_stage else None
-        self.features = Features(self)
+        self.features = Features(self, final_stage)
 
     def _cosine_shares(self, example: str) -> dict[str, float]:
         """Each of the example's terms with its share of a cosine with it (rarity squared over
