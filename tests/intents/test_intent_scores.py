@@ -13,6 +13,7 @@ from sklearn.svm import LinearSVC
 
 from intents.intent_scores import SMALLEST, C, IntentScores
 from intents.knowledge import DATA, Intent, KnowledgeBase
+from tests.intents.test_cache import NEW_INTENT, QUESTION
 
 FRIENDS = Intent(
     "friends",
@@ -99,15 +100,5 @@ def test_the_shipped_model_is_read_unless_the_phrasings_have_changed(
     monkeypatch.setattr(IntentScores, "fit", fitting)
     own = IntentScores.shipped_or_fitted(KnowledgeBase.load(folder).intents, folder)
     assert own is not None
-    best = int(np.argmax(own.scores("zebra crossing lollipop rota")))
+    best = int(np.argmax(own.scores(QUESTION)))
     assert own.intents[best] == "lollipop-rota"
-
-
-NEW_INTENT = """
-- id: lollipop-rota
-  title: The lollipop rota
-  clauses: [children.do-not-give]
-  examples:
-    - zebra crossing lollipop rota
-    - who is on the lollipop rota
-"""
