@@ -142,6 +142,9 @@ SETS = {
     # autocorrect typos, very short questions); not measured in session 19.
     "blind AG": ROOT / "bench" / "qa_blind_ag.jsonl",
     "blind AH": ROOT / "bench" / "qa_blind_ah.jsonl",
+    # Written blind at session 20's end, after the intent scores, the same way.
+    "blind AI": ROOT / "bench" / "qa_blind_ai.jsonl",
+    "blind AJ": ROOT / "bench" / "qa_blind_aj.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -152,7 +155,10 @@ FOLDED = {
     *("blind Y", "blind Z", "blind AB"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND = {"blind AA", "blind AC", "blind AD", "blind AE", "blind AF", "blind AG", "blind AH"}
+BLIND = {
+    *("blind AA", "blind AC", "blind AD", "blind AE", "blind AF", "blind AG", "blind AH"),
+    *("blind AI", "blind AJ"),
+}
 """Sets whose misses `--failures` does not list, so that they stay blind (each session adds
 its fresh blind sets here until they are measured and folded in)."""
 
