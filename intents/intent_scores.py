@@ -5,16 +5,17 @@ The matcher's similarities weigh each term by how rare it is, and its softmax re
 (intents/classifier.py) learns over its normalised single terms which clause they point at; this
 model reads the question's own words and word pairs as typed ("loose my", "my own", "friend
 request") and learns which intent they tell apart from the others, which the final stage
-(intents/final.py) uses to choose among the best few clauses and to decline. Fitted when the
-data folder is shipped with the model fitted on its phrasings (`intent_scores.npz`, NumPy arrays
-and one JSON document, with a hash of the phrasings and of this module); when they have changed
-since (a trust's own intents), the model is fitted when the matcher is built (about 4.5 s with
-scikit-learn, once: the matcher is cached). Scored with NumPy alone: the featurisation below is
-scikit-learn's for these settings.
+(intents/final.py) uses to choose among the best few clauses and to decline.
+
+The data folder ships the model fitted on its phrasings (`intent_scores.npz`: NumPy arrays and
+one JSON document, with a hash of the phrasings and of this module). When they have changed
+since (a trust's own intents), the model is fitted when the matcher is built instead (about
+4.5 s with scikit-learn, once: the matcher is cached). Scoring needs NumPy alone: the
+featurisation below is scikit-learn's for these settings.
 
 Cross-validated by bench/fit_final.py on the read questions (the rule the bot uses): 83.8% in
-scope right and 93.7% out of scope declined without these features, 86.1% and 96.1% with them;
-characters n-grams added to words gave 86.2% and 96.3%, for a model several times the size.
+scope right and 93.7% out of scope declined without these features, 86.2% and 96.1% with them;
+character n-grams beside the words gave 86.2% and 96.3%, for a model several times the size.
 """
 
 from __future__ import annotations
