@@ -3,10 +3,11 @@ answer the inbox while `serve` only keeps and acknowledges events, so an acknowl
 waits behind an answer on the same core.
 
 Each child is started again when it dies (after 1 s, doubling to 30 s while it keeps dying
-within a minute of starting), and stopped with `serve`. A child whose `serve` was killed stops
-by itself (it watches its parent), rather than answering on unsupervised. The
-inbox makes all of this safe: an event a dead child had claimed is claimed again once its lease
-runs out, and a reply it had queued is delivered by the outbox.
+within a minute of starting), and stopped when `serve` stops (Ctrl-C). A child whose `serve`
+was killed or terminated (SIGTERM ends `serve` at once) stops by itself: it watches its parent,
+rather than answering on unsupervised. The inbox makes all of this safe: an event a dead child
+had claimed is claimed again once its lease runs out, and a reply it had queued is delivered by
+the outbox.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ import asyncio
 import contextlib
 import logging
 import math
-import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol, runtime_checkable
@@ -336,9 +335,7 @@ async def serve(core: App, host: str, port: int) -> None:
                 children.start()
                 count = core.settings.answer_processes
                 print(f"policybot: {count} answer process(es) answer the inbox", flush=True)
-            stop = asyncio.Event()
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-            await stop.wait()
+            await asyncio.Event().wait()
     finally:
         await children.stop()
         await runner.cleanup()
