@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 10
 """Claims after which an event that keeps failing (or killing its process) is given up on."""
+MARK_ATTEMPTS = 5
+"""Tries at recording posted replies as sent, while the database is briefly out of reach."""
 MAX_BATCH = 500
 """Events kept in the inbox by one transaction at most."""
 ANNOUNCE_EVERY = 0.02
@@ -289,10 +291,24 @@ class Answering:
                 log.info("%s answered (%d replies)", self._what(item), len(queued))
                 sending.append(self._send(answered.person, queued))
         sent = await asyncio.gather(*sending, return_exceptions=True)
-        await self._outbox.mark_sent_many([i for ids in sent if isinstance(ids, list) for i in ids])
+        await self._mark_sent([i for ids in sent if isinstance(ids, list) for i in ids])
         for failed in sent:
             if isinstance(failed, BaseException):  # the others are marked sent first
                 raise failed
+
+    async def _mark_sent(self, ids: list[int]) -> None:
+        """Record the posted replies as sent, trying again while the failure will pass (a
+        connection cut): a reply left unmarked is posted again by the outbox once its hold runs
+        out, and where the platform can't be read back (a private answer) it shows twice."""
+        for attempt in range(1, MARK_ATTEMPTS + 1):
+            try:
+                await self._outbox.mark_sent_many(ids)
+                return
+            except Exception as exc:
+                if attempt == MARK_ATTEMPTS or not self._passing(exc):
+                    raise
+                log.warning("marking %d replies sent failed (%s); again", len(ids), failure(exc))
+                await asyncio.sleep(0.1 * attempt)
 
     def _what(self, item: InboxItem) -> str:
         return f"{self._respondent.name} event {item.id}"

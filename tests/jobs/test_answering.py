@@ -114,6 +114,35 @@ async def test_an_event_met_by_the_database_briefly_down_is_answered_on_a_later_
     assert await stores.inbox.waiting() == 0
 
 
+async def test_replies_posted_as_the_database_drops_a_connection_are_still_recorded_as_sent(
+    backend: Backend, clock: FakeClock
+) -> None:
+    """Otherwise the outbox posts them again once their hold runs out, and a private answer,
+    which can't be looked for, shows twice."""
+    echo, slack = Echo(), Recorder(set(PEOPLE))
+    stores = backend.stores
+    await stores.inbox.add_many([event(1, "clara-testwell", "hello")])
+    marking = stores.outbox.mark_sent_many
+    cuts = [RuntimeError("connection cut")]
+
+    async def cut_once(ids: list[int]) -> None:
+        if cuts:
+            raise cuts.pop()
+        await marking(ids)
+
+    stores.outbox.mark_sent_many = cut_once  # type: ignore[method-assign]
+    cut = Answering(
+        *(stores.inbox, echo, slack, stores.outbox, clock),
+        lease=LEASE,
+        hold=HOLD,
+        passing=lambda exc: isinstance(exc, RuntimeError),  # as a connection cut would be
+    )
+    await cut.drain()
+    assert not cuts  # the connection was cut as the replies were marked
+    rows = await stores.outbox.outbox_items(limit=10)
+    assert [r.status for r in rows] == ["sent", "sent"]
+
+
 async def test_an_event_that_keeps_killing_its_process_is_given_up_with_an_apology(
     backend: Backend, clock: FakeClock
 ) -> None:
