@@ -18,6 +18,8 @@ NEW_INTENT = """
   clauses: [children.do-not-give]
   examples:
     - zebra crossing lollipop rota
+    - who is on the lollipop rota this week
+    - lollipop crossing patrol rota for the zebra crossing
 """
 
 
