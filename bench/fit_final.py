@@ -37,7 +37,6 @@ sys.path.insert(0, str(ROOT))
 from bench.fold import questions  # noqa: E402
 from bench.grading import grade, is_oos, load  # noqa: E402
 from intents.final import DECLINE_FEATURES, FILE, RERANK_FEATURES, Linear  # noqa: E402
-from intents.intent_scores import IntentScores  # noqa: E402
 from intents.knowledge import DATA, KnowledgeBase, phrasing_key  # noqa: E402
 from intents.matcher import Match, Matcher  # noqa: E402
 
@@ -314,7 +313,7 @@ def main() -> None:
         }
         (DATA / FILE).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {DATA / FILE}")
-        scores = IntentScores.fit(kb.intents)
+        scores = Matcher(kb, final_stage=None).features.intent_scores
         if scores is not None:
             print(f"wrote {scores.save(kb.intents, DATA)}")
 

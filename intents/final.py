@@ -198,7 +198,7 @@ class Features:
         sizes: dict[str, int] = {}
         victims: dict[str, int] = {}
         for intent in kb.intents:
-            key = intent.clauses[0] if intent.clauses else intent.id
+            key = intent.answer
             words = vocab.setdefault(key, set())
             for text in (*intent.examples, *intent.keywords):
                 words.update(terms(text))
@@ -212,10 +212,11 @@ class Features:
         """Per clause, the share of its phrasings with the asker on the receiving end."""
         self.prior = {k: math.log1p(n) for k, n in sizes.items()}
         self.top_idf = max(matcher.idf.values(), default=1.0)
+        spell = matcher.normaliser.spelled
         self.intent_scores = (
-            IntentScores.shipped_or_fitted(kb.intents, folder)
+            IntentScores.shipped_or_fitted(kb.intents, folder, spell)
             if folder
-            else IntentScores.fit(kb.intents)
+            else IntentScores.fit(kb.intents, spell)
         )
         self._scored: tuple[str, Floats] | None = None
         """The last question's intent scores: asked for by both models."""
@@ -229,20 +230,20 @@ class Features:
         return self._scored[1]
 
     def _intent_columns(self, question: str, shortlist: Sequence[Match]) -> Floats:
-        """Per clause of the shortlist: its intent's score, how far behind the shortlist's best
-        score and the best in-scope intent's it is, and its place among all intents."""
+        """Per clause of the shortlist: its score, how far behind the shortlist's best score and
+        the best in-scope answer's it is, and its place among all answers."""
         scores, model = self.scores(question), self.intent_scores
         if scores is None or model is None:
             return np.zeros((len(shortlist), 4))
         column = model.column
-        mine = scores[[column.get(m.intent.id, 0) for m in shortlist]]
-        mine[[m.intent.id not in column for m in shortlist]] = scores.min()
+        mine = scores[[column.get(m.intent.answer, 0) for m in shortlist]]
+        mine[[m.intent.answer not in column for m in shortlist]] = scores.min()
         top = scores[~model.out_of_scope].max(initial=scores.min())
         place = (scores[None, :] > mine[:, None]).sum(axis=1)
         return np.asarray(np.c_[mine, mine - mine.max(), mine - top, 1.0 / (1.0 + place)], float)
 
     def _intent_question(self, question: str) -> list[float]:
-        """The best in-scope intent's score, how far the best out-of-scope one's is above it,
+        """The best in-scope answer's score, how far the best out-of-scope one's is above it,
         and whether an out-of-scope intent scores best."""
         scores, model = self.scores(question), self.intent_scores
         if scores is None or model is None:
@@ -251,15 +252,10 @@ class Features:
         outside = scores[model.out_of_scope].max(initial=scores.min())
         return [inside, outside - inside, float(model.out_of_scope[int(np.argmax(scores))])]
 
-    @staticmethod
-    def key(match: Match) -> str:
-        i = match.intent
-        return i.clauses[0] if i.clauses else i.id
-
     def coverage(self, question: dict[str, float], match: Match) -> tuple[float, float, float]:
         """How much of the question's terms (by rarity, and by rarity cubed) the clause and its
         phrasings use, and the rarity of the rarest term they don't."""
-        idf, vocab = self.m.idf, self.vocab[self.key(match)]
+        idf, vocab = self.m.idf, self.vocab[match.intent.answer]
         total = rare_total = covered = rare = missing = 0.0
         for t, x in question.items():
             w = idf.get(t, self.top_idf) * x
@@ -300,12 +296,12 @@ class Features:
                     missing,
                     j,
                     float(j == 0),
-                    self.prior[self.key(match)],
+                    self.prior[match.intent.answer],
                 ]
             )
         x = np.array(rows, dtype=np.float64)
         rel = x[:, _RELATIVE]
-        share = np.array([self.target_share[self.key(m)] for m in shortlist])
+        share = np.array([self.target_share[m.intent.answer] for m in shortlist])
         acts = acting and not asker_targeted
         voiced = np.c_[share * acts, share * asker_targeted]
         scored = self._intent_columns(question, shortlist)

@@ -118,6 +118,12 @@ class Intent:
         """True when the policy answers it."""
         return bool(self.clauses)
 
+    @property
+    def answer(self) -> str:
+        """What matching it leads to: its primary clause's id (intents quoting the same clause
+        lead to the same answer), or its own id when it is out of scope."""
+        return self.clauses[0] if self.clauses else self.id
+
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:

@@ -23,7 +23,7 @@ async def declined(bot: Bot) -> list[str]:
 
 async def test_two_questions_in_one_message_get_an_answer_each() -> None:
     dana = Person(memory_bot(), "demo-teacher")
-    said = await dana.says(
+    await dana.says(
         "can I friend a parent on fb? and what about posting sports day pics on my insta"
     )
     assert len(dana.replies) == 2
@@ -33,8 +33,8 @@ async def test_two_questions_in_one_message_get_an_answer_each() -> None:
     )
     first, second = quoted(dana)
     assert first == "good-practice.consider-carefully-whether"
-    assert second.startswith("images.")
-    assert "student pictures online" in said
+    # Pictures of pupils on a personal account: the personal-use "do not" or the images clauses.
+    assert second == "do-not.post-pictures-children" or second.startswith("images.")
     # Each answer has its own feedback; a typed number picks across both replies.
     labels = [c.label for r in dana.replies for c in r.choices]
     assert labels.count("Helpful") == 2

@@ -1,9 +1,10 @@
-"""The intent scores: a linear SVM over the phrasings' words and word pairs, scored without
-scikit-learn as scikit-learn would score it."""
+"""The intent scores: a linear SVM over the phrasings' words and word pairs, as typed and as
+the matcher spells them, scored without scikit-learn as scikit-learn would score it."""
 
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
-from intents.intent_scores import SMALLEST, C, IntentScores
+from intents.cache import load_matcher
+from intents.intent_scores import SMALLEST, C, IntentScores, features
 from intents.knowledge import DATA, Intent, KnowledgeBase
 from tests.intents.test_cache import NEW_INTENT, QUESTION
 
@@ -40,28 +42,34 @@ PUPILS = Intent(
 LOGO = Intent("logo", "The logo", (), ("how do I get the school logo", "logo file please"), ())
 
 
+def spell(text: str) -> str:
+    """A stand-in for the matcher's spelling: one synonym."""
+    return text.replace("insta", "instagram")
+
+
 def test_the_word_that_differs_picks_the_intent_and_an_out_of_scope_one_is_marked() -> None:
-    model = IntentScores.fit([FRIENDS, PUPILS, LOGO])
+    model = IntentScores.fit([FRIENDS, PUPILS, LOGO], spell)
     assert model is not None
-    best = {q: model.intents[int(np.argmax(model.scores(q)))] for q in QUESTIONS}
+    best = {q: model.answers[int(np.argmax(model.scores(q)))] for q in QUESTIONS}
     assert best == QUESTIONS
-    assert model.out_of_scope.tolist() == [i == "logo" for i in model.intents]
+    assert model.out_of_scope.tolist() == [i == "logo" for i in model.answers]
 
 
 QUESTIONS = {
-    "friend request from a parent?": "friends",
-    "a pupil sent me a friend request": "pupils",
+    "friend request from a parent?": "friends.parents",
+    "a pupil sent me a friend request": "pupils.contact",
     "where is the logo": "logo",
 }
 
 
 def test_scores_are_scikit_learns_for_the_shipped_phrasings() -> None:
-    intents = KnowledgeBase.load().intents
-    model = IntentScores.fit(intents)
+    matcher = load_matcher()
+    intents, spelled = matcher.kb.intents, matcher.normaliser.spelled
+    model = IntentScores.fit(intents, spelled)
     assert model is not None
     texts = [e for i in intents for e in i.examples]
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
-    labels = [i.id for i in intents for _ in i.examples]
+    vectorizer = TfidfVectorizer(analyzer=lambda text: features(text, spelled), sublinear_tf=True)
+    labels = [i.answer for i in intents for _ in i.examples]
     svm = LinearSVC(C=C).fit(vectorizer.fit_transform(texts), labels)
     questions = ["Can I accept a friend request from a parent??", "wat if i loose my job", "zzz"]
     expected = svm.decision_function(vectorizer.transform(questions))
@@ -73,11 +81,28 @@ def test_scores_are_scikit_learns_for_the_shipped_phrasings() -> None:
 
 
 def test_nothing_to_tell_apart_gives_no_model_and_two_intents_give_two_scores() -> None:
-    assert IntentScores.fit([FRIENDS]) is None
-    two = IntentScores.fit([FRIENDS, PUPILS])
+    assert IntentScores.fit([FRIENDS], spell) is None
+    two = IntentScores.fit([FRIENDS, PUPILS], spell)
     assert two is not None
-    assert two.intents == ("friends", "pupils")
-    assert two.intents[int(np.argmax(two.scores("a pupil added me")))] == "pupils"
+    assert two.answers == ("friends.parents", "pupils.contact")
+    assert two.answers[int(np.argmax(two.scores("a pupil added me")))] == "pupils.contact"
+
+
+def test_the_spelled_words_count_beside_the_typed_ones() -> None:
+    """ "insta" in a question is also "instagram", which only the pupils' phrasing has."""
+    friends = replace(FRIENDS, examples=(*FRIENDS.examples, "an instagram friend request"))
+    pupils = replace(PUPILS, examples=(*PUPILS.examples[:1], "a pupil on instagram"))
+    model = IntentScores.fit([friends, pupils], spell)
+    assert model is not None
+    assert features("on insta", spell) == [
+        "on",
+        "insta",
+        "on insta",
+        "~on",
+        "~instagram",
+        "~on instagram",
+    ]
+    assert model.answers[int(np.argmax(model.scores("i am on insta")))] == "pupils.contact"
 
 
 def test_the_shipped_model_is_read_unless_the_phrasings_have_changed(
@@ -88,17 +113,32 @@ def test_the_shipped_model_is_read_unless_the_phrasings_have_changed(
     Fails when the shipped file is out of date: `python bench/fit_final.py --write`."""
     folder = Path(shutil.copytree(DATA, tmp_path / "data"))
     intents = KnowledgeBase.load(folder).intents
+    spelled = load_matcher().normaliser.spelled
     fitting = IntentScores.fit
 
-    def no_fitting(_intents: object) -> None:
+    def no_fitting(_intents: object, _spell: object) -> None:
         raise AssertionError("fitted, although the shipped model was fitted on these phrasings")
 
     monkeypatch.setattr(IntentScores, "fit", no_fitting)
-    shipped = IntentScores.shipped_or_fitted(intents, folder)
-    assert shipped is not None and "lollipop-rota" not in shipped.intents
+    shipped = IntentScores.shipped_or_fitted(intents, folder, spelled)
+    assert shipped is not None
+    assert shipped.answers[int(np.argmax(shipped.scores(QUESTION)))] != "children.do-not-give"
     (folder / "intents" / "zz-lollipop.yaml").write_text(NEW_INTENT, encoding="utf-8")
     monkeypatch.setattr(IntentScores, "fit", fitting)
-    own = IntentScores.shipped_or_fitted(KnowledgeBase.load(folder).intents, folder)
+    own = IntentScores.shipped_or_fitted(KnowledgeBase.load(folder).intents, folder, spelled)
     assert own is not None
-    best = int(np.argmax(own.scores(QUESTION)))
-    assert own.intents[best] == "lollipop-rota"
+    assert own.answers[int(np.argmax(own.scores(QUESTION)))] == "children.do-not-give"
+
+
+def test_intents_that_quote_the_same_clause_are_one_answer() -> None:
+    """Told apart, two intents for one clause would split its phrasings' weight."""
+    requests = Intent(
+        "friend-requests", "Friend requests", ("friends.parents",), FRIENDS.examples[:1], ()
+    )
+    one = replace(FRIENDS, examples=FRIENDS.examples[1:])
+    model = IntentScores.fit([one, requests, PUPILS], spell)
+    assert model is not None
+    assert model.answers == ("friends.parents", "pupils.contact")
+    assert model.answers[int(np.argmax(model.scores("friend request from a parent?")))] == (
+        "friends.parents"
+    )
