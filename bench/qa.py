@@ -147,6 +147,13 @@ SETS = {
     # and after session 21's fold.
     "blind AI": ROOT / "bench" / "qa_blind_ai.jsonl",
     "blind AJ": ROOT / "bench" / "qa_blind_aj.jsonl",
+    # Written blind at session 21's start the same way (one imagining secondaries and a pupil
+    # referral unit, support staff typing on phones, run-on messages, questions for a colleague,
+    # emails with a greeting; one primaries and nurseries in the North, Scotland and Wales, staff
+    # with English as an additional language, very short questions, what a colleague did);
+    # measured on the code of the session's start and at its end.
+    "blind AK": ROOT / "bench" / "qa_blind_ak.jsonl",
+    "blind AL": ROOT / "bench" / "qa_blind_al.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -158,7 +165,7 @@ FOLDED = {
     *("blind AF", "blind AG", "blind AH"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND = {"blind AI", "blind AJ"}
+BLIND = {"blind AI", "blind AJ", "blind AK", "blind AL"}
 """Sets whose misses `--failures` does not list, so that they stay blind (each session adds
 its fresh blind sets here until they are measured and folded in)."""
 

@@ -12,8 +12,8 @@ the best few clauses and to decline.
 
 The data folder ships the model fitted on its phrasings (`intent_scores.npz`: NumPy arrays and
 one JSON document, with a hash of the phrasings and of this module). When they have changed
-since (a trust's own intents), the model is fitted when the matcher is built instead (about
-4.5 s with scikit-learn, once: the matcher is cached). Scoring needs NumPy alone: the
+since (a trust's own intents), the model is fitted when the matcher is built instead (8-14 s
+with scikit-learn, once: the matcher is cached). Scoring needs NumPy alone: the
 featurisation below is scikit-learn's for these settings.
 
 Cross-validated by bench/fit_final.py on the read questions (the rule the bot uses): 83.8% in
@@ -183,7 +183,10 @@ class IntentScores:
         x = tf * self.idf[cols]
         x /= np.linalg.norm(x)
         lengths = self.starts[cols + 1] - self.starts[cols]
-        entries = np.concatenate([np.arange(self.starts[c], self.starts[c + 1]) for c in cols])
+        # Each column's postings, end to end: position p of column k is entry starts[c_k] + p
+        # minus where column k begins among them.
+        shift = np.repeat(self.starts[cols] - np.cumsum(lengths) + lengths, lengths)
+        entries = shift + np.arange(len(shift))
         values = self.weights[entries] * np.repeat(x, lengths)
         found = np.bincount(self.targets[entries], weights=values, minlength=len(self.answers))
         return found + self.bias
