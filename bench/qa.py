@@ -154,6 +154,17 @@ SETS = {
     # measured on the code of the session's start and at its end.
     "blind AK": ROOT / "bench" / "qa_blind_ak.jsonl",
     "blind AL": ROOT / "bench" / "qa_blind_al.jsonl",
+    # Written blind at session 22's start the same way (one imagining urban secondaries and a
+    # special school in the Midlands and London, from heads of department to lunchtime
+    # supervisors, very short and rambling messages; one small rural primaries, the trust's
+    # central staff, new staff and staff whose first language is Polish, Urdu, Romanian or
+    # Portuguese); measured on the code of the session's start and at its end.
+    "blind AM": ROOT / "bench" / "qa_blind_am.jsonl",
+    "blind AN": ROOT / "bench" / "qa_blind_an.jsonl",
+    # 90 messages that each ask two things, written in session 22 by a helper who saw only the
+    # policy and the shared sample, then read to build answers to a follow-up question that
+    # leans on the one before ("..., and who do I tell?"): a development figure.
+    "two questions (read)": ROOT / "bench" / "dev_doubles.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -165,7 +176,7 @@ FOLDED = {
     *("blind AF", "blind AG", "blind AH"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
-BLIND = {"blind AI", "blind AJ", "blind AK", "blind AL"}
+BLIND = {"blind AI", "blind AJ", "blind AK", "blind AL", "blind AM", "blind AN"}
 """Sets whose misses `--failures` does not list, so that they stay blind (each session adds
 its fresh blind sets here until they are measured and folded in)."""
 

@@ -311,11 +311,12 @@ class Matcher:
         nearest = max(ranked, key=lambda m: m.score, default=None)
         return nearest if nearest and not nearest.intent.in_scope else None
 
-    def decide(self, question: str) -> Decision:
-        """Rank, then answer, offer a choice between close matches, or decline."""
+    def decide(self, question: str, other_than: frozenset[str] = frozenset()) -> Decision:
+        """Rank, then answer, offer a choice between close matches, or decline; never with a
+        clause of `other_than` (already quoted for another question of the message)."""
         ranked = self.rank(question)
         t = self.thresholds
-        in_scope = self.by_clause(ranked)
+        in_scope = [m for m in self.by_clause(ranked) if m.intent.clauses[0] not in other_than]
         oos = next((m for m in ranked if not m.intent.in_scope), None)
         top = in_scope[0] if in_scope else None  # by rank: whether to answer is decided on it
         # The best-ranked intent can have a modest similarity in a long scenario while a close

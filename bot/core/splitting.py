@@ -14,7 +14,8 @@ A message that announces its questions ("two things -", "quick q x2") is split a
 boundary, each piece a question however it reads. A comma alone never splits:
 "can I post photos, or only the school can?" is one question. A piece that asks nothing ("if a
 parent comments") is the setting of the question after it, so a wrong split joins up again;
-"rules on ...", "what about ...", "..., does that matter", "...: is there ..." ask, and so does
+"rules on ...", "what about ...", "..., does that matter", "...: is there ...", "for the club
+page, does the proposal ..." ask, and so does
 a statement after a question that a turn to a new topic opens ("? btw my niece is in my class").
 """
 
@@ -34,7 +35,8 @@ _VERB = r"(?:can|could|may|should|must|is|are|am|do|does|did|will|would|have|has
 _SUBJECT = (
     r"(?:i|we|you|they|he|she|it|there|my|our|your|the|a|an|this|that|these|those|staff|"
     r"someone|anyone|everyone|people|parents?|pupils?|students?|kids?|children|teachers?|"
-    r"governors?|volunteers?|managers?|colleagues?|having|being|using|posting)"
+    r"governors?|volunteers?|managers?|colleagues?|having|being|using|posting|hr|slt|the\s+head|"
+    r"heads?|leaders?|leadership|management|dsl|dso)"
 )
 _NUMBERED = r"(?:q\s?[2-4]|\(?[2-4]\)|[2-4]\.|\(?[b-d]\))"
 _JOIN = r"(?:(?:and|but|oh\s+and|also|plus)\s+(?:also\s+)?)"
@@ -98,6 +100,8 @@ _ASKING = re.compile(
     # "..., does that change anything", "...: is there a rule", "anything in here about ...",
     # "that's fine, isn't it"
     r"|,\s*(?:does|do|is|are|would|will|can|could|should)\s+(?:that|this|it|they)\b"
+    # "For a new club twitter, does the proposal need ...": a question after its setting
+    rf"|,\s*{_VERB}\s+{_SUBJECT}\s+\w+\s+\w+"
     rf"|:\s*{_QUESTION_WORDS}\b|\banything\s+in\s+(?:here|the\s+policy)\b"
     r"|\b(?:isn'?t|aren'?t|doesn'?t|won'?t)\s+(?:it|they|that|i)[\s?]*$",
     re.IGNORECASE,

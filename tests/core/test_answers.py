@@ -65,6 +65,28 @@ async def test_a_question_with_a_comma_or_a_scenario_then_a_question_is_answered
     assert quoted(dana) == ["handover.when-controller-trust"]
 
 
+async def test_a_follow_up_that_leans_on_the_question_before_gets_its_own_clause() -> None:
+    dana = Person(memory_bot(), "demo-teacher")
+    # "how do i report it" alone says too little to answer; with the question before it, it
+    # asks how to report abuse by a colleague, which another clause answers.
+    await dana.says(
+        "a colleague keeps making fun of me in the staff whatsapp. is that against the policy"
+        " and how do i report it"
+    )
+    assert len(dana.replies) == 2
+    assert dana.replies[1].text.startswith("You asked: “how do i report it”")
+    first, second = quoted(dana)
+    assert first != second
+    assert second == "abuse.you-feel-you"
+
+
+async def test_a_question_put_again_another_way_after_or_is_answered_once() -> None:
+    dana = Person(memory_bot(), "demo-teacher")
+    await dana.says("can I accept a friend request from a parent or is that just advised against?")
+    assert len(dana.replies) == 1
+    assert quoted(dana) == ["good-practice.consider-carefully-whether"]
+
+
 async def test_the_part_nothing_answers_is_declined_and_noted_alone() -> None:
     bot = memory_bot()
     dana = Person(bot, "demo-teacher")

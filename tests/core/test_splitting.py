@@ -195,6 +195,19 @@ from bot.core.splitting import split_questions
                 "what if a parent asks for a photo to come down",
             ],
         ),
+        (
+            # A question after its setting and a comma is a question, not the next one's setting.
+            "For the new chess club page, does the proposal need to say who it's for, and what"
+            " happens once we hand it in?",
+            [
+                "For the new chess club page, does the proposal need to say who it's for",
+                "what happens once we hand it in?",
+            ],
+        ),
+        (
+            "do I have to write a business case for a club page and can SLT turn it down",
+            ["do I have to write a business case for a club page", "can SLT turn it down"],
+        ),
     ],
 )
 def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
@@ -214,6 +227,7 @@ def test_clear_boundaries_split(text: str, parts: list[str]) -> None:
         "when and how should I reply to a parent's comment?",
         "a parent sent me a request and I accepted it, was that ok?",
         "can I share a post by the PTA & tag the school?",
+        "can we ban someone who keeps posting rude comments on are school page?",
         "what are the rules on tagging colleagues in photos?",
         # Narrative before the question, however it reads, is its setting.
         "a pupil messaged me, sweet message it was, isn't it. Can I answer it on there?",

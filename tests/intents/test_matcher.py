@@ -233,3 +233,13 @@ def test_protected_characteristics_named_any_way_are_offensive_material(question
         "offensive-material.opinion-trust-academies",
         "breach.posting-comments-about",
     }
+
+
+def test_a_clause_already_quoted_is_not_given_again() -> None:
+    matcher = answerer().matcher
+    question = "can I accept a friend request from a parent?"
+    first = matcher.decide(question).best
+    assert first is not None
+    other = matcher.decide(question, other_than=frozenset(first.intent.clauses)).best
+    assert other is not None
+    assert other.intent.clauses[0] not in first.intent.clauses
