@@ -5,7 +5,8 @@ clicks to the bot, kept before Slack hears 200 and answered from there (responde
 - a direct message to the bot, or a mention of it in a channel: the Slack user and the text,
   credentials masked (`keepable`, so a pasted password is never written anywhere) and sealed
   (so the database never holds what people wrote in readable form); a mention also keeps the
-  thread it is answered in;
+  thread it is answered in, and a direct message (or a click in a DM) the DM's id, so the
+  answer is posted there without asking Slack to open it;
 - a /policy command: the user, its text (masked and sealed likewise) and its response_url,
   sealed (addresses.py), through which it is answered privately;
 - a click on one of our buttons: the user, the clicked choice value and how the clicked message
@@ -60,6 +61,8 @@ def kept_message(data: dict[str, Any], bot_user_id: str | None, seal: Seal) -> E
     payload: dict[str, Any] = {"user": user, "text": seal.seal(text)}
     if event["type"] == "app_mention":  # answered in its thread (or the thread it started)
         payload["to"] = in_thread(event["channel"], event.get("thread_ts") or event["ts"])
+    elif isinstance(dm := event.get("channel"), str) and dm.startswith("D"):
+        payload["dm"] = dm  # where the answer goes: nothing to open
     return f"slack:event:{data['event_id']}", PLATFORM, f"slack:{user}", payload
 
 
@@ -100,6 +103,8 @@ def kept_click(data: dict[str, Any], seal: Seal, now: datetime) -> Event | None:
         click |= {"channel": channel, "ts": ts}
         if not channel.startswith("D"):  # the bot's buttons are in no DM but its own
             payload["to"] = in_thread(channel, original.get("thread_ts"))
+        else:
+            payload["dm"] = channel
     payload["click"] = seal.seal(json.dumps(click))
     return click_key(channel, ts), PLATFORM, f"slack:{user}", payload
 

@@ -74,6 +74,8 @@ class SlackRespondent:
             value = str(click["value"])
         else:
             text = self.seal.open(payload["text"])
+        if "dm" in payload:
+            self.sender.knows_dm(payload["user"], payload["dm"])
         person = await self.people.person(payload["user"])
         if person is None:
             await self._post(payload, [not_in_directory(self.directory, ACCOUNT)])
@@ -105,7 +107,7 @@ class SlackRespondent:
             if address is not None and await self.sender.post_at(address, reply):
                 continue
             if dm is None:
-                dm = (await self.client.conversations_open(users=payload["user"]))["channel"]["id"]
+                dm = await self.sender.dm_of(payload["user"])
             await self.client.chat_postMessage(channel=dm, **message(reply))
 
 

@@ -147,14 +147,23 @@ class SlackSender:
         except _FAILURES as exc:
             raise DeliveryError(f"slack: {describe(exc)}") from exc
 
-    async def _dm(self, person: Person) -> str:
-        user = await self.people.slack_id(person)
-        if user is None:
-            raise DeliveryError(f"{person.id} has no Slack id in the trust directory")
+    def knows_dm(self, user: str, channel: str) -> None:
+        """Remember a Slack user's DM with the bot, as a direct message from them names it, so
+        answering them opens nothing."""
+        self._dms.setdefault(user, channel)
+
+    async def dm_of(self, user: str) -> str:
+        """The Slack user's DM with the bot, opened (once) if need be."""
         if user not in self._dms:
             opened = await self.client.conversations_open(users=user)
             self._dms[user] = str(opened["channel"]["id"])
         return self._dms[user]
+
+    async def _dm(self, person: Person) -> str:
+        user = await self.people.slack_id(person)
+        if user is None:
+            raise DeliveryError(f"{person.id} has no Slack id in the trust directory")
+        return await self.dm_of(user)
 
     async def _in_history(
         self, channel: str, key: str, since: datetime, thread_ts: str | None = None

@@ -95,13 +95,21 @@ class Workspace:
         }
         return await self.post(json.dumps(body), "application/json", **how)
 
-    async def dm(self, user: str, text: str, event_id: str | None = None, **how: Any) -> list[Call]:
-        """The user sends the bot a direct message; returns the messages posted back."""
+    async def dm(
+        self,
+        user: str,
+        text: str,
+        event_id: str | None = None,
+        channel: str | None = None,
+        **how: Any,
+    ) -> list[Call]:
+        """The user sends the bot a direct message (in `channel`, by default the DM the local
+        Slack opens for them); returns the messages posted back."""
         mark = len(self.fake.calls)
         event = {
             "type": "message",
             "channel_type": "im",
-            "channel": "D" + user[1:],
+            "channel": channel or "D" + user[1:],
             "user": user,
             "text": text,
             "ts": _ts(),
@@ -291,6 +299,18 @@ async def test_a_direct_message_gets_the_clause_quoted_in_block_kit(slack: Works
     assert "Social Media Policy v2.1" in answer.text
     labels = [b["text"]["text"] for b in answer.buttons]
     assert labels[-2:] == ["Helpful", "Not helpful"]
+
+
+async def test_a_direct_message_is_answered_in_its_dm_without_opening_one(
+    slack: Workspace,
+) -> None:
+    [answer] = await slack.dm(CLARA, FRIEND_REQUEST, channel="D0ELSEWHERE")
+    assert answer.args["channel"] == "D0ELSEWHERE"
+    assert slack.fake.to("conversations.open") == []
+    # What goes to her later, through the outbox, goes to the same DM.
+    await slack.core.outbox.enqueue("reminder:clara", "clara-testwell", Reply("Annual reminder"))
+    await slack.deliver()
+    assert slack.fake.to("chat.postMessage")[-1].args["channel"] == "D0ELSEWHERE"
 
 
 async def test_a_mention_in_a_channel_is_answered_in_its_thread(slack: Workspace) -> None:

@@ -108,7 +108,8 @@ async def test_a_click_waits_for_the_message_sent_before_it(
             kept = [r.payload for r in await db.execute(waiting.order_by(inbox.c.id))]
     # Nothing anyone wrote is readable in the inbox: not the message, nor the question the
     # vote carries (its value), nor the clicked answer.
-    assert [sorted(p) for p in kept] == [["text", "user"], ["click", "user"]]
+    # (The DM's id is kept so the answer needs no DM opened.)
+    assert [sorted(p) for p in kept] == [["dm", "text", "user"], ["click", "dm", "user"]]
     readable = json.dumps(kept).lower()
     assert "hello" not in readable and "friend" not in readable and "helpful" not in readable
     async with serving(fake, db_url) as answering:
@@ -264,7 +265,7 @@ def test_clicks_on_our_buttons_are_kept_with_where_they_are_answered(
         channel = container["channel_id"] or "private"
         assert (key, platform) == (f"slack:click:{channel}:1700000000.000100", "slack")
         assert conversation == f"slack:{CLARA}"  # all of Clara's events: kept in order
-        assert set(payload) == {"click", "user"} | ({"to"} if answered_in else set())
+        assert set(payload) == {"click", "user"} | ({"to"} if answered_in else {"dm"})
         if answered_in == "response_url":  # sealed: whoever holds it may post to Clara
             assert "hooks.slack.com" not in json.dumps(payload)
             assert seal.open(payload["to"]["response_url"]).startswith("https://hooks.slack")
