@@ -161,10 +161,12 @@ SETS = {
     # Portuguese); measured on the code of the session's start and at its end.
     "blind AM": ROOT / "bench" / "qa_blind_am.jsonl",
     "blind AN": ROOT / "bench" / "qa_blind_an.jsonl",
-    # 90 messages that each ask two things, written in session 22 by a helper who saw only the
-    # policy and the shared sample, then read to build answers to a follow-up question that
-    # leans on the one before ("..., and who do I tell?"): a development figure.
-    "two questions (read)": ROOT / "bench" / "dev_doubles.jsonl",
+    # Written in session 22 by helpers who saw only the policy and the shared sample, then read
+    # while building (90 messages that each ask two things, for answers to a follow-up question
+    # that leans on the one before, "..., and who do I tell?"; 120 indirect questions, worried
+    # stories and paraphrases) and folded in.
+    "two questions (session 22)": ROOT / "bench" / "dev_doubles.jsonl",
+    "indirect (session 22)": ROOT / "bench" / "dev_indirect.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -173,7 +175,7 @@ FOLDED = {
     *("blind I", "blind J", "blind K", "blind L", "blind M", "blind N", "blind O", "blind P"),
     *("blind Q", "blind R", "blind S", "blind T", "blind U", "blind V", "blind W", "blind X"),
     *("blind Y", "blind Z", "blind AA", "blind AB", "blind AC", "blind AD", "blind AE"),
-    *("blind AF", "blind AG", "blind AH"),
+    *("blind AF", "blind AG", "blind AH", "two questions (session 22)", "indirect (session 22)"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
 BLIND = {"blind AI", "blind AJ", "blind AK", "blind AL", "blind AM", "blind AN"}
