@@ -38,9 +38,10 @@ FOLLOW_UP_FIT = 0.85
 """A later question of a message that the policy answers with nothing on its own ("..., and who
 do I tell?", "what do I do with them after") is answered as the question before it and itself
 together, with a clause not quoted yet, from this probability of the reranker's that the clause
-is right. On 90 two-question messages written for it (read, then folded in), 53 had both
-questions answered right before and 60 after; on the read sets' 7,242 questions it added a
-second quote to 25 (0.8 gave 37, most of them wrong: "... Who is this people?")."""
+is right. On 90 two-question messages written for it (bench/dev_doubles.jsonl, read, then
+folded in), 53 had both questions answered right before and 61 after (with session 22's
+splitting); on the read sets' 7,242 questions it added a second quote to 24 (0.8 gave 37, most
+of them wrong: "... Who is this people?")."""
 _OR_BEFORE, _OR_AFTER = re.compile(r"\bor\W*$", re.I), re.compile(r"^\W*or\b", re.I)
 """Two questions split at "or": the same question put another way ("can I accept friend requests
 from parents or | is it just advised against?", "..., right? | Or is that frowned on?")."""

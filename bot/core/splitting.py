@@ -15,8 +15,8 @@ boundary, each piece a question however it reads. A comma alone never splits:
 "can I post photos, or only the school can?" is one question. A piece that asks nothing ("if a
 parent comments") is the setting of the question after it, so a wrong split joins up again;
 "rules on ...", "what about ...", "..., does that matter", "...: is there ...", "for the club
-page, does the proposal ..." ask, and so does
-a statement after a question that a turn to a new topic opens ("? btw my niece is in my class").
+page, does the proposal ..." ask, and so does a statement after a question that a turn to a new
+topic opens ("? btw my niece is in my class").
 """
 
 from __future__ import annotations
