@@ -201,6 +201,8 @@ SLACK_BODIES: list[tuple[str, str]] = [
         "application/x-www-form-urlencoded",
     ),
     ("command=%2Fpolicy&text=help", "application/x-www-form-urlencoded"),
+    # A command's form with a field Bolt looks inside ("event", "message", ...) as plain text.
+    ("command=%2Fpolicy&user_id=U1&event=x", "application/x-www-form-urlencoded"),
 ]
 """Bodies for /slack/events, signed and unsigned: a 4xx or Slack's 200, never a 500."""
 

@@ -167,6 +167,11 @@ SETS = {
     # stories and paraphrases) and folded in.
     "two questions (session 22)": ROOT / "bench" / "dev_doubles.jsonl",
     "indirect (session 22)": ROOT / "bench" / "dev_indirect.jsonl",
+    # 100 worried stories and paraphrases written late in session 22 the same way and read (one
+    # change came of it: "I wasn't sure what I'm allowed to say" asks); not folded in, since
+    # its stories as the safeguarding model's ordinary questions cost it a disclosure of the
+    # spent sets: a development figure.
+    "stories (session 22, read)": ROOT / "bench" / "dev_stories.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -178,6 +183,8 @@ FOLDED = {
     *("blind AF", "blind AG", "blind AH", "two questions (session 22)", "indirect (session 22)"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
+READ = {"stories (session 22, read)"}
+"""Sets read while building but not folded in: development figures."""
 BLIND = {"blind AI", "blind AJ", "blind AK", "blind AL", "blind AM", "blind AN"}
 """Sets whose misses `--failures` does not list, so that they stay blind (each session adds
 its fresh blind sets here until they are measured and folded in)."""
@@ -204,7 +211,13 @@ def quality(name: str, records: list[dict[str, Any]], failures: bool) -> None:
         if not ok:
             missed.append((r, a))
     ins = [ok for k, v in by_kind.items() if k != "oos" for ok in v]
-    note = " (folded into the intents: a training figure)" if name in FOLDED else ""
+    note = (
+        " (folded into the intents: a training figure)"
+        if name in FOLDED
+        else " (read while building: a development figure)"
+        if name in READ
+        else ""
+    )
     print(f"\n## {name}: {len(records)} questions{note}")
     print(f"in-scope answered and correct: {pct(ins)}  ({sum(ins)}/{len(ins)})")
     print(

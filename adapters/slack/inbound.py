@@ -26,8 +26,9 @@ def problem(body: str, content_type: str) -> str | None:
         data = _payload(body, content_type)
     except (ValueError, RecursionError):
         return "not JSON"
-    if data is _COMMAND:
-        return None
+    if data is _COMMAND:  # its fields are text, but Bolt looks inside some of them too
+        form = parse_qs(body, keep_blank_values=True)  # as Bolt reads it
+        return _bolt_problem({key: values[0] for key, values in form.items()})
     if data is _NOT_A_COMMAND:
         return "a form that is neither a command nor a payload"
     if not isinstance(data, dict):

@@ -50,7 +50,7 @@ POLICY_LINK = "policy-link"
 WRITING = "writing"
 """Why a question gets no clause: it asks the bot to write a post or tell a joke."""
 _ASKS = re.compile(
-    r"\?|\b(?:ok|okay|alright|allowed)\W*$"
+    r"\?|\b(?:ok|okay|alright|allowed)\W*$|\bwhat\s+(?:i'?m|i\s+am|we'?re|we\s+are)\s+allowed\b"
     r"|^\W*(?:is|are|can|could|should|may|do|does|am|will|would|what|how|who|where|when|why)\b"
     r"|\b(?:advi[cs]e|(?:what|who|how)\s+(?:to|should|do))\b"
     r"|\b(?:(?:can|could|should|may|must|do|did|am|have)\s+i"
@@ -61,7 +61,8 @@ _ASKS = re.compile(
 )
 """A message that asks something of its own beside what it tells: a question mark, a question's
 opening, "... ok", a request for advice or for who to go to, doubt about what the asker did
-("I'm worried I've done wrong", "I haven't replied yet")."""
+("I'm worried I've done wrong", "I haven't replied yet") or may do ("I wasn't sure what I'm
+allowed to say")."""
 _WHOLE_POLICY = re.compile(
     r"^\W*(?:(?:hi|hello|please|sorry)\W+)?"
     r"(?:(?:where|how)\b[^.?!]{0,25}\b"

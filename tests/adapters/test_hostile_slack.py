@@ -23,6 +23,16 @@ async def test_odd_bodies_never_get_a_server_error(
     assert status < 500, (status, slack.last_response)
 
 
+@pytest.mark.parametrize("field", ["event=x", "message=x", "view=x", "container=x", "event="])
+async def test_a_command_form_with_a_field_bolt_looks_inside_is_refused_not_a_crash(
+    slack: Workspace, caplog: pytest.LogCaptureFixture, field: str
+) -> None:
+    form = f"command=%2Fpolicy&user_id=U0DEMO003&text=help&{field}"
+    status = await slack.post(form, "application/x-www-form-urlencoded")
+    assert status == 400, slack.last_response
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
 async def test_a_non_numeric_timestamp_header_is_refused_not_a_crash(slack: Workspace) -> None:
     status = await slack.post(
         "{}",

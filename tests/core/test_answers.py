@@ -125,12 +125,21 @@ async def test_safeguarding_wins_over_a_second_question() -> None:
     assert dana.replies[1].text == "On what you asked, the policy says:"
 
 
-async def test_a_worried_story_asking_without_a_question_mark_gets_dso_then_its_clause() -> None:
-    dana = Person(memory_bot(), "demo-teacher")
-    said = await dana.says(
+@pytest.mark.parametrize(
+    "story",
+    [
         "A Year 8 boy messaged my personal Instagram late last night saying he is being hurt at"
-        " home. I haven't replied yet."
-    )
+        " home. I haven't replied yet.",
+        "A Year 8 boy messaged my personal Instagram late last night saying he is being hurt at"
+        " home. I didn't reply, I wasn't sure what I'm allowed to say.",
+    ],
+    ids=["not replied yet", "what I'm allowed to say"],
+)
+async def test_a_worried_story_asking_without_a_question_mark_gets_dso_then_its_clause(
+    story: str,
+) -> None:
+    dana = Person(memory_bot(), "demo-teacher")
+    said = await dana.says(story)
     assert "safeguarding" in said.splitlines()[0].lower() and "Helen" in said
     assert quoted(dana) == [
         "safeguarding-concerns.seek-dso-advice",
