@@ -50,6 +50,7 @@ REAL = (
     *("qa_blind_u", "qa_blind_v", "qa_blind_w", "qa_blind_x", "qa_blind_y", "qa_blind_z"),
     *("qa_blind_aa", "qa_blind_ab", "qa_blind_ac", "qa_blind_ad", "qa_blind_ae", "qa_blind_af"),
     *("qa_blind_ag", "qa_blind_ah", "dev_doubles", "dev_indirect"),
+    *("dev_dialect", "dev_scen"),
     *("training_t1", "training_t2", "training_t3", "training_t4", "training_t5"),
 )
 """The read question sets (all folded into the intents): written as staff ask."""

@@ -179,6 +179,11 @@ SETS = {
     # its stories as the safeguarding model's ordinary questions cost it a disclosure of the
     # spent sets: a development figure.
     "stories (session 22, read)": ROOT / "bench" / "dev_stories.jsonl",
+    # Written in session 23 the same way, read, then folded in: 130 in dialect and non-native
+    # English, from roles, and paraphrases; 120 worried stories, indirect questions and real-word
+    # typos; each with hard out-of-scope near-misses (other HR procedures among them).
+    "dialect and roles (session 23)": ROOT / "bench" / "dev_dialect.jsonl",
+    "stories (session 23)": ROOT / "bench" / "dev_scen.jsonl",
     "shared sample": ROOT.parent / "shared" / "eval" / "sample_questions.jsonl",
 }
 FOLDED = {
@@ -188,6 +193,7 @@ FOLDED = {
     *("blind Q", "blind R", "blind S", "blind T", "blind U", "blind V", "blind W", "blind X"),
     *("blind Y", "blind Z", "blind AA", "blind AB", "blind AC", "blind AD", "blind AE"),
     *("blind AF", "blind AG", "blind AH", "two questions (session 22)", "indirect (session 22)"),
+    *("dialect and roles (session 23)", "stories (session 23)"),
 }
 """Sets folded into the intents (with bench/training.jsonl): training figures."""
 READ = {"stories (session 22, read)"}
