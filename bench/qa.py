@@ -168,6 +168,18 @@ SETS = {
     # session's start and on its last.
     "blind AO": ROOT / "bench" / "qa_blind_ao.jsonl",
     "blind AP": ROOT / "bench" / "qa_blind_ap.jsonl",
+    # Written blind in session 23 the same way (AQ: secondaries and a sixth-form college in the
+    # Midlands and London, technicians, cover supervisors, hurried phone typing and long emails;
+    # AR: primaries, nurseries and special schools in the South West, support staff and staff
+    # whose first language is Spanish, Bengali, Tagalog or Arabic; AS: rural schools in East
+    # Anglia and Lincolnshire and an academy in Leeds, pastoral and central staff, formal and
+    # fragmentary; AT: Greater Manchester, Merseyside and North Wales, young staff, trainees,
+    # apprentices, Welsh, Urdu, Polish and Hungarian speakers); measured on the code of the
+    # session's start and after its fold.
+    "blind AQ": ROOT / "bench" / "qa_blind_aq.jsonl",
+    "blind AR": ROOT / "bench" / "qa_blind_ar.jsonl",
+    "blind AS": ROOT / "bench" / "qa_blind_as.jsonl",
+    "blind AT": ROOT / "bench" / "qa_blind_at.jsonl",
     # Written in session 22 by helpers who saw only the policy and the shared sample, then read
     # while building (90 messages that each ask two things, for answers to a follow-up question
     # that leans on the one before, "..., and who do I tell?"; 120 indirect questions, worried
@@ -201,6 +213,7 @@ READ = {"stories (session 22, read)"}
 BLIND = {
     *("blind AI", "blind AJ", "blind AK", "blind AL"),
     *("blind AM", "blind AN", "blind AO", "blind AP"),
+    *("blind AQ", "blind AR", "blind AS", "blind AT"),
 }
 """Sets whose misses `--failures` does not list, so that they stay blind (each session adds
 its fresh blind sets here until they are measured and folded in)."""
