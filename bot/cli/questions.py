@@ -80,7 +80,7 @@ def ask(args: argparse.Namespace) -> None:
     batch line is reported on its line and the rest are still answered (exit 2 at the end)."""
     from bot.cli.output import answer_json
     from bot.core.answers import build_answerer
-    from bot.core.wording import DECLINE
+    from bot.core.wording import DECLINE_UNNOTED
 
     if args.batch:
         items: Iterator[tuple[int, Item]] = _batch(args.batch)
@@ -99,9 +99,9 @@ def ask(args: argparse.Namespace) -> None:
             continue
         answer = answerer.answer(question)
         if args.json:
-            echo_json(answer_json(answer, DECLINE, extra, _Redirects()))
+            echo_json(answer_json(answer, DECLINE_UNNOTED, extra, _Redirects()))
         else:
-            echo(_plain(answer, question))
+            echo(_plain(answer, DECLINE_UNNOTED, _Redirects()))
     sys.stdout.flush()
     if bad:
         raise CommandError(f"{bad} line(s) of {args.batch} could not be read (see above)")
@@ -138,8 +138,15 @@ def _policy_url() -> str:
     return load_directory(os.environ.get("TRUST_FILE", "").strip() or DEMO_TRUST).trust.policy_url
 
 
-def _plain(answer: Answer, question: str) -> str:
-    """An answer as the terminal shows it."""
+def _plain(answer: Answer, decline: str, redirects: Mapping[str, str]) -> str:
+    """An answer as the terminal shows it: the clause quoted, or what the bot says instead (the
+    decline, the Trust IT Team for credentials, the policy's address); each question of a message
+    asking several under its own number."""
+    if answer.parts:
+        return "\n".join(
+            f"{n}. {part.question}\n{indent(_plain(part, decline, redirects), '   ')}"
+            for n, part in enumerate(answer.parts, 1)
+        )
     if answer.answered and answer.clause:
         note = "  [safeguarding: speak to your DSO first]" if answer.safeguarding else ""
         quote = indent(answer.quote or answer.clause.text, "  ")
@@ -147,8 +154,11 @@ def _plain(answer: Answer, question: str) -> str:
             f"{answer.clause.heading}{note}\n{quote}\n"
             f"  (clause {answer.clause.id}, score {answer.score:.2f})"
         )
-        return shown + (f"\n{_plain(answer.beside, question)}" if answer.beside else "")
-    return f"(declined, best score {answer.score:.2f}) {question}"
+        beside = answer.beside
+        return shown + (f"\n{_plain(beside, decline, redirects)}" if beside else "")
+    said = redirects.get(answer.redirect or "", decline)
+    why = f"sent elsewhere: {answer.redirect}" if answer.redirect else "declined"
+    return f"{said}\n  ({why}, best score {answer.score:.2f})"
 
 
 def intents_check(_args: argparse.Namespace) -> None:

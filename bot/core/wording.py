@@ -24,12 +24,14 @@ HELP = (
 )
 GREETING = "Hello{name}! I'm policybot. Ask me anything about the Social Media Policy."
 THANKS = "You're welcome. Ask again any time."
-DECLINE = (
+DECLINE_UNNOTED = (
     "Sorry, I can't find anything in the Social Media Policy that answers that, so I won't guess. "
     "The policy covers staff use of social media: personal accounts, academy accounts, contact "
     "with pupils and parents, images, and what happens when things go wrong. For anything else, "
-    "ask your line manager or HR. I've noted the question so HR can see what staff need."
+    "ask your line manager or HR."
 )
+"""The decline where nothing is recorded (`policybot ask`)."""
+DECLINE = f"{DECLINE_UNNOTED} I've noted the question so HR can see what staff need."
 SECRET_REFUSED = (
     "That looks like {secret}, so I have not saved it anywhere. Never share credentials in "
     "chat: give them to the Trust IT Team directly{it}. Please send it again without it."

@@ -94,6 +94,26 @@ def test_ask_json_text_quotes_each_answered_question_of_a_message() -> None:
     assert answer["text"] == f"{first['text']}\n\n{second['text']}"
 
 
+def test_ask_in_plain_text_answers_each_question_of_a_message_under_its_number() -> None:
+    message = "can I friend a parent on fb? and what's the password for the PE twitter"
+    done = policybot("ask", message)
+    assert done.returncode == 0, done.stderr
+    first, second = done.stdout.split("\n2. ")
+    assert first.startswith("1. can I friend a parent on fb?\n")
+    assert "(clause good-practice." in first
+    assert second.startswith("what's the password for the PE twitter\n")
+    assert "Trust IT Team" in second and "(sent elsewhere: credentials" in second
+
+
+def test_ask_says_what_the_bot_would_say_when_it_declines_and_claims_no_note() -> None:
+    plain = policybot("ask", "what's for lunch in the canteen").stdout
+    said, why = plain.rstrip("\n").split("\n")
+    assert said.startswith("Sorry, I can't find anything in the Social Media Policy")
+    assert why.startswith("  (declined, best score ")
+    answer = json.loads(policybot("ask", "--json", "what's for lunch in the canteen").stdout)
+    assert "noted" not in said and "noted" not in answer["text"]  # ask records nothing
+
+
 def test_ask_json_gives_the_policy_address_for_where_to_read_it() -> None:
     answer = json.loads(policybot("ask", "--json", "where can I read the full policy").stdout)
     assert answer["answered"] is False and answer["redirect"] == "policy-link"
